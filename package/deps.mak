@@ -1,0 +1,16 @@
+# Objects of each program. libtm.a is the shared library of src/libtm.
+LIBTM_SRCS := $(filter-out src/libtm/toml%,$(wildcard src/libtm/*.c))
+
+tm-init_OBJS := src/tm-init/tm-init.o
+tm-init_LIBS = $(LIBS_EXE)
+tm-svscan_OBJS := src/tm-svscan/tm-svscan.o
+tm-svscan_LIBS = $(LIBS_EXE)
+tm-supervise_OBJS := src/tm-supervise/tm-supervise.o
+tm-supervise_LIBS = $(LIBS_EXE)
+tm-ctl_OBJS := $(patsubst %.c,%.o,$(wildcard src/tm-ctl/*.c))
+tm-ctl_LIBS = $(LIBS_CTL) -lm
+
+tests/toml-decoder_OBJS := tests/toml-decoder.o
+tests/toml-decoder_LIBS = -lm
+tests/unit_OBJS := $(patsubst %.c,%.o,$(wildcard tests/unit/*.c))
+tests/unit_LIBS = $(LIBS_CTL) -lm

@@ -1,0 +1,5 @@
+# What gets built and installed. Programs are listed with the objects they need
+# in package/deps.mak.
+BIN_TARGETS := tm-init tm-svscan tm-supervise tm-ctl
+COMPAT_LINKS := tm-orchestrator entrypoint
+TEST_TARGETS := tests/toml-decoder tests/unit

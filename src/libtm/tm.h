@@ -1,0 +1,87 @@
+/* ISC license. */
+
+#ifndef TM_H
+#define TM_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <skalibs/tai.h>
+
+#define TM_SCANDIR_DEFAULT "/run/tm/services"
+#define TM_NAME_MAX 255         /* a service dir name (compiled names are <= 64) */
+#define TM_REASON_MAX 127
+#define TM_STATUS_MAX 1024      /* a formatted status file always fits in this */
+#define TM_LINE_MAX 16384       /* relayed log lines longer than this are split */
+
+enum tm_state_e
+{
+  TM_PENDING,
+  TM_STARTING,
+  TM_RUNNING,
+  TM_STOPPING,
+  TM_STOPPED,
+  TM_FAILED,
+  TM_NSTATES
+} ;
+
+enum tm_health_e { TM_HEALTH_NONE, TM_HEALTH_STARTING, TM_HEALTH_HEALTHY, TM_HEALTH_UNHEALTHY } ;
+enum tm_type_e { TM_LONGRUN, TM_ONESHOT } ;
+
+typedef struct tm_status_s tm_status_t ;
+struct tm_status_s
+{
+  char name[TM_NAME_MAX + 1] ;
+  unsigned char state ;
+  unsigned char want ;          /* 1 up, 0 down */
+  unsigned char ready ;
+  unsigned char health ;
+  unsigned char required ;
+  unsigned char type ;
+  pid_t pid ;
+  uint64_t since ;              /* wall clock, milliseconds since the epoch */
+  unsigned int restarts ;
+  int exit_code ;               /* -1: none yet */
+  int exit_signal ;             /* 0: none */
+  char reason[TM_REASON_MAX + 1] ;
+} ;
+#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .reason = "" }
+
+/* tm_status.c */
+extern char const *const tm_state_names[TM_NSTATES] ;
+extern char const *const tm_health_names[4] ;
+extern int tm_state_scan (char const *s) ;           /* -1 if unknown */
+extern size_t tm_status_fmt (char *buf, tm_status_t const *st) ;  /* buf: TM_STATUS_MAX */
+extern int tm_status_parse (char const *s, size_t len, tm_status_t *st) ; /* 1 ok, 0 malformed */
+extern int tm_status_read (char const *file, tm_status_t *st) ;   /* 1 ok, 0 no file, -1 error */
+extern int tm_status_write (char const *file, tm_status_t const *st) ; /* atomic; 1 ok, 0 error */
+extern void tm_status_setreason (tm_status_t *st, char const *a, char const *b) ;
+extern uint64_t tm_wallclock_ms (void) ;
+extern size_t tm_ms_fmt (char *buf, uint64_t ms) ;   /* "1764164709.123" ; buf >= 32 */
+
+/* tm_svfile.c: small one-value files in a service directory */
+extern int tm_svfile_read (char const *file, char *buf, size_t max) ;  /* length, -1 absent, -2 error; strips trailing whitespace */
+extern int tm_svfile_uint (char const *file, unsigned int *u) ;     /* 1 read, 0 absent, -1 bad/error */
+extern int tm_svfile_exists (char const *file) ;
+
+/* tm_signal.c */
+extern int tm_signal_scan (char const *s) ;     /* "TERM", "SIGTERM", "15" -> 15; 0 if unknown */
+extern char const *tm_signal_name (int sig) ;   /* "SIGTERM"; "SIG15" style for unknown */
+extern char tm_signal_letter (int sig) ;        /* control FIFO letter, 0 if none */
+extern int tm_letter_signal (char c) ;          /* 0 if not a signal letter */
+
+/* tm_fifodir.c: s6-style event fifodirs */
+extern int tm_fifodir_make (char const *dir, gid_t gid) ;      /* 1 ok, 0 error */
+extern void tm_fifodir_notify (char const *dir, char byte) ;   /* best effort, no allocation */
+extern int tm_fifodir_listen (char const *dir, char *fifo, size_t fifomax) ; /* fd, or -1 */
+
+/* tm_fifo.c */
+extern int tm_mkfifo (char const *path, mode_t mode) ;        /* 1 ok (created or present), 0 error */
+extern int tm_control_write (char const *fifo, char const *s, size_t len) ; /* 1 ok, 0 no reader (ENXIO/ENOENT), -1 other error */
+
+/* tm_env.c */
+extern char const *tm_scandir (char const *opt) ;   /* opt, else $TM_SCANDIR, else the default */
+extern int tm_secs_scan (char const *s, tain *t) ;  /* "1.5" -> 1.5 s; 1 ok, 0 bad */
+
+#endif

@@ -1,0 +1,459 @@
+/* ISC license. */
+
+/* The verbs that talk to running supervisors: through their control FIFOs,
+   their status files and their lock files, nothing else. */
+
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/tai.h>
+
+#include "tm-ctl.h"
+
+typedef struct svinfo_s svinfo_t ;
+struct svinfo_s
+{
+  char const *name ;
+  tm_status_t st ;
+  int has_status ;
+  int supervised ;              /* a supervisor holds the lock */
+} ;
+
+static void svpath (char *buf, char const *scandir, char const *name, char const *file)
+{
+  snprintf(buf, PATH_MAX, "%s/%s/%s", scandir, name, file) ;
+}
+
+static int is_service_dir (char const *scandir, char const *name)
+{
+  char path[PATH_MAX] ;
+  struct stat sb ;
+  if (!*name || name[0] == '.' || strchr(name, '/')) return 0 ;
+  snprintf(path, sizeof(path), "%s/%s", scandir, name) ;
+  return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ;
+}
+
+static int is_locked (char const *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  int r ;
+  if (fd < 0) return 0 ;
+  r = fd_islocked(fd) ;
+  close(fd) ;
+  return r > 0 ;
+}
+
+static int is_supervised (char const *scandir, char const *name)
+{
+  char path[PATH_MAX] ;
+  svpath(path, scandir, name, "supervise/lock") ;
+  return is_locked(path) ;
+}
+
+static int svscan_runs (char const *scandir)
+{
+  char path[PATH_MAX] ;
+  snprintf(path, sizeof(path), "%s/.tm-svscan/lock", scandir) ;
+  return is_locked(path) ;
+}
+
+/* 1 loaded, 0 unknown service; dies on a system error */
+static int sv_load (char const *scandir, char const *name, svinfo_t *sv)
+{
+  char path[PATH_MAX] ;
+  int r ;
+  tm_status_t z = TM_STATUS_ZERO ;
+  if (!is_service_dir(scandir, name)) return 0 ;
+  sv->name = name ;
+  sv->st = z ;
+  snprintf(sv->st.name, sizeof(sv->st.name), "%s", name) ;
+  svpath(path, scandir, name, "supervise/status") ;
+  r = tm_status_read(path, &sv->st) ;
+  if (r < 0) ctl_die(EX_SYS, "unable to read ", path, errno == EPROTO ? ": malformed" : ": system error") ;
+  if (!r) snprintf(sv->st.reason, sizeof(sv->st.reason), "never supervised") ;
+  sv->has_status = r > 0 ;
+  sv->supervised = is_supervised(scandir, name) ;
+  return 1 ;
+}
+
+static int cmpstr (void const *a, void const *b)
+{
+  return strcmp(*(char const *const *)a, *(char const *const *)b) ;
+}
+
+/* every service of the scandir, sorted; the array and names are malloc'ed */
+static char const **all_services (char const *scandir, unsigned int *n)
+{
+  DIR *d = opendir(scandir) ;
+  char const **names = 0 ;
+  unsigned int len = 0, cap = 0 ;
+  struct dirent *e ;
+  if (!d) ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : ": system error") ;
+  while ((e = readdir(d)))
+  {
+    if (!is_service_dir(scandir, e->d_name)) continue ;
+    if (len == cap)
+    {
+      cap = cap ? 2 * cap : 64 ;
+      names = realloc(names, cap * sizeof(char *)) ;
+      if (!names) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    }
+    names[len] = strdup(e->d_name) ;
+    if (!names[len++]) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  }
+  closedir(d) ;
+  if (len) qsort(names, len, sizeof(char *), &cmpstr) ;
+  *n = len ;
+  return names ;
+}
+
+static char const **targets (ctl_args_t const *a, unsigned int *n)
+{
+  if (a->nnames) { *n = a->nnames ; return a->names ; }
+  return all_services(a->scandir, n) ;
+}
+
+static uint64_t now_ms (void)
+{
+  return tm_wallclock_ms() ;
+}
+
+static void fmt_duration (char *buf, size_t max, uint64_t ms)
+{
+  uint64_t s = ms / 1000 ;
+  if (s < 60) snprintf(buf, max, "%us", (unsigned int)s) ;
+  else if (s < 3600) snprintf(buf, max, "%um%02us", (unsigned int)(s / 60), (unsigned int)(s % 60)) ;
+  else if (s < 86400) snprintf(buf, max, "%uh%02um", (unsigned int)(s / 3600), (unsigned int)(s / 60 % 60)) ;
+  else snprintf(buf, max, "%ud%02uh", (unsigned int)(s / 86400), (unsigned int)(s / 3600 % 24)) ;
+}
+
+/* CPU seconds and RSS bytes of a running process; 0 if unavailable */
+static int proc_usage (pid_t pid, double *cpu, unsigned long long *rss)
+{
+  char path[64], buf[1024] ;
+  unsigned long utime, stime ;
+  unsigned long long pages ;
+  char *p ;
+  ssize_t r ;
+  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid) ;
+  r = openreadnclose(path, buf, sizeof(buf) - 1) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  p = strrchr(buf, ')') ;
+  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return 0 ;
+  *cpu = (double)(utime + stime) / sysconf(_SC_CLK_TCK) ;
+  snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid) ;
+  r = openreadnclose(path, buf, sizeof(buf) - 1) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  if (sscanf(buf, "%*u %llu", &pages) != 1) return 0 ;
+  *rss = pages * (unsigned long long)sysconf(_SC_PAGESIZE) ;
+  return 1 ;
+}
+
+/* ---- list ---- */
+
+int ctl_list (ctl_args_t const *a)
+{
+  unsigned int n, width = 4 ;
+  char const **names = targets(a, &n) ;
+  int rc = EX_OK ;
+  for (unsigned int i = 0 ; i < n ; i++)
+    if (strlen(names[i]) > width) width = strlen(names[i]) ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    svinfo_t sv ;
+    char up[32] = "-" ;
+    if (!sv_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = EX_FALSE ; continue ; }
+    if (sv.st.pid && sv.st.since) fmt_duration(up, sizeof(up), now_ms() - sv.st.since) ;
+    printf("%-*s  %-8s  pid=%-7d  uptime=%-7s  restarts=%u%s\n", (int)width, sv.name,
+      tm_state_names[sv.st.state], (int)sv.st.pid, up, sv.st.restarts,
+      sv.supervised ? "" : "  (no supervisor)") ;
+  }
+  return rc ;
+}
+
+/* ---- status ---- */
+
+static void json_string (char const *s)
+{
+  putchar('"') ;
+  for (; *s ; s++)
+  {
+    unsigned char c = *s ;
+    if (c == '"' || c == '\\') printf("\\%c", c) ;
+    else if (c < 0x20) printf("\\u%04x", c) ;
+    else putchar(c) ;
+  }
+  putchar('"') ;
+}
+
+static void status_json (svinfo_t const *sv, int first)
+{
+  tm_status_t const *st = &sv->st ;
+  char since[32] ;
+  double cpu ;
+  unsigned long long rss ;
+  since[tm_ms_fmt(since, st->since)] = 0 ;
+  printf("%s\n  {\"name\": ", first ? "" : ",") ; json_string(sv->name) ;
+  printf(", \"state\": \"%s\", \"want\": \"%s\", \"pid\": %d, \"since\": %s, \"ready\": %d, \"health\": \"%s\", \"restarts\": %u, \"exit_code\": %d, \"exit_signal\": ",
+    tm_state_names[st->state], st->want ? "up" : "down", (int)st->pid, since, !!st->ready,
+    tm_health_names[st->health & 3], st->restarts, st->exit_code) ;
+  json_string(st->exit_signal ? tm_signal_name(st->exit_signal) : "") ;
+  printf(", \"required\": %d, \"type\": \"%s\", \"reason\": ", !!st->required, st->type == TM_ONESHOT ? "oneshot" : "longrun") ;
+  json_string(st->reason) ;
+  printf(", \"supervised\": %s", sv->supervised ? "true" : "false") ;
+  if (st->pid && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
+  putchar('}') ;
+}
+
+static void status_text (svinfo_t const *sv, int first)
+{
+  char buf[TM_STATUS_MAX] ;
+  double cpu ;
+  unsigned long long rss ;
+  size_t n = tm_status_fmt(buf, &sv->st) ;
+  if (!first) putchar('\n') ;
+  fwrite(buf, 1, n, stdout) ;
+  printf("supervised=%d\n", sv->supervised) ;
+  if (sv->st.pid && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
+}
+
+int ctl_status (ctl_args_t const *a)
+{
+  unsigned int n ;
+  char const **names = targets(a, &n) ;
+  int rc = EX_OK, first = 1 ;
+  if (a->json) putchar('[') ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    svinfo_t sv ;
+    if (!sv_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = EX_FALSE ; continue ; }
+    if (a->json) status_json(&sv, first) ; else status_text(&sv, first) ;
+    first = 0 ;
+  }
+  if (a->json) puts(first ? "]" : "\n]") ;
+  return rc ;
+}
+
+/* ---- waiting ---- */
+
+typedef struct waiter_s waiter_t ;
+struct waiter_s
+{
+  char const *name ;
+  int mode ;                    /* 'u' up, 'r' ready, 'd' down, 'U' start, 'R' restart */
+  pid_t oldpid ;
+  int done ;
+} ;
+
+/* 1 satisfied, 0 not yet, -1 never without intervention */
+static int wait_check (char const *scandir, waiter_t *w, char const **why)
+{
+  svinfo_t sv ;
+  tm_status_t const *st = &sv.st ;
+  int oneshot_done ;
+  if (!sv_load(scandir, w->name, &sv)) { *why = "the service directory is gone" ; return -1 ; }
+  if (!sv.supervised || !sv.has_status)
+  {
+    /* a running tm-svscan (re)spawns supervisors within a second: wait */
+    if (svscan_runs(scandir)) return 0 ;
+    *why = "no supervisor is running" ;
+    return -1 ;
+  }
+  oneshot_done = st->type == TM_ONESHOT && st->state == TM_STOPPED && st->ready ;
+  switch (w->mode)
+  {
+    case 'd' : return !st->pid ;
+    case 'u' : if (st->pid) return 1 ; break ;
+    case 'r' : case 'U' : if ((st->state == TM_RUNNING && st->ready) || oneshot_done) return 1 ; break ;
+    case 'R' : if (st->state == TM_RUNNING && st->ready && st->pid != w->oldpid) return 1 ;
+      if (oneshot_done && st->pid != w->oldpid) return 1 ;
+      break ;
+    case 'D' : if (!st->pid && (st->state == TM_STOPPED || st->state == TM_FAILED)) return 1 ; break ;
+  }
+  if (st->state == TM_FAILED) { *why = st->reason[0] ? st->reason : "FAILED" ; return -1 ; }
+  if (!st->want && w->mode != 'd' && w->mode != 'D' && st->state == TM_STOPPED) { *why = "it is stopped (want down)" ; return -1 ; }
+  return 0 ;
+}
+
+static int watch_all (char const *scandir, waiter_t *w, unsigned int n)
+{
+  int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC) ;
+  if (fd < 0) return -1 ;  /* e.g. EMFILE: fall back to polling */
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    char path[PATH_MAX] ;
+    svpath(path, scandir, w[i].name, "supervise") ;
+    if (inotify_add_watch(fd, path, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) { close(fd) ; return -1 ; }
+  }
+  return fd ;
+}
+
+static int wait_all (ctl_args_t const *a, waiter_t *w, unsigned int n)
+{
+  int ifd = watch_all(a->scandir, w, n) ;
+  tain deadline ;
+  tain_now_set_stopwatch_g() ;
+  if (a->timeout_set) tain_add_g(&deadline, &a->timeout) ;
+  else deadline = tain_infinite ;
+  for (;;)
+  {
+    unsigned int left = 0 ;
+    int ms ;
+    for (unsigned int i = 0 ; i < n ; i++)
+    {
+      char const *why = 0 ;
+      int r ;
+      if (w[i].done) continue ;
+      r = wait_check(a->scandir, w + i, &why) ;
+      if (r < 0) { ctl_warn(w[i].name, ": will not happen: ", why) ; return EX_FALSE ; }
+      if (r) w[i].done = 1 ; else left++ ;
+    }
+    if (!left) return EX_OK ;
+    tain_now_g() ;
+    if (!tain_future(&deadline))
+    {
+      for (unsigned int i = 0 ; i < n ; i++)
+        if (!w[i].done) ctl_warn("timed out waiting for ", w[i].name, 0) ;
+      return EX_FALSE ;
+    }
+    {
+      tain d ;
+      tain_sub(&d, &deadline, &STAMP) ;
+      ms = tain_to_millisecs(&d) ;
+      /* with inotify, wake anyway every second to notice a dead supervisor;
+         without it, poll gently */
+      if (ms < 0 || ms > (ifd >= 0 ? 1000 : 50)) ms = ifd >= 0 ? 1000 : 50 ;
+    }
+    if (ifd >= 0)
+    {
+      char buf[4096] ;
+      struct pollfd p = { .fd = ifd, .events = POLLIN } ;
+      if (poll(&p, 1, ms + 1) > 0) while (read(ifd, buf, sizeof(buf)) > 0) ;
+    }
+    else poll(0, 0, ms + 1) ;
+  }
+}
+
+int ctl_wait (ctl_args_t const *a)
+{
+  waiter_t w[a->nnames] ;
+  for (unsigned int i = 0 ; i < a->nnames ; i++)
+  {
+    if (!is_service_dir(a->scandir, a->names[i])) ctl_die(EX_FALSE, "unknown service: ", a->names[i], 0) ;
+    w[i].name = a->names[i] ;
+    w[i].mode = a->wait == 'r' || a->wait == 'd' ? a->wait : 'u' ;
+    w[i].oldpid = 0 ;
+    w[i].done = 0 ;
+  }
+  return wait_all(a, w, a->nnames) ;
+}
+
+/* ---- control ---- */
+
+static int send (char const *scandir, char const *name, char const *cmd)
+{
+  char path[PATH_MAX] ;
+  svpath(path, scandir, name, "supervise/control") ;
+  switch (tm_control_write(path, cmd, strlen(cmd)))
+  {
+    case 1 : return EX_OK ;
+    case 0 : ctl_warn(name, ": no supervisor is running", 0) ; return EX_FALSE ;
+    default :
+      if (errno == EACCES || errno == EPERM)
+      {
+        ctl_warn(name, ": permission denied: only root (or the [control] group) may control services", 0) ;
+        return EX_FALSE ;
+      }
+      ctl_warn("unable to write to ", path, strerror(errno)) ;
+      return EX_SYS ;
+  }
+}
+
+int ctl_control (ctl_args_t const *a, char cmd)
+{
+  waiter_t w[a->nnames] ;
+  char s[2] = { cmd, 0 } ;
+  for (unsigned int i = 0 ; i < a->nnames ; i++)
+  {
+    svinfo_t sv ;
+    int rc ;
+    if (!sv_load(a->scandir, a->names[i], &sv)) ctl_die(EX_FALSE, "unknown service: ", a->names[i], 0) ;
+    w[i].name = a->names[i] ;
+    w[i].mode = cmd == 'd' ? 'D' : cmd == 'r' ? 'R' : 'U' ;
+    w[i].oldpid = sv.st.pid ;
+    w[i].done = 0 ;
+    rc = send(a->scandir, a->names[i], s) ;
+    if (rc) return rc ;
+  }
+  return a->wait ? wait_all(a, w, a->nnames) : EX_OK ;
+}
+
+int ctl_signal (ctl_args_t const *a)
+{
+  int sig ;
+  char s[2] = { 0, 0 } ;
+  if (a->nnames < 2) ctl_die(EX_USAGE, "signal needs a signal and at least one service name", 0, 0) ;
+  sig = tm_signal_scan(a->names[0]) ;
+  if (!sig) ctl_die(EX_USAGE, "unknown signal ", a->names[0], 0) ;
+  s[0] = tm_signal_letter(sig) ;
+  if (!s[0]) ctl_die(EX_USAGE, "cannot send ", a->names[0], ": supported are HUP INT QUIT KILL TERM USR1 USR2 ALRM ABRT STOP CONT WINCH") ;
+  for (unsigned int i = 1 ; i < a->nnames ; i++)
+  {
+    int rc ;
+    if (!is_service_dir(a->scandir, a->names[i])) ctl_die(EX_FALSE, "unknown service: ", a->names[i], 0) ;
+    rc = send(a->scandir, a->names[i], s) ;
+    if (rc) return rc ;
+  }
+  return EX_OK ;
+}
+
+int ctl_health (ctl_args_t const *a)
+{
+  unsigned int n ;
+  char const **names = targets(a, &n) ;
+  int rc = EX_OK ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    svinfo_t sv ;
+    char path[PATH_MAX] ;
+    int ok ;
+    if (!sv_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = EX_FALSE ; continue ; }
+    svpath(path, a->scandir, names[i], "down") ;
+    if (!a->nnames && access(path, F_OK) == 0) continue ;  /* disabled */
+    ok = sv.supervised && sv.st.health != TM_HEALTH_UNHEALTHY
+      && ((sv.st.state == TM_RUNNING && sv.st.ready)
+       || (sv.st.type == TM_ONESHOT && sv.st.state == TM_STOPPED && sv.st.ready)) ;
+    if (!ok)
+    {
+      printf("%s: %s%s%s%s\n", names[i], !sv.supervised ? "no supervisor" : tm_state_names[sv.st.state],
+        sv.st.health == TM_HEALTH_UNHEALTHY ? " unhealthy" : "",
+        sv.st.reason[0] ? ": " : "", sv.st.reason) ;
+      rc = EX_FALSE ;
+    }
+  }
+  return rc ;
+}
+
+int ctl_shutdown (ctl_args_t const *a)
+{
+  char path[PATH_MAX] ;
+  snprintf(path, sizeof(path), "%s/.tm-svscan/control", a->scandir) ;
+  int r = tm_control_write(path, "t", 1) ;
+  if (r > 0) return EX_OK ;
+  if (!r) ctl_die(EX_FALSE, "no tm-svscan is running on ", a->scandir, 0) ;
+  if (errno == EACCES || errno == EPERM) ctl_die(EX_FALSE, "permission denied: only root may shut the system down", 0, 0) ;
+  ctl_die(EX_SYS, "unable to write to ", path, 0) ;
+  return EX_SYS ;
+}

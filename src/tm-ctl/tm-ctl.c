@@ -1,0 +1,127 @@
+/* ISC license. */
+
+/* tm-ctl: the command-line client. Options may stand anywhere after the
+   verb (`restart app --wait -t 10`); -d before the verb names the scandir. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm/config.h"
+#include "tm-ctl.h"
+
+#define USAGE \
+"usage: tm-ctl [-d SCANDIR] VERB [ARGS]\n" \
+"\n" \
+"Services:\n" \
+"  list                          one line per service: name, state, pid, uptime, restarts\n" \
+"  status [NAME...] [--json]     every status field (all services when none named)\n" \
+"  start NAME... [--wait] [-t S] start; --wait returns once RUNNING\n" \
+"  stop NAME... [--wait] [-t S]  stop; --wait returns once STOPPED or FAILED\n" \
+"  restart NAME... [--wait] [-t S]  restart; --wait returns once RUNNING with a new pid\n" \
+"  signal SIG NAME...            send SIG (TERM, SIGHUP, USR1...) to the service's process group\n" \
+"  wait [-u|-r|-d] [-t S] NAME... wait until up (default), ready, or down\n" \
+"  health [NAME...]              exit 0 iff the services are RUNNING and not unhealthy\n" \
+"  shutdown                      graceful shutdown of the whole system\n" \
+"\n" \
+"Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
+"100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n"
+
+void ctl_warn (char const *a, char const *b, char const *c)
+{
+  fprintf(stderr, "tm-ctl: %s%s%s\n", a, b ? b : "", c ? c : "") ;
+}
+
+void ctl_die (int code, char const *a, char const *b, char const *c)
+{
+  fflush(stdout) ;
+  fprintf(stderr, "tm-ctl: %s: %s%s%s\n", code == EX_USAGE ? "usage" : "fatal", a, b ? b : "", c ? c : "") ;
+  exit(code) ;
+}
+
+static void usage (int code)
+{
+  fputs(USAGE, code ? stderr : stdout) ;
+  exit(code) ;
+}
+
+static void parse_timeout (ctl_args_t *a, char const *s)
+{
+  if (!s || !tm_secs_scan(s, &a->timeout)) ctl_die(EX_USAGE, "-t needs a number of seconds, got ", s ? s : "nothing", 0) ;
+  a->timeout_set = 1 ;
+}
+
+/* Splits what follows the verb into options and names. */
+static void parse_verb_args (ctl_args_t *a, int argc, char const **argv)
+{
+  int is_wait = !strcmp(a->verb, "wait") ;
+  int dashdash = 0 ;
+  a->names = argv ;
+  a->nnames = 0 ;
+  for (int i = 0 ; i < argc ; i++)
+  {
+    char const *s = argv[i] ;
+    if (dashdash || s[0] != '-' || !s[1]) { a->names[a->nnames++] = s ; continue ; }
+    if (!strcmp(s, "--")) dashdash = 1 ;
+    else if (!strcmp(s, "--json")) a->json = 1 ;
+    else if (!strcmp(s, "--wait") || !strcmp(s, "-w")) a->wait = 'w' ;
+    else if (!strcmp(s, "--offline")) a->offline = 1 ;
+    else if (!strcmp(s, "-t") || !strcmp(s, "--timeout")) parse_timeout(a, argv[++i]) ;
+    else if (!strncmp(s, "-t", 2)) parse_timeout(a, s + 2) ;
+    else if (!strncmp(s, "--timeout=", 10)) parse_timeout(a, s + 10) ;
+    else if (is_wait && (!strcmp(s, "-u") || !strcmp(s, "--up"))) a->wait = 'u' ;
+    else if (is_wait && (!strcmp(s, "-r") || !strcmp(s, "--ready"))) a->wait = 'r' ;
+    else if (is_wait && (!strcmp(s, "-d") || !strcmp(s, "--down"))) a->wait = 'd' ;
+    else if (!strcmp(s, "-d")) { if (!argv[++i]) ctl_die(EX_USAGE, "-d needs a directory", 0, 0) ; a->scandir = argv[i] ; }
+    else if (!strncmp(s, "--scandir=", 10)) a->scandir = s + 10 ;
+    else if (!strcmp(s, "-h") || !strcmp(s, "--help")) usage(0) ;
+    else ctl_die(EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
+  }
+}
+
+static int need_names (ctl_args_t const *a)
+{
+  if (!a->nnames) ctl_die(EX_USAGE, a->verb, " needs at least one service name", 0) ;
+  return 1 ;
+}
+
+static int dispatch (ctl_args_t *a)
+{
+  char const *v = a->verb ;
+  if (!strcmp(v, "list")) return ctl_list(a) ;
+  if (!strcmp(v, "status")) return ctl_status(a) ;
+  if (!strcmp(v, "start")) return need_names(a), ctl_control(a, 'u') ;
+  if (!strcmp(v, "stop")) return need_names(a), ctl_control(a, 'd') ;
+  if (!strcmp(v, "restart")) return need_names(a), ctl_control(a, 'r') ;
+  if (!strcmp(v, "signal")) return ctl_signal(a) ;
+  if (!strcmp(v, "wait")) return need_names(a), ctl_wait(a) ;
+  if (!strcmp(v, "health")) return ctl_health(a) ;
+  if (!strcmp(v, "shutdown")) return ctl_shutdown(a) ;
+  if (!strcmp(v, "help")) usage(0) ;
+  ctl_die(EX_USAGE, "unknown verb ", v, " (see tm-ctl --help)") ;
+  return EX_USAGE ;
+}
+
+int main (int argc, char const **argv)
+{
+  ctl_args_t a = { 0 } ;
+  int i = 1 ;
+  for (; i < argc && argv[i][0] == '-' ; i++)
+  {
+    char const *s = argv[i] ;
+    if (!strcmp(s, "-d")) { if (++i >= argc) ctl_die(EX_USAGE, "-d needs a directory", 0, 0) ; a.scandir = argv[i] ; }
+    else if (!strncmp(s, "-d", 2)) a.scandir = s + 2 ;
+    else if (!strncmp(s, "--scandir=", 10)) a.scandir = s + 10 ;
+    else if (!strcmp(s, "-h") || !strcmp(s, "--help")) usage(0) ;
+    else if (!strcmp(s, "-V") || !strcmp(s, "--version")) { puts("tm-ctl " TM_VERSION) ; return 0 ; }
+    else if (!strcmp(s, "--")) { i++ ; break ; }
+    else ctl_die(EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
+  }
+  if (i >= argc) usage(EX_USAGE) ;
+  a.verb = argv[i++] ;
+  parse_verb_args(&a, argc - i, argv + i) ;
+  a.scandir = tm_scandir(a.scandir) ;
+  return dispatch(&a) ;
+}

@@ -1,0 +1,606 @@
+/* ISC license. */
+
+/* tm-svscan: one per system, usually PID 1.
+   It forks one tm-supervise per service directory, holds both ends of every
+   service's log pipes (so that no line is lost when a supervisor dies),
+   respawns dead supervisors, reaps every child and orphan, and runs the
+   shutdown. It never parses configuration and never allocates once the
+   service table is sized at start-up. */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/djbunix.h>
+
+#include "tm.h"
+
+#define USAGE "tm-svscan [ -d scandir ] [ -c max ] [ -t shutdown_timeout_ms ]"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+#define RESPAWN_GAP_MS 1000
+#define FINAL_GRACE_MS 2000     /* final stage: SIGTERM, this long, SIGKILL */
+#define KILL_GRACE_MS 1000      /* after the global timeout, before SIGKILL to supervisors */
+
+extern char **environ ;
+
+typedef struct svc_s svc_t ;
+struct svc_s
+{
+  char name[TM_NAME_MAX + 1] ;
+  pid_t pid ;                   /* its supervisor, 0 when none */
+  int fd[4] ;                   /* stdout pipe r,w ; stderr pipe r,w */
+  tain respawn ;                /* when a dead supervisor may be spawned again */
+  unsigned char used ;
+  unsigned char active ;        /* its directory was there at the last scan */
+} ;
+
+static svc_t *svc ;
+static unsigned int nsvc = 0, maxsvc = 1000 ;
+static unsigned int width = 0 ;
+static char const *supervise_path = "tm-supervise" ;
+static int sigfd = -1, ctlfd = -1 ;
+static int stopping = 0 ;
+static int exitcode = 0 ;
+static unsigned int shutdown_ms = 45000 ;
+static int shutdown_ms_set = 0 ;   /* -t given: it wins over .tm-svscan/timeout-shutdown */
+static tain deadline_shutdown = TAIN_INFINITE ;
+static tain deadline_kill = TAIN_INFINITE ;
+static uint64_t since ;
+
+static void deadline_ms (tain *d, unsigned int ms)
+{
+  tain t ;
+  tain_from_millisecs(&t, ms > 0x7fffffff ? 0x7fffffff : ms) ;
+  tain_add_g(d, &t) ;
+}
+
+static unsigned int live_supervisors (void)
+{
+  unsigned int n = 0 ;
+  for (unsigned int i = 0 ; i < nsvc ; i++) if (svc[i].used && svc[i].pid) n++ ;
+  return n ;
+}
+
+static void status_write (void)
+{
+  char buf[256] ;
+  size_t n = 0 ;
+  memcpy(buf + n, "pid=", 4) ; n += 4 ;
+  n += pid_fmt(buf + n, getpid()) ;
+  memcpy(buf + n, "\nstate=", 7) ; n += 7 ;
+  if (stopping) { memcpy(buf + n, "stopping", 8) ; n += 8 ; }
+  else { memcpy(buf + n, "running", 7) ; n += 7 ; }
+  memcpy(buf + n, "\nsince=", 7) ; n += 7 ;
+  n += tm_ms_fmt(buf + n, since) ;
+  memcpy(buf + n, "\nsupervisors=", 13) ; n += 13 ;
+  n += uint_fmt(buf + n, live_supervisors()) ;
+  buf[n++] = '\n' ;
+  if (!openwritenclose_suffix(".tm-svscan/status", buf, n, ".new"))
+    strerr_warnwu2sys("write ", ".tm-svscan/status") ;
+}
+
+/* ---- supervisors ---- */
+
+static void spawn_supervisor (svc_t *s)
+{
+  posix_spawnattr_t attr ;
+  posix_spawn_file_actions_t fa ;
+  sigset_t set ;
+  char ofds[2 * UINT_FMT + 2], efds[2 * UINT_FMT + 2], w[UINT_FMT] ;
+  char const *argv[10] = { "tm-supervise", "-o", ofds, "-e", efds, "-p", w, "--", s->name, 0 } ;
+  size_t n ;
+  int e ;
+  n = uint_fmt(ofds, s->fd[0]) ; ofds[n++] = ',' ; ofds[n + uint_fmt(ofds + n, s->fd[1])] = 0 ;
+  n = uint_fmt(efds, s->fd[2]) ; efds[n++] = ',' ; efds[n + uint_fmt(efds + n, s->fd[3])] = 0 ;
+  w[uint_fmt(w, width)] = 0 ;
+  posix_spawnattr_init(&attr) ;
+  posix_spawn_file_actions_init(&fa) ;
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
+  sigemptyset(&set) ;
+  posix_spawnattr_setsigmask(&attr, &set) ;
+  sigfillset(&set) ;
+  posix_spawnattr_setsigdefault(&attr, &set) ;
+  /* dup2 onto itself clears close-on-exec for the supervisor's copy */
+  for (unsigned int i = 0 ; i < 4 ; i++) posix_spawn_file_actions_adddup2(&fa, s->fd[i], s->fd[i]) ;
+  e = strchr(supervise_path, '/')
+    ? posix_spawn(&s->pid, supervise_path, &fa, &attr, (char *const *)argv, environ)
+    : posix_spawnp(&s->pid, supervise_path, &fa, &attr, (char *const *)argv, environ) ;
+  posix_spawn_file_actions_destroy(&fa) ;
+  posix_spawnattr_destroy(&attr) ;
+  tain_copynow(&s->respawn) ;
+  deadline_ms(&s->respawn, RESPAWN_GAP_MS) ;
+  if (e)
+  {
+    errno = e ;
+    s->pid = 0 ;
+    strerr_warnwu4sys("spawn ", supervise_path, " for ", s->name) ;
+  }
+}
+
+static void svc_close (svc_t *s)
+{
+  for (unsigned int i = 0 ; i < 4 ; i++) fd_close(s->fd[i]) ;
+  s->used = 0 ;
+  while (nsvc && !svc[nsvc - 1].used) nsvc-- ;
+}
+
+static svc_t *svc_find (char const *name)
+{
+  for (unsigned int i = 0 ; i < nsvc ; i++)
+    if (svc[i].used && !strcmp(svc[i].name, name)) return svc + i ;
+  return 0 ;
+}
+
+static svc_t *svc_new (char const *name)
+{
+  unsigned int i = 0 ;
+  svc_t *s ;
+  while (i < nsvc && svc[i].used) i++ ;
+  if (i >= maxsvc)
+  {
+    strerr_warnw3x("too many services (raise -c), not supervising ", name, "") ;
+    return 0 ;
+  }
+  s = svc + i ;
+  if (pipe2(s->fd, O_CLOEXEC) < 0) goto err ;
+  if (pipe2(s->fd + 2, O_CLOEXEC) < 0)
+  {
+    fd_close(s->fd[0]) ; fd_close(s->fd[1]) ;
+    goto err ;
+  }
+  memcpy(s->name, name, strlen(name) + 1) ;
+  s->pid = 0 ;
+  s->used = 1 ;
+  tain_copynow(&s->respawn) ;
+  if (i == nsvc) nsvc++ ;
+  return s ;
+ err:
+  strerr_warnwu2sys("create log pipes for ", name) ;
+  return 0 ;
+}
+
+/* ---- scanning ---- */
+
+struct linux_dirent64
+{
+  uint64_t d_ino ;
+  int64_t d_off ;
+  unsigned short d_reclen ;
+  unsigned char d_type ;
+  char d_name[] ;
+} ;
+
+static int is_service (char const *name)
+{
+  struct stat sb ;
+  if (name[0] == '.' || strlen(name) > TM_NAME_MAX) return 0 ;
+  return stat(name, &sb) == 0 && S_ISDIR(sb.st_mode) ;
+}
+
+/* Calls f on every service directory name; returns 0 on error. */
+static int scan_dir (void (*f)(char const *))
+{
+  char buf[4096] ;
+  int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  for (;;)
+  {
+    long r = syscall(SYS_getdents64, fd, buf, sizeof(buf)) ;
+    if (r < 0) { fd_close(fd) ; return 0 ; }
+    if (!r) break ;
+    for (long off = 0 ; off < r ; )
+    {
+      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off) ;
+      off += d->d_reclen ;
+      if (is_service(d->d_name)) f(d->d_name) ;
+    }
+  }
+  fd_close(fd) ;
+  return 1 ;
+}
+
+static void measure (char const *name)
+{
+  size_t n = strlen(name) ;
+  if (n > width) width = n ;
+}
+
+static void activate (char const *name)
+{
+  svc_t *s = svc_find(name) ;
+  if (!s)
+  {
+    s = svc_new(name) ;
+    if (!s) return ;
+  }
+  s->active = 1 ;
+}
+
+static void scan (void)
+{
+  for (unsigned int i = 0 ; i < nsvc ; i++) svc[i].active = 0 ;
+  width = 0 ;
+  if (!scan_dir(&measure) || !scan_dir(&activate))
+  {
+    strerr_warnwu1sys("scan the service directory") ;
+    for (unsigned int i = 0 ; i < nsvc ; i++) svc[i].active = 1 ;
+    return ;
+  }
+  for (unsigned int i = 0 ; i < nsvc ; i++)
+  {
+    svc_t *s = svc + i ;
+    if (!s->used) continue ;
+    if (!s->active)
+    {
+      /* its directory is gone: stop the service and let the supervisor exit */
+      if (s->pid) kill(s->pid, SIGTERM) ;
+      else svc_close(s) ;
+    }
+    else if (!s->pid) spawn_supervisor(s) ;
+  }
+  status_write() ;
+}
+
+/* ---- shutdown ---- */
+
+static void shutdown_start (int code)
+{
+  if (stopping) return ;
+  stopping = 1 ;
+  exitcode = code ;
+  tain_copynow(&deadline_shutdown) ;
+  deadline_ms(&deadline_shutdown, shutdown_ms) ;
+  for (unsigned int i = 0 ; i < nsvc ; i++)
+    if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGTERM) ;
+  status_write() ;
+}
+
+/* The global timeout passed: kill the services, then their supervisors. */
+static void shutdown_timeout (void)
+{
+  strerr_warnw1x("global shutdown timeout: killing the remaining services") ;
+  for (unsigned int i = 0 ; i < nsvc ; i++)
+    if (svc[i].used && svc[i].pid)
+    {
+      size_t n = strlen(svc[i].name) ;
+      char fifo[n + 18] ;
+      memcpy(fifo, svc[i].name, n) ;
+      memcpy(fifo + n, "/supervise/control", 19) ;
+      tm_control_write(fifo, "k", 1) ;
+    }
+  tain_copynow(&deadline_kill) ;
+  deadline_ms(&deadline_kill, KILL_GRACE_MS) ;
+}
+
+static void reap_all_nohang (void)
+{
+  int wstat ;
+  while (wait_nohang(&wstat) > 0) ;
+}
+
+/* Signals our children that are not supervisors: orphans reparented to us,
+   since we are a subreaper. Only used when not PID 1. */
+static unsigned int signal_children (int sig)
+{
+  char buf[4096] ;
+  unsigned int n = 0 ;
+  pid_t self = getpid() ;
+  int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  for (;;)
+  {
+    long r = syscall(SYS_getdents64, fd, buf, sizeof(buf)) ;
+    if (r <= 0) break ;
+    for (long off = 0 ; off < r ; )
+    {
+      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off) ;
+      char path[UINT_FMT + 12] ;
+      char line[512] ;
+      pid_t pid ;
+      ssize_t len ;
+      char *p ;
+      off += d->d_reclen ;
+      if (!pid0_scan(d->d_name, &pid) || pid == self) continue ;
+      memcpy(path, "/proc/", 6) ;
+      memcpy(path + 6, d->d_name, strlen(d->d_name)) ;
+      memcpy(path + 6 + strlen(d->d_name), "/stat", 6) ;
+      len = openreadnclose(path, line, sizeof(line) - 1) ;
+      if (len <= 0) continue ;
+      line[len] = 0 ;
+      p = strrchr(line, ')') ;  /* the command name may hold anything */
+      if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') continue ;
+      {
+        pid_t ppid ;
+        if (!pid_scan(p + 4, &ppid) || ppid != self) continue ;
+      }
+      kill(pid, sig) ;
+      if (sig != SIGKILL) kill(pid, SIGCONT) ;
+      n++ ;
+    }
+  }
+  fd_close(fd) ;
+  return n ;
+}
+
+/* Waits until no child is left or ms passed, reaping. */
+static void reap_for (unsigned int ms)
+{
+  tain deadline ;
+  tain_now_g() ;
+  tain_copynow(&deadline) ;
+  deadline_ms(&deadline, ms) ;
+  for (;;)
+  {
+    iopause_fd x = { .fd = sigfd, .events = IOPAUSE_READ } ;
+    int wstat ;
+    pid_t r ;
+    while ((r = wait_nohang(&wstat)) > 0) ;
+    if (r < 0 && errno == ECHILD) return ;
+    if (iopause_g(&x, 1, &deadline) <= 0 && !tain_future(&deadline)) return ;
+    while (selfpipe_read() > 0) ;
+  }
+}
+
+static void final_stage (void)
+{
+  if (getpid() == 1)
+  {
+    kill(-1, SIGTERM) ;
+    kill(-1, SIGCONT) ;
+    reap_for(FINAL_GRACE_MS) ;
+    kill(-1, SIGKILL) ;
+  }
+  else
+  {
+    /* never kill(-1) here: that would reach outside our own tree */
+    if (signal_children(SIGTERM)) reap_for(FINAL_GRACE_MS) ;
+    signal_children(SIGKILL) ;
+  }
+  reap_for(FINAL_GRACE_MS) ;
+}
+
+/* ---- events ---- */
+
+static void reap (void)
+{
+  for (;;)
+  {
+    int wstat ;
+    pid_t pid = wait_nohang(&wstat) ;
+    if (pid <= 0) break ;
+    for (unsigned int i = 0 ; i < nsvc ; i++)
+    {
+      svc_t *s = svc + i ;
+      if (!s->used || s->pid != pid) continue ;
+      s->pid = 0 ;
+      if (!s->active) svc_close(s) ;
+      else if (!stopping)
+      {
+        char fmt[INT_FMT] ;
+        fmt[int_fmt(fmt, wait_estatus(wstat))] = 0 ;
+        strerr_warnw4x("supervisor for ", s->name, " died, status ", fmt) ;
+      }
+      break ;
+    }
+  }
+}
+
+static void read_control (void)
+{
+  static int want_code = 0 ;  /* 'T' is followed by one byte: the exit code */
+  char buf[64] ;
+  for (;;)
+  {
+    ssize_t r = read(ctlfd, buf, sizeof(buf)) ;
+    if (r <= 0) break ;
+    for (ssize_t i = 0 ; i < r ; i++)
+    {
+      if (want_code) { want_code = 0 ; shutdown_start((unsigned char)buf[i]) ; continue ; }
+      switch (buf[i])
+      {
+        case 'a' : case 'h' : if (!stopping) scan() ; break ;
+        case 't' : shutdown_start(0) ; break ;
+        case 'T' : want_code = 1 ; break ;
+        default : break ;
+      }
+    }
+  }
+}
+
+static void handle_signals (void)
+{
+  for (;;)
+  {
+    int sig = selfpipe_read() ;
+    switch (sig)
+    {
+      case -1 : strerr_warnwu1sys("selfpipe_read") ; return ;
+      case 0 : return ;
+      case SIGCHLD : reap() ; break ;
+      case SIGTERM : case SIGINT : case SIGHUP : shutdown_start(0) ; break ;
+      default : break ;
+    }
+  }
+}
+
+/* ---- start-up ---- */
+
+static void signals_init (void)
+{
+  sigset_t set ;
+  struct sigaction sa ;
+  memset(&sa, 0, sizeof(sa)) ;
+  sa.sa_handler = SIG_IGN ;
+  /* every other signal is ignored, never fatal; supervisors get them back
+     at spawn (POSIX_SPAWN_SETSIGDEF) */
+  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
+    switch (sig)
+    {
+      case SIGKILL : case SIGSTOP : case SIGCHLD : case SIGSEGV : case SIGBUS :
+      case SIGILL : case SIGFPE : case SIGABRT : case SIGSYS : case SIGTRAP : break ;
+      default : sigaction(sig, &sa, 0) ;
+    }
+  sigfd = selfpipe_init() ;
+  if (sigfd < 0) strerr_diefu1sys(111, "init selfpipe") ;
+  sigemptyset(&set) ;
+  sigaddset(&set, SIGCHLD) ;
+  sigaddset(&set, SIGTERM) ;
+  sigaddset(&set, SIGINT) ;
+  sigaddset(&set, SIGHUP) ;
+  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
+}
+
+static void nofile_init (void)
+{
+  struct rlimit r ;
+  rlim_t need = (rlim_t)maxsvc * 4 + 64 ;
+  if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= need) return ;
+  r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > need ? need : r.rlim_max ;
+  if (setrlimit(RLIMIT_NOFILE, &r) < 0) strerr_warnwu1sys("raise the open files limit") ;
+}
+
+static void control_init (void)
+{
+  int lockfd ;
+  unsigned int u ;
+  if (mkdir(".tm-svscan", 0755) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", ".tm-svscan") ;
+  lockfd = open(".tm-svscan/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
+  if (lockfd < 0) strerr_diefu2sys(111, "open ", ".tm-svscan/lock") ;
+  switch (fd_lock(lockfd, 1, 1))
+  {
+    case -1 : strerr_diefu2sys(111, "lock ", ".tm-svscan/lock") ;
+    case 0 : strerr_dief1x(100, "another tm-svscan already runs on this directory") ;
+    default : break ;
+  }
+  if (!tm_mkfifo(".tm-svscan/control", 0600)) strerr_diefu2sys(111, "mkfifo ", ".tm-svscan/control") ;
+  ctlfd = open(".tm-svscan/control", O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (ctlfd < 0 || open(".tm-svscan/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0)
+    strerr_diefu2sys(111, "open ", ".tm-svscan/control") ;
+  if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
+}
+
+/* Finds tm-supervise beside ourselves when we were run by path. */
+static void supervise_path_init (char const *argv0, char *buf, size_t max)
+{
+  char const *slash = strrchr(argv0, '/') ;
+  size_t n ;
+  if (!slash) return ;
+  n = slash + 1 - argv0 ;
+  if (n + sizeof("tm-supervise") > max) return ;
+  memcpy(buf, argv0, n) ;
+  memcpy(buf + n, "tm-supervise", sizeof("tm-supervise")) ;
+  if (access(buf, X_OK) == 0) supervise_path = buf ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *dir = 0 ;
+  char const *argv0 = argv[0] ;
+  char pathbuf[4096] ;
+  PROG = "tm-svscan" ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "d:c:t:", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'd' : dir = l.arg ; break ;
+        case 'c' : if (!uint0_scan(l.arg, &maxsvc) || !maxsvc) dieusage() ; break ;
+        case 't' : if (!uint0_scan(l.arg, &shutdown_ms)) dieusage() ; shutdown_ms_set = 1 ; break ;
+        default : dieusage() ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (argc) dir = argv[0] ;
+  dir = tm_scandir(dir) ;
+  if (maxsvc > 100000) maxsvc = 100000 ;
+  {
+    svc_t table[maxsvc] ;
+    svc = table ;
+    fd_sanitize() ;
+    supervise_path_init(argv0, pathbuf, sizeof(pathbuf)) ;
+    if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+      strerr_warnwu1sys("become a child subreaper") ;
+    if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
+    umask(022) ;
+    nofile_init() ;
+    tain_now_set_stopwatch_g() ;
+    since = tm_wallclock_ms() ;
+    signals_init() ;
+    control_init() ;
+    scan() ;
+
+    for (;;)
+    {
+      iopause_fd x[2] = { { .fd = sigfd, .events = IOPAUSE_READ }, { .fd = ctlfd, .events = IOPAUSE_READ } } ;
+      tain deadline = tain_infinite ;
+      int r ;
+      if (stopping && !live_supervisors()) break ;
+      if (stopping)
+      {
+        if (tain_less(&deadline_shutdown, &deadline)) deadline = deadline_shutdown ;
+        if (tain_less(&deadline_kill, &deadline)) deadline = deadline_kill ;
+      }
+      else
+        for (unsigned int i = 0 ; i < nsvc ; i++)
+          if (svc[i].used && svc[i].active && !svc[i].pid && tain_less(&svc[i].respawn, &deadline))
+            deadline = svc[i].respawn ;
+      r = iopause_g(x, 2, &deadline) ;
+      if (r < 0)
+      {
+        strerr_warnwu1sys("iopause") ;
+        tain_copynow(&deadline) ;
+        deadline_ms(&deadline, 100) ;
+        iopause_g(x, 0, &deadline) ;
+        continue ;
+      }
+      if (x[0].revents & IOPAUSE_READ) handle_signals() ;
+      if (x[1].revents & IOPAUSE_READ) read_control() ;
+      if (stopping)
+      {
+        if (!tain_future(&deadline_shutdown))
+        {
+          deadline_shutdown = tain_infinite ;
+          shutdown_timeout() ;
+        }
+        if (!tain_future(&deadline_kill))
+        {
+          deadline_kill = tain_infinite ;
+          for (unsigned int i = 0 ; i < nsvc ; i++)
+            if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGKILL) ;
+        }
+      }
+      else
+        for (unsigned int i = 0 ; i < nsvc ; i++)
+          if (svc[i].used && svc[i].active && !svc[i].pid && !tain_future(&svc[i].respawn))
+          {
+            spawn_supervisor(svc + i) ;
+            if (svc[i].pid) status_write() ;
+          }
+    }
+    status_write() ;
+    final_stage() ;
+    reap_all_nohang() ;
+  }
+  return exitcode ;
+}

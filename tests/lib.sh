@@ -1,0 +1,99 @@
+# Shared helpers for the integration tests. Each test is a bash script that
+# sources this file; it runs the real programs as processes, usually with
+# tm-svscan as PID 1 of a fresh PID namespace, and talks to them only through
+# the contract: files, FIFOs, tm-ctl, signals, stdout.
+#
+# TM_BIN must point at the directory holding the built programs.
+
+set -u
+: "${TM_BIN:?TM_BIN must name the directory of the built programs}"
+export PATH="$TM_BIN:$PATH"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+T=$(mktemp -d /tmp/tm-test.XXXXXX)
+chmod 755 "$T"
+SD="$T/services"
+LOG="$T/out.log"
+ERR="$T/err.log"
+mkdir -p "$SD"
+export TM_SCANDIR="$SD"
+NS1=                    # host pid of the namespace's PID 1
+UNSHARE=
+
+fail () {
+  echo "FAIL: $*" >&2
+  if [ -s "$LOG" ] ; then echo "--- stdout of the system (tail):" >&2 ; tail -n 20 "$LOG" >&2 ; fi
+  if [ -s "$ERR" ] ; then echo "--- stderr of the system (tail):" >&2 ; tail -n 20 "$ERR" >&2 ; fi
+  exit 1
+}
+
+cleanup () {
+  [ -n "$NS1" ] && kill -9 "$NS1" 2>/dev/null
+  [ -n "$UNSHARE" ] && wait "$UNSHARE" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+# mksvc NAME SCRIPT-BODY: a service directory whose run is a /bin/sh script
+mksvc () {
+  mkdir -p "$SD/$1"
+  printf '#!/bin/sh\n%s\n' "$2" > "$SD/$1/run"
+  chmod 755 "$SD/$1/run"
+}
+
+# boot [CMD...]: start CMD (default: tm-svscan on $SD) as PID 1 of a new
+# PID namespace, stdout to $LOG, stderr to $ERR
+boot () {
+  [ $# -gt 0 ] || set -- tm-svscan -d "$SD"
+  unshare --pid --fork --mount-proc --kill-child "$@" >"$LOG" 2>"$ERR" &
+  UNSHARE=$!
+  for _ in $(seq 1 200) ; do
+    NS1=$(pgrep -P "$UNSHARE" | head -n 1)
+    [ -n "$NS1" ] && return 0
+    sleep 0.01
+  done
+  fail "the namespace did not start"
+}
+
+# ns CMD...: run CMD inside the namespace (its pids, its /proc)
+ns () {
+  nsenter -t "$NS1" -p -m -- "$@"
+}
+
+# waitfor SECS CMD...: run CMD until it succeeds, at most SECS seconds
+waitfor () {
+  local secs=$1 ; shift
+  local end=$(( $(date +%s%N) + secs * 1000000000 ))
+  while ! "$@" >/dev/null 2>&1 ; do
+    [ "$(date +%s%N)" -lt "$end" ] || return 1
+    sleep 0.02
+  done
+}
+
+# field NAME KEY: a key of a service's status file
+field () {
+  sed -n "s/^$2=//p" "$SD/$1/supervise/status" 2>/dev/null
+}
+
+# the system ended: wait for PID 1 to exit, give its exit code in $RC
+RC=
+wait_exit () {
+  local secs=${1:-20}
+  local end=$(( $(date +%s) + secs ))
+  while kill -0 "$UNSHARE" 2>/dev/null ; do
+    [ "$(date +%s)" -lt "$end" ] || fail "the system did not exit within ${secs}s"
+    sleep 0.02
+  done
+  wait "$UNSHARE" ; RC=$?
+  NS1= ; UNSHARE=
+}
+
+# supervisor_pid NAME: host pid of the tm-supervise of NAME
+supervisor_pid () {
+  pgrep -f "^tm-supervise .* -- $1\$" | head -n 1
+}
+
+assert_eq () {
+  [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"
+}
