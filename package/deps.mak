@@ -1,5 +1,5 @@
 # Objects of each program. libtm.a is the shared library of src/libtm.
-LIBTM_SRCS := $(filter-out src/libtm/toml%,$(wildcard src/libtm/*.c))
+LIBTM_SRCS := $(wildcard src/libtm/*.c)
 
 tm-init_OBJS := src/tm-init/tm-init.o
 tm-init_LIBS = $(LIBS_EXE)
@@ -12,5 +12,7 @@ tm-ctl_LIBS = $(LIBS_CTL) -lm
 
 tests/toml-decoder_OBJS := tests/toml-decoder.o
 tests/toml-decoder_LIBS = -lm
-tests/unit_OBJS := $(patsubst %.c,%.o,$(wildcard tests/unit/*.c))
-tests/unit_LIBS = $(LIBS_CTL) -lm
+tests/unit-lib_OBJS := tests/unit-lib.o
+tests/unit-lib_LIBS = $(LIBS_EXE)
+tests/toml-unit_OBJS := tests/toml-unit.o
+tests/toml-unit_LIBS = -lm

@@ -40,13 +40,14 @@ struct tm_status_s
   unsigned char required ;
   unsigned char type ;
   pid_t pid ;
+  pid_t supervisor ;            /* the writer: tells a fresh status from a dead supervisor's */
   uint64_t since ;              /* wall clock, milliseconds since the epoch */
   unsigned int restarts ;
   int exit_code ;               /* -1: none yet */
   int exit_signal ;             /* 0: none */
   char reason[TM_REASON_MAX + 1] ;
 } ;
-#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .reason = "" }
+#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .reason = "" }
 
 /* tm_status.c */
 extern char const *const tm_state_names[TM_NSTATES] ;

@@ -15,15 +15,14 @@ char const *tm_scandir (char const *opt)
 
 int tm_secs_scan (char const *s, tain *t)
 {
-  uint64_t secs ;
+  uint64_t secs = 0 ;
   uint64_t frac = 0, scale = 1 ;
   size_t n = uint64_scan(s, &secs) ;
-  if (!n && *s != '.') return 0 ;
   s += n ;
   if (*s == '.')
-    for (s++ ; *s >= '0' && *s <= '9' ; s++)
+    for (s++ ; *s >= '0' && *s <= '9' ; s++, n++)
       if (scale < 1000000000) { frac = frac * 10 + (*s - '0') ; scale *= 10 ; }
-  if (*s) return 0 ;
+  if (*s || !n) return 0 ;
   if (secs > 1000000000) secs = 1000000000 ;
   tain_from_millisecs(t, 0) ;
   t->sec.x = secs ;

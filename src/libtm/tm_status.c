@@ -73,6 +73,7 @@ size_t tm_status_fmt (char *buf, tm_status_t const *st)
   n = cats(buf, n, "\nrequired=") ; n = catint(buf, n, !!st->required) ;
   n = cats(buf, n, "\ntype=") ; n = cats(buf, n, type_names[st->type & 1]) ;
   n = cats(buf, n, "\nreason=") ; n = cats(buf, n, st->reason) ;
+  n = cats(buf, n, "\nsupervisor=") ; n = catint(buf, n, st->supervisor) ;
   buf[n++] = '\n' ;
   return n ;
 }
@@ -134,6 +135,7 @@ static int setfield (tm_status_t *st, char const *key, char const *val)
   }
   else if (!strcmp(key, "want")) st->want = !strcmp(val, "up") ;
   else if (!strcmp(key, "pid")) { if (!scan_int(val, &v) || v < 0) return 0 ; st->pid = v ; }
+  else if (!strcmp(key, "supervisor")) { if (!scan_int(val, &v) || v < 0) return 0 ; st->supervisor = v ; }
   else if (!strcmp(key, "since")) return scan_ms(val, &st->since) ;
   else if (!strcmp(key, "ready")) st->ready = !strcmp(val, "1") ;
   else if (!strcmp(key, "health"))

@@ -27,6 +27,9 @@
 # define PRINTF(i, j)
 #endif
 
+#define VFAIL(...) (fail(__VA_ARGS__), (toml_value_t *)0)
+#define VFAILK(...) (failk(__VA_ARGS__), (toml_value_t *)0)
+
 typedef struct buf_s { char *s ; size_t len, cap ; } buf ;
 typedef struct part_s { size_t off, len ; unsigned int line, col ; } part ;
 
@@ -187,13 +190,14 @@ static char *memdup0 (char const *s, size_t n)
 static toml_value_t *vnew (parser *P, toml_type_t type, char const *at, unsigned int depth)
 {
   toml_value_t *v ;
+  if (!at) at = P->p ;
   if (depth > TOML_MAXDEPTH)
-    return fail(P, at, "nesting too deep (more than %d levels)", TOML_MAXDEPTH), (toml_value_t *)0 ;
+    return VFAIL(P, at, "nesting too deep (more than %d levels)", TOML_MAXDEPTH) ;
   v = calloc(1, sizeof *v) ;
-  if (!v) return oom(P), (toml_value_t *)0 ;
+  if (!v) return VFAIL(P, P->p, "out of memory") ;
   v->type = type ;
   v->depth = depth ;
-  if (at) where(P, at, &v->line, &v->col) ;
+  where(P, at, &v->line, &v->col) ;
   return v ;
 }
 
@@ -203,7 +207,7 @@ static toml_value_t *vstr (parser *P, toml_type_t type, char const *at, unsigned
   toml_value_t *v = vnew(P, type, at, depth) ;
   if (!v) return 0 ;
   v->s = memdup0(P->sb.s, P->sb.len) ;
-  if (!v->s) { free(v) ; return oom(P), (toml_value_t *)0 ; }
+  if (!v->s) { free(v) ; return VFAIL(P, P->p, "out of memory") ; }
   v->slen = P->sb.len ;
   return v ;
 }
@@ -636,29 +640,29 @@ static toml_value_t *datetime (parser *P, char const *s, char const *e, unsigned
   if (isdate)
   {
     if (e - p < 10 || !dig(p, e, 4, &y) || !dig(p + 5, e, 2, &mo) || p[7] != '-' || !dig(p + 8, e, 2, &d))
-      return fail(P, s, "invalid date (expected YYYY-MM-DD)"), (toml_value_t *)0 ;
+      return VFAIL(P, s, "invalid date (expected YYYY-MM-DD)") ;
     if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo-1] || (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
-      return fail(P, s, "invalid date: %.10s does not exist", s), (toml_value_t *)0 ;
+      return VFAIL(P, s, "invalid date: %.10s does not exist", s) ;
     if (!bput(P, &P->sb, p, 10)) return 0 ;
     p += 10 ;
     if (p == e) return vstr(P, TOML_DATE_LOCAL, s, depth) ;
     if (*p != 'T' && *p != 't' && *p != ' ')
-      return fail(P, s, "invalid date-time"), (toml_value_t *)0 ;
+      return VFAIL(P, s, "invalid date-time") ;
     if (!bput(P, &P->sb, "T", 1)) return 0 ;
     p++ ;
     type = TOML_DATETIME_LOCAL ;
   }
   if (e - p < 8 || !dig(p, e, 2, &h) || p[2] != ':' || !dig(p + 3, e, 2, &mi) || p[5] != ':' || !dig(p + 6, e, 2, &sec))
-    return fail(P, s, "invalid time (expected HH:MM:SS)"), (toml_value_t *)0 ;
+    return VFAIL(P, s, "invalid time (expected HH:MM:SS)") ;
   if (h > 23 || mi > 59 || sec > 60)
-    return fail(P, s, "invalid time: %.8s is out of range", p), (toml_value_t *)0 ;
+    return VFAIL(P, s, "invalid time: %.8s is out of range", p) ;
   if (!bput(P, &P->sb, p, 8)) return 0 ;
   p += 8 ;
   if (p < e && *p == '.')
   {
     char const *q = p + 1 ;
     while (q < e && isdigit_(U(*q))) q++ ;
-    if (q == p + 1) return fail(P, s, "invalid time: expected digits after '.'"), (toml_value_t *)0 ;
+    if (q == p + 1) return VFAIL(P, s, "invalid time: expected digits after '.'") ;
     if (!bput(P, &P->sb, p, q - p)) return 0 ;
     p = q ;
   }
@@ -672,13 +676,13 @@ static toml_value_t *datetime (parser *P, char const *s, char const *e, unsigned
     }
     else if ((*p == '+' || *p == '-') && e - p >= 6 && dig(p + 1, e, 2, &h) && p[3] == ':' && dig(p + 4, e, 2, &mi))
     {
-      if (h > 23 || mi > 59) return fail(P, p, "invalid time offset: out of range"), (toml_value_t *)0 ;
+      if (h > 23 || mi > 59) return VFAIL(P, p, "invalid time offset: out of range") ;
       if (!bput(P, &P->sb, p, 6)) return 0 ;
       p += 6 ;
     }
-    else return fail(P, p, "invalid time offset (expected Z or +HH:MM)"), (toml_value_t *)0 ;
+    else return VFAIL(P, p, "invalid time offset (expected Z or +HH:MM)") ;
   }
-  if (p != e) return fail(P, s, "invalid %s", type == TOML_TIME_LOCAL ? "time" : "date-time"), (toml_value_t *)0 ;
+  if (p != e) return VFAIL(P, s, "invalid %s", type == TOML_TIME_LOCAL ? "time" : "date-time") ;
   return vstr(P, type, s, depth) ;
 }
 
@@ -706,7 +710,7 @@ static toml_value_t *integer (parser *P, char const *s, char const *p, char cons
   {
     unsigned int d = digval(U(*p)) ;
     if (*p == '_') continue ;
-    if (u > (lim - d) / radix) return fail(P, s, "integer overflow"), (toml_value_t *)0 ;
+    if (u > (lim - d) / radix) return VFAIL(P, s, "integer overflow") ;
     u = u * radix + d ;
   }
   v = vnew(P, TOML_INTEGER, s, depth) ;
@@ -725,8 +729,8 @@ static toml_value_t *flt (parser *P, char const *s, char const *e, unsigned int 
     if (*p != '_' && !(*p == '.' ? bput(P, &P->sb, dp, strlen(dp)) : bput(P, &P->sb, p, 1))) return 0 ;
   errno = 0 ;
   f = strtod(P->sb.s, &end) ;
-  if (*end) return fail(P, s, "invalid float"), (toml_value_t *)0 ;
-  if (errno == ERANGE && (f > 1 || f < -1)) return fail(P, s, "float out of range"), (toml_value_t *)0 ;
+  if (*end) return VFAIL(P, s, "invalid float") ;
+  if (errno == ERANGE && (f > 1 || f < -1)) return VFAIL(P, s, "float out of range") ;
   v = vnew(P, TOML_FLOAT, s, depth) ;
   if (v) v->f = f ;
   return v ;
@@ -746,14 +750,14 @@ static toml_value_t *number (parser *P, char const *s, char const *e, unsigned i
   if (e - p > 1 && p[0] == '0' && (p[1] == 'x' || p[1] == 'o' || p[1] == 'b'))
   {
     int radix = p[1] == 'x' ? 16 : p[1] == 'o' ? 8 : 2 ;
-    if (p != s) return fail(P, s, "a sign is not allowed on hexadecimal, octal or binary integers"), (toml_value_t *)0 ;
+    if (p != s) return VFAIL(P, s, "a sign is not allowed on hexadecimal, octal or binary integers") ;
     q = p + 2 ;
-    if (!digits(&q, e, radix) || q != e) return fail(P, s, "invalid %s integer", radix == 16 ? "hexadecimal" : radix == 8 ? "octal" : "binary"), (toml_value_t *)0 ;
+    if (!digits(&q, e, radix) || q != e) return VFAIL(P, s, "invalid %s integer", radix == 16 ? "hexadecimal" : radix == 8 ? "octal" : "binary") ;
     return integer(P, s, p + 2, e, radix, depth) ;
   }
   q = p ;
   if (!digits(&q, e, 10)) goto bad ;
-  if (*p == '0' && q - p > 1) return fail(P, s, "leading zeros are not allowed"), (toml_value_t *)0 ;
+  if (*p == '0' && q - p > 1) return VFAIL(P, s, "leading zeros are not allowed") ;
   if (q < e && *q == '.')
   {
     q++ ;
@@ -770,10 +774,10 @@ static toml_value_t *number (parser *P, char const *s, char const *e, unsigned i
   if (q != e) goto bad ;
   return isfloat ? flt(P, s, e, depth) : integer(P, s, p, e, 10, depth) ;
  bad:
-  if (memchr(s, '_', e - s)) return fail(P, s, "invalid number: an underscore must be between two digits"), (toml_value_t *)0 ;
+  if (memchr(s, '_', e - s)) return VFAIL(P, s, "invalid number: an underscore must be between two digits") ;
   if (p < e && (isdigit_(U(*p)) || (*p == '.' && p + 1 < e && isdigit_(U(p[1])))))
-    return fail(P, s, "invalid number '%.*s'", (int)(e - s > 40 ? 40 : e - s), s), (toml_value_t *)0 ;
-  return fail(P, s, "invalid value '%.*s'%s", (int)(e - s > 40 ? 40 : e - s), s, (U(*s) | 0x20) >= 'a' && (U(*s) | 0x20) <= 'z' ? " (strings must be quoted)" : ""), (toml_value_t *)0 ;
+    return VFAIL(P, s, "invalid number '%.*s'", (int)(e - s > 40 ? 40 : e - s), s) ;
+  return VFAIL(P, s, "invalid value '%.*s'%s", (int)(e - s > 40 ? 40 : e - s), s, (U(*s) | 0x20) >= 'a' && (U(*s) | 0x20) <= 'z' ? " (strings must be quoted)" : "") ;
 }
 
 static toml_value_t *scalar (parser *P, unsigned int depth)
@@ -784,7 +788,7 @@ static toml_value_t *scalar (parser *P, unsigned int depth)
   while (e < P->end && istok(U(*e))) e++ ;
   if (e - s == 10 && s[4] == '-' && e + 1 < P->end && *e == ' ' && isdigit_(U(e[1])))
     for (e++ ; e < P->end && istok(U(*e)) ; e++) ;
-  if (e == s) return fail(P, s, "expected a value, found %s", here(P, tmp)), (toml_value_t *)0 ;
+  if (e == s) return VFAIL(P, s, "expected a value, found %s", here(P, tmp)) ;
   P->p = e ;
   if ((e - s == 4 && !memcmp(s, "true", 4)) || (e - s == 5 && !memcmp(s, "false", 5)))
   {
@@ -887,9 +891,9 @@ static toml_value_t *dotted (parser *P, toml_value_t *t, size_t i)
   if (j == NOTFOUND) return newtable(P, t, i, F_DOTTED) ;
   c = t->items[j] ;
   if (c->type != TOML_TABLE || c->flags & F_INLINE)
-    return failk(P, i, "cannot add keys to \"%s\": it is %s (defined at line %u)", showkey(P, i + 1, k, sizeof k), a_type(c), c->line), (toml_value_t *)0 ;
+    return VFAILK(P, i, "cannot add keys to \"%s\": it is %s (defined at line %u)", showkey(P, i + 1, k, sizeof k), a_type(c), c->line) ;
   if (c->flags & F_DEFINED)
-    return failk(P, i, "cannot add keys to table \"%s\" with dotted keys: it has its own [header] at line %u", showkey(P, i + 1, k, sizeof k), c->line), (toml_value_t *)0 ;
+    return VFAILK(P, i, "cannot add keys to table \"%s\" with dotted keys: it has its own [header] at line %u", showkey(P, i + 1, k, sizeof k), c->line) ;
   c->flags = F_DOTTED ;
   return c ;
 }
@@ -925,7 +929,7 @@ static toml_value_t *super (parser *P, toml_value_t *t, size_t i)
   c = t->items[j] ;
   if (c->type == TOML_ARRAY && c->flags & F_AOT) return c->items[c->n - 1] ;
   if (c->type == TOML_TABLE && !(c->flags & F_INLINE)) return c ;
-  return failk(P, i, "cannot add a table to \"%s\": it is %s (defined at line %u)", showkey(P, i + 1, k, sizeof k), a_type(c), c->line), (toml_value_t *)0 ;
+  return VFAILK(P, i, "cannot add a table to \"%s\": it is %s (defined at line %u)", showkey(P, i + 1, k, sizeof k), a_type(c), c->line) ;
 }
 
 static toml_value_t *table (parser *P, toml_value_t *t, unsigned int line, unsigned int col)
@@ -939,11 +943,11 @@ static toml_value_t *table (parser *P, toml_value_t *t, unsigned int line, unsig
     c = t->items[j] ;
     showkey(P, P->nparts, k, sizeof k) ;
     if (c->type != TOML_TABLE || c->flags & F_INLINE)
-      return failk(P, 0, "cannot define table [%s]: it is already %s (defined at line %u)", k, a_type(c), c->line), (toml_value_t *)0 ;
+      return VFAILK(P, 0, "cannot define table [%s]: it is already %s (defined at line %u)", k, a_type(c), c->line) ;
     if (c->flags & F_DEFINED)
-      return failk(P, 0, "table [%s] defined twice (first at line %u)", k, c->line), (toml_value_t *)0 ;
+      return VFAILK(P, 0, "table [%s] defined twice (first at line %u)", k, c->line) ;
     if (c->flags & F_DOTTED)
-      return failk(P, 0, "table [%s] was already defined by dotted keys at line %u", k, c->line), (toml_value_t *)0 ;
+      return VFAILK(P, 0, "table [%s] was already defined by dotted keys at line %u", k, c->line) ;
     c->flags = F_DEFINED ;
   }
   if (c) { c->line = line ; c->col = col ; }
@@ -968,7 +972,7 @@ static toml_value_t *arraytable (parser *P, toml_value_t *t, unsigned int line, 
   {
     a = t->items[j] ;
     if (a->type != TOML_ARRAY || !(a->flags & F_AOT))
-      return failk(P, 0, "cannot define array of tables [[%s]]: it is already %s (defined at line %u)", showkey(P, P->nparts, k, sizeof k), a_type(a), a->line), (toml_value_t *)0 ;
+      return VFAILK(P, 0, "cannot define array of tables [[%s]]: it is already %s (defined at line %u)", showkey(P, P->nparts, k, sizeof k), a_type(a), a->line) ;
   }
   if (!(e = vnew(P, TOML_TABLE, 0, a->depth + 1))) return 0 ;
   e->line = line ; e->col = col ;
@@ -987,7 +991,7 @@ static toml_value_t *header (parser *P, toml_value_t *root)
   skipws(P) ;
   if (!readkey(P)) return 0 ;
   if (peek(P, 0) != ']' || (aot && peek(P, 1) != ']'))
-    return fail(P, P->p, "expected '%s' after table name, found %s", aot ? "]]" : "]", here(P, s)), (toml_value_t *)0 ;
+    return VFAIL(P, P->p, "expected '%s' after table name, found %s", aot ? "]]" : "]", here(P, s)) ;
   P->p += 1 + aot ;
   for (i = 0 ; i + 1 < P->nparts ; i++)
     if (!(root = super(P, root, i))) return 0 ;

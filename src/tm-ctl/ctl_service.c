@@ -27,6 +27,7 @@ struct svinfo_s
   tm_status_t st ;
   int has_status ;
   int supervised ;              /* a supervisor holds the lock */
+  int fresh ;                   /* the status was written by that supervisor */
 } ;
 
 static void svpath (char *buf, char const *scandir, char const *name, char const *file)
@@ -43,28 +44,41 @@ static int is_service_dir (char const *scandir, char const *name)
   return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ;
 }
 
-static int is_locked (char const *path)
+/* the pid holding a write lock on path, 0 if none */
+static pid_t lock_holder (char const *path)
 {
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 } ;
   int fd = open(path, O_RDONLY | O_CLOEXEC) ;
   int r ;
   if (fd < 0) return 0 ;
-  r = fd_islocked(fd) ;
+  r = fcntl(fd, F_GETLK, &fl) ;
   close(fd) ;
-  return r > 0 ;
+  return r < 0 || fl.l_type == F_UNLCK ? 0 : fl.l_pid ;
 }
 
-static int is_supervised (char const *scandir, char const *name)
+static pid_t supervisor_pid (char const *scandir, char const *name)
 {
   char path[PATH_MAX] ;
   svpath(path, scandir, name, "supervise/lock") ;
-  return is_locked(path) ;
+  return lock_holder(path) ;
 }
 
 static int svscan_runs (char const *scandir)
 {
   char path[PATH_MAX] ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/lock", scandir) ;
-  return is_locked(path) ;
+  return lock_holder(path) > 0 ;
+}
+
+/* Whether pid lives in our pid namespace, so that its number compares
+   with the numbers our processes see. */
+static int same_pidns (pid_t pid)
+{
+  char path[64] ;
+  struct stat a, b ;
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid) ;
+  if (stat("/proc/self/ns/pid", &a) < 0 || stat(path, &b) < 0) return 1 ;
+  return a.st_ino == b.st_ino && a.st_dev == b.st_dev ;
 }
 
 /* 1 loaded, 0 unknown service; dies on a system error */
@@ -82,7 +96,12 @@ static int sv_load (char const *scandir, char const *name, svinfo_t *sv)
   if (r < 0) ctl_die(EX_SYS, "unable to read ", path, errno == EPROTO ? ": malformed" : ": system error") ;
   if (!r) snprintf(sv->st.reason, sizeof(sv->st.reason), "never supervised") ;
   sv->has_status = r > 0 ;
-  sv->supervised = is_supervised(scandir, name) ;
+  {
+    pid_t holder = supervisor_pid(scandir, name) ;
+    sv->supervised = holder > 0 ;
+    /* a pid from another pid namespace cannot be compared: trust it then */
+    sv->fresh = sv->has_status && holder && (sv->st.supervisor == holder || !same_pidns(holder)) ;
+  }
   return 1 ;
 }
 
@@ -121,6 +140,13 @@ static char const **targets (ctl_args_t const *a, unsigned int *n)
 {
   if (a->nnames) { *n = a->nnames ; return a->names ; }
   return all_services(a->scandir, n) ;
+}
+
+static void targets_free (ctl_args_t const *a, char const **names, unsigned int n)
+{
+  if (a->nnames) return ;
+  for (unsigned int i = 0 ; i < n ; i++) free((char *)names[i]) ;
+  free(names) ;
 }
 
 static uint64_t now_ms (void)
@@ -180,6 +206,7 @@ int ctl_list (ctl_args_t const *a)
       tm_state_names[sv.st.state], (int)sv.st.pid, up, sv.st.restarts,
       sv.supervised ? "" : "  (no supervisor)") ;
   }
+  targets_free(a, names, n) ;
   return rc ;
 }
 
@@ -243,6 +270,7 @@ int ctl_status (ctl_args_t const *a)
     first = 0 ;
   }
   if (a->json) puts(first ? "]" : "\n]") ;
+  targets_free(a, names, n) ;
   return rc ;
 }
 
@@ -252,8 +280,9 @@ typedef struct waiter_s waiter_t ;
 struct waiter_s
 {
   char const *name ;
-  int mode ;                    /* 'u' up, 'r' ready, 'd' down, 'U' start, 'R' restart */
+  int mode ;                    /* 'u' up, 'r' ready, 'd' down, 'U' start, 'R' restart, 'D' stop */
   pid_t oldpid ;
+  uint64_t sent ;               /* when the command was sent: older failures do not count */
   int done ;
 } ;
 
@@ -264,7 +293,7 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
   tm_status_t const *st = &sv.st ;
   int oneshot_done ;
   if (!sv_load(scandir, w->name, &sv)) { *why = "the service directory is gone" ; return -1 ; }
-  if (!sv.supervised || !sv.has_status)
+  if (!sv.fresh)
   {
     /* a running tm-svscan (re)spawns supervisors within a second: wait */
     if (svscan_runs(scandir)) return 0 ;
@@ -282,6 +311,7 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
       break ;
     case 'D' : if (!st->pid && (st->state == TM_STOPPED || st->state == TM_FAILED)) return 1 ; break ;
   }
+  if (st->since < w->sent) return 0 ;  /* the supervisor has not seen our command yet */
   if (st->state == TM_FAILED) { *why = st->reason[0] ? st->reason : "FAILED" ; return -1 ; }
   if (!st->want && w->mode != 'd' && w->mode != 'D' && st->state == TM_STOPPED) { *why = "it is stopped (want down)" ; return -1 ; }
   return 0 ;
@@ -355,6 +385,7 @@ int ctl_wait (ctl_args_t const *a)
     w[i].name = a->names[i] ;
     w[i].mode = a->wait == 'r' || a->wait == 'd' ? a->wait : 'u' ;
     w[i].oldpid = 0 ;
+    w[i].sent = 0 ;
     w[i].done = 0 ;
   }
   return wait_all(a, w, a->nnames) ;
@@ -393,6 +424,7 @@ int ctl_control (ctl_args_t const *a, char cmd)
     w[i].name = a->names[i] ;
     w[i].mode = cmd == 'd' ? 'D' : cmd == 'r' ? 'R' : 'U' ;
     w[i].oldpid = sv.st.pid ;
+    w[i].sent = tm_wallclock_ms() ;
     w[i].done = 0 ;
     rc = send(a->scandir, a->names[i], s) ;
     if (rc) return rc ;
@@ -443,6 +475,7 @@ int ctl_health (ctl_args_t const *a)
       rc = EX_FALSE ;
     }
   }
+  targets_free(a, names, n) ;
   return rc ;
 }
 

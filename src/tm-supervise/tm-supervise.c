@@ -285,6 +285,9 @@ static pid_t spawn_run (int *notif_w)
   posix_spawn_file_actions_adddup2(&fa, relay[0].wfd, 1) ;
   posix_spawn_file_actions_adddup2(&fa, relay[1].wfd, 2) ;
   if (p[1] >= 0) posix_spawn_file_actions_adddup2(&fa, p[1], conf.notif_fd) ;
+  /* the service gets 0, 1, 2 (and its notification fd), nothing else */
+  for (int fd = 3 ; fd < conf.notif_fd ; fd++) posix_spawn_file_actions_addclose(&fa, fd) ;
+  posix_spawn_file_actions_addclosefrom_np(&fa, conf.notif_fd >= 3 ? conf.notif_fd + 1 : 3) ;
   e = posix_spawn(&pid, "./run", &fa, &attr, (char *const *)argv, environ) ;
   posix_spawn_file_actions_destroy(&fa) ;
   posix_spawnattr_destroy(&attr) ;
@@ -531,6 +534,11 @@ static int pidfd_wait (pid_t pid, unsigned int ms)
   return 0 ;
 }
 
+static void die_another (void)
+{
+  strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
+}
+
 /* A previous supervisor was killed and its service may still run: never
    leave two instances. The old run is our group leader if pgid == pid. */
 static void terminate_stale (void)
@@ -553,17 +561,27 @@ static void terminate_stale (void)
   group_signal(pid, SIGKILL) ;  /* whatever is left of its group */
 }
 
+/* The order matters to readers: the status file is rewritten by us before
+   we take the lock, so whoever sees the lock held also sees our status,
+   never the one a dead supervisor left (tm-ctl compares the status's
+   supervisor field with the lock holder). */
 static void supervise_dir_init (void)
 {
   int lockfd ;
   if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
     strerr_diefu2sys(111, "mkdir ", "supervise") ;
+  if (!tm_fifodir_make("event", -1)) strerr_diefu2sys(111, "make fifodir ", "event") ;
   lockfd = open("supervise/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
   if (lockfd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
+  if (fd_islocked(lockfd) > 0) die_another() ;
+  terminate_stale() ;
+  st.want = !tm_svfile_exists("down") ;
+  if (st.want) set_state(TM_STARTING, "starting", 0) ;
+  else set_state(TM_STOPPED, "disabled", 0) ;
   switch (fd_lock(lockfd, 1, 1))
   {
     case -1 : strerr_diefu2sys(111, "lock ", "supervise/lock") ;
-    case 0 : strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
+    case 0 : die_another() ;
     default : break ;
   }
   if (!tm_mkfifo("supervise/control", 0600)) strerr_diefu2sys(111, "mkfifo ", "supervise/control") ;
@@ -572,7 +590,6 @@ static void supervise_dir_init (void)
   /* also open it for writing, so that it never reports EOF */
   if (open("supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0)
     strerr_diefu2sys(111, "open ", "supervise/control for writing") ;
-  if (!tm_fifodir_make("event", -1)) strerr_diefu2sys(111, "make fifodir ", "event") ;
 }
 
 static void name_init (char const *dir)
@@ -632,6 +649,7 @@ int main (int argc, char const *const *argv)
   if (argc < 1) dieusage() ;
   fd_sanitize() ;
   name_init(argv[0]) ;
+  st.supervisor = getpid() ;
   relay_init(&relay[0], ofds, 1) ;
   relay_init(&relay[1], efds, 2) ;
   prefix_init(st.name, width) ;
@@ -641,11 +659,7 @@ int main (int argc, char const *const *argv)
   signals_init() ;
   conf_read() ;
   supervise_dir_init() ;
-  terminate_stale() ;
-
-  st.want = !tm_svfile_exists("down") ;
   if (st.want) start() ;
-  else set_state(TM_STOPPED, "disabled", 0) ;
 
   for (;;)
   {

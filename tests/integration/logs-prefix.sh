@@ -1,0 +1,20 @@
+# Lines are relayed with [name] padded to the longest name; stderr stays on
+# stderr; a last line without newline is flushed at exit; long lines split.
+. "$(dirname "$0")/../lib.sh"
+mksvc a 'echo hello from a ; echo oops >&2 ; echo ; exec sleep 1000'
+mksvc longname 'printf "no newline" ; exit 0'
+echo never > "$SD/longname/restart"
+mksvc big 'head -c 20000 /dev/zero | tr "\0" x ; echo ; exec sleep 1000'
+boot
+waitfor 10 grep -q '^\[a       \] hello from a$' "$LOG" || fail "no prefixed line from a"
+waitfor 10 grep -q '^\[a       \] oops$' "$ERR" || fail "stderr line not on stderr"
+grep -q 'oops' "$LOG" && fail "stderr line on stdout"
+grep -qx '\[a       \] ' "$LOG" || fail "empty line not kept"
+waitfor 10 grep -qx '\[longname\] no newline' "$LOG" || fail "last line without newline not flushed"
+waitfor 10 grep -q '^\[big     \] x' "$LOG" || fail "no big line"
+python3 - "$LOG" <<'PY' || fail "long line not split at 16 KiB"
+import sys
+lines = [l for l in open(sys.argv[1], 'rb').read().split(b'\n') if l.startswith(b'[big     ] x')]
+body = [len(l) - len(b'[big     ] ') for l in lines]
+assert body == [16384, 20000 - 16384], body
+PY

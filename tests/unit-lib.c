@@ -1,0 +1,88 @@
+/* ISC license. */
+
+/* Unit tests of libtm's small pieces: status files, signals, durations. */
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tm.h"
+
+static int failures = 0 ;
+
+#define CHECK(name, cond) do { if (cond) printf("ok %s\n", name) ; else { printf("FAIL %s at line %d\n", name, __LINE__) ; failures++ ; } } while (0)
+
+static void test_status_roundtrip (void)
+{
+  tm_status_t a = TM_STATUS_ZERO, b ;
+  char buf[TM_STATUS_MAX] ;
+  size_t n ;
+  strcpy(a.name, "app") ;
+  a.state = TM_RUNNING ; a.want = 1 ; a.ready = 1 ; a.health = TM_HEALTH_HEALTHY ;
+  a.required = 1 ; a.type = TM_ONESHOT ; a.pid = 1234 ; a.supervisor = 99 ;
+  a.since = 1764164709123ULL ; a.restarts = 7 ; a.exit_code = 3 ; a.exit_signal = SIGKILL ;
+  strcpy(a.reason, "dependency timeout: nginx") ;
+  n = tm_status_fmt(buf, &a) ;
+  buf[n] = 0 ;
+  CHECK("status-fmt-since", strstr(buf, "\nsince=1764164709.123\n") != 0) ;
+  CHECK("status-fmt-signal", strstr(buf, "\nexit_signal=SIGKILL\n") != 0) ;
+  CHECK("status-fmt-keys", strstr(buf, "name=app\nstate=RUNNING\nwant=up\npid=1234\n") == buf) ;
+  CHECK("status-parse", tm_status_parse(buf, n, &b) == 1) ;
+  CHECK("status-roundtrip", !strcmp(a.name, b.name) && a.state == b.state && a.want == b.want
+    && a.ready == b.ready && a.health == b.health && a.required == b.required && a.type == b.type
+    && a.pid == b.pid && a.supervisor == b.supervisor && a.since == b.since && a.restarts == b.restarts
+    && a.exit_code == b.exit_code && a.exit_signal == b.exit_signal && !strcmp(a.reason, b.reason)) ;
+}
+
+static void test_status_reject (void)
+{
+  tm_status_t st ;
+  char const *bad1 = "name=x\nstate=DANCING\n" ;
+  char const *bad2 = "name=x\npid=12\n" ;
+  char const *bad3 = "name=x\nstate=RUNNING\npid=-5\n" ;
+  char const *ok = "name=x\nstate=STOPPED\nfuture_key=whatever\n" ;
+  CHECK("status-reject-state", !tm_status_parse(bad1, strlen(bad1), &st)) ;
+  CHECK("status-reject-nostate", !tm_status_parse(bad2, strlen(bad2), &st)) ;
+  CHECK("status-reject-pid", !tm_status_parse(bad3, strlen(bad3), &st)) ;
+  CHECK("status-unknown-key-ignored", tm_status_parse(ok, strlen(ok), &st) && st.state == TM_STOPPED) ;
+}
+
+static void test_reason (void)
+{
+  tm_status_t st = TM_STATUS_ZERO ;
+  char big[400] ;
+  memset(big, 'x', sizeof(big) - 1) ; big[sizeof(big) - 1] = 0 ;
+  tm_status_setreason(&st, "a\nb", ": c") ;
+  CHECK("reason-newline", !strcmp(st.reason, "a b: c")) ;
+  tm_status_setreason(&st, big, big) ;
+  CHECK("reason-truncated", strlen(st.reason) == TM_REASON_MAX) ;
+}
+
+static void test_signals (void)
+{
+  CHECK("signal-scan-sig", tm_signal_scan("SIGTERM") == SIGTERM) ;
+  CHECK("signal-scan-bare", tm_signal_scan("hup") == SIGHUP) ;
+  CHECK("signal-scan-number", tm_signal_scan("10") == 10) ;
+  CHECK("signal-scan-bad", tm_signal_scan("SIGBOGUS") == 0 && tm_signal_scan("") == 0 && tm_signal_scan("99") == 0) ;
+  CHECK("signal-name", !strcmp(tm_signal_name(SIGUSR1), "SIGUSR1")) ;
+  CHECK("signal-letters", tm_signal_letter(SIGUSR2) == '2' && tm_letter_signal('k') == SIGKILL && !tm_letter_signal('u')) ;
+}
+
+static void test_secs (void)
+{
+  tain t ;
+  CHECK("secs-int", tm_secs_scan("10", &t) && tain_to_millisecs(&t) == 10000) ;
+  CHECK("secs-frac", tm_secs_scan("1.5", &t) && tain_to_millisecs(&t) == 1500) ;
+  CHECK("secs-dot", tm_secs_scan(".25", &t) && tain_to_millisecs(&t) == 250) ;
+  CHECK("secs-bad", !tm_secs_scan("1s", &t) && !tm_secs_scan("", &t) && !tm_secs_scan("-1", &t)) ;
+}
+
+int main (void)
+{
+  test_status_roundtrip() ;
+  test_status_reject() ;
+  test_reason() ;
+  test_signals() ;
+  test_secs() ;
+  return !!failures ;
+}
