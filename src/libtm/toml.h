@@ -37,7 +37,9 @@ typedef struct toml_value_s toml_value_t ;
 struct toml_value_s
 {
   toml_type_t type ;
-  unsigned int line, col ;  /* first character of the value; for a table, its [header] */
+  unsigned int line, col ;  /* first character of the value; a table defined by a
+                               [header] or [[header]] is at its '[', a table made by a
+                               dotted key or implied by a header is at that key */
 
   /* TOML_STRING: decoded text, NUL-terminated, may contain NUL: use slen.
      datetimes: canonical text, 'T' and 'Z' upper case, fraction as written. */

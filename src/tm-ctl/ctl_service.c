@@ -28,6 +28,7 @@ struct svinfo_s
   int has_status ;
   int supervised ;              /* a supervisor holds the lock */
   int fresh ;                   /* the status was written by that supervisor */
+  int ourns ;                   /* its pids are in our pid namespace */
 } ;
 
 static void svpath (char *buf, char const *scandir, char const *name, char const *file)
@@ -100,7 +101,8 @@ static int sv_load (char const *scandir, char const *name, svinfo_t *sv)
     pid_t holder = supervisor_pid(scandir, name) ;
     sv->supervised = holder > 0 ;
     /* a pid from another pid namespace cannot be compared: trust it then */
-    sv->fresh = sv->has_status && holder && (sv->st.supervisor == holder || !same_pidns(holder)) ;
+    sv->ourns = !holder || same_pidns(holder) ;
+    sv->fresh = sv->has_status && holder && (sv->st.supervisor == holder || !sv->ourns) ;
   }
   return 1 ;
 }
@@ -240,7 +242,7 @@ static void status_json (svinfo_t const *sv, int first)
   printf(", \"required\": %d, \"type\": \"%s\", \"reason\": ", !!st->required, st->type == TM_ONESHOT ? "oneshot" : "longrun") ;
   json_string(st->reason) ;
   printf(", \"supervised\": %s", sv->supervised ? "true" : "false") ;
-  if (st->pid && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
+  if (st->pid && sv->ourns && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
   putchar('}') ;
 }
 
@@ -253,7 +255,7 @@ static void status_text (svinfo_t const *sv, int first)
   if (!first) putchar('\n') ;
   fwrite(buf, 1, n, stdout) ;
   printf("supervised=%d\n", sv->supervised) ;
-  if (sv->st.pid && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
+  if (sv->st.pid && sv->ourns && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
 }
 
 int ctl_status (ctl_args_t const *a)

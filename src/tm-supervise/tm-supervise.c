@@ -616,6 +616,10 @@ static void signals_init (void)
   sigaddset(&set, SIGHUP) ;
   sigaddset(&set, SIGINT) ;
   sigaddset(&set, SIGQUIT) ;
+  /* a disposition of SIG_IGN inherited from a shell would discard them
+     before the signalfd sees them */
+  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
+    if (sigismember(&set, sig)) sig_restore(sig) ;
   if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   sig_altignore(SIGPIPE) ;
 }

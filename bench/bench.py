@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""tm vs s6: memory per supervisor, boot time, restart latency.
+
+Each system runs as PID 1 of a fresh PID namespace on a tree of N services
+whose run is the same tiny static program. The boot time is the latest
+state-change stamp in the status files minus the wall-clock start: the
+poller that waits for the end runs only every 50 ms, so that it does not
+compete for the CPU with what it measures."""
+
+import os, shutil, statistics, struct, subprocess, sys, tempfile, time
+
+BIN, IDLE = sys.argv[1], os.path.abspath(sys.argv[2])
+SIZES = [int(n) for n in sys.argv[3:]] or [100, 1000]
+RESTARTS = int(os.environ.get("BENCH_RESTARTS", "50"))
+HAVE_S6 = shutil.which("s6-svscan") is not None
+TAI_UTC = 37            # skalibs labels with the current TAI-UTC offset
+FILESYSTEMS = [("tmpfs", "/dev/shm"), ("disk", None)]
+
+
+def make_tree(root, n):
+    for i in range(n):
+        d = os.path.join(root, "svc%04d" % i)
+        os.makedirs(d)
+        os.symlink(IDLE, os.path.join(d, "run"))
+
+
+def tm_up(d):
+    try:
+        with open(os.path.join(d, "supervise/status")) as f:
+            return "\nstate=RUNNING\n" in f.read()
+    except OSError:
+        return False
+
+
+def s6_up(d):
+    try:
+        with open(os.path.join(d, "supervise/status"), "rb") as f:
+            b = f.read()
+        return len(b) >= 32 and struct.unpack(">Q", b[24:32])[0] != 0
+    except OSError:
+        return False
+
+
+def tm_stamp(d):
+    with open(os.path.join(d, "supervise/status")) as f:
+        for line in f:
+            if line.startswith("since="):
+                return float(line[6:])
+    return 0
+
+
+def s6_stamp(d):
+    # TAI64N label: 2^62 + TAI-UTC + unix seconds
+    with open(os.path.join(d, "supervise/status"), "rb") as f:
+        b = f.read(12)
+    sec, nano = struct.unpack(">QL", b)
+    return sec - (1 << 62) - TAI_UTC + nano / 1e9
+
+
+def s6_pid(d):
+    with open(os.path.join(d, "supervise/status"), "rb") as f:
+        return struct.unpack(">Q", f.read()[24:32])[0]
+
+
+def tm_pid(d):
+    with open(os.path.join(d, "supervise/status")) as f:
+        for line in f:
+            if line.startswith("pid="):
+                return int(line[4:])
+    return 0
+
+
+def pss_kb(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/smaps_rollup" % p) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def parent(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def pids_named(name):
+    out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def run_system(kind, n, fsdir):
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    sd = os.path.join(root, "sv")
+    os.makedirs(sd)
+    make_tree(sd, n)
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd))]
+    if kind == "tm":
+        cmd = [os.path.join(BIN, "tm-svscan"), "-c", str(n + 10), "-d", sd]
+        up, getpid, stamp = tm_up, tm_pid, tm_stamp
+        sup = "tm-supervise"
+    else:
+        cmd = ["s6-svscan", "-c", str(n + 10), sd]
+        up, getpid, stamp = s6_up, s6_pid, s6_stamp
+        sup = "s6-supervise"
+    env = dict(os.environ, PATH=BIN + ":" + os.environ["PATH"])
+    t0 = time.monotonic()
+    wall0 = time.time()
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] + cmd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    pending = list(dirs)
+    while pending:
+        pending = [d for d in pending if not up(d)]
+        if time.monotonic() - t0 > 120:
+            raise SystemExit("%s: %d services not up after 120 s" % (kind, len(pending)))
+        time.sleep(0.05)
+    boot = max(stamp(d) for d in dirs) - wall0
+    time.sleep(0.5)
+    ns1 = [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
+    sups = [p for p in pids_named(sup) if ns1 and parent(p) == ns1[0]]
+    pss = pss_kb(sups)
+    scanner = pss_kb(ns1)
+    # restart latency: the suite's client sends the command, the same poller
+    # (every 0.5 ms) sees the new pid up; and tm-ctl restart --wait end to end
+    d = dirs[0]
+    lat, lat_wait = [], []
+    for i in range(RESTARTS):
+        time.sleep(1.2)  # s6-supervise waits 1 s before restarting a run younger than that
+        old = getpid(d)
+        t = time.monotonic()
+        if kind == "tm":
+            subprocess.run([os.path.join(BIN, "tm-ctl"), "-d", sd, "restart", os.path.basename(d)], check=True)
+        else:
+            subprocess.run(["s6-svc", "-r", d], check=True)
+        while True:
+            p = getpid(d)
+            if p and p != old and up(d):
+                break
+            if time.monotonic() - t > 10:
+                raise SystemExit("%s: no restart after 10 s" % kind)
+            time.sleep(0.0005)
+        lat.append(time.monotonic() - t)
+        if kind == "tm":
+            t = time.monotonic()
+            subprocess.run([os.path.join(BIN, "tm-ctl"), "-d", sd, "restart", os.path.basename(d), "--wait", "-t", "10"], check=True)
+            lat_wait.append(time.monotonic() - t)
+    # unshare ignores SIGTERM: signal the namespace's PID 1, its child
+    for p in ns1:
+        os.kill(p, 15)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    shutil.rmtree(root, ignore_errors=True)
+    return {"boot": boot, "pss": pss / max(len(sups), 1), "nsup": len(sups),
+            "scanner": scanner, "restart": statistics.median(lat), "restart_min": min(lat),
+            "restart_wait": statistics.median(lat_wait) if lat_wait else None}
+
+
+def main():
+    kinds = ["tm"] + (["s6"] if HAVE_S6 else [])
+    print("restart: median and min of %d; boot: start to the last service up; Pss: mean per supervisor" % RESTARTS)
+    print("%-4s %-6s %6s  %10s  %12s  %12s  %12s  %9s  %12s" % ("", "fs", "N", "boot (s)", "Pss/svc (KB)", "scanner (KB)", "restart (ms)", "min (ms)", "--wait (ms)"))
+    for fsname, fsdir in FILESYSTEMS:
+        if fsdir and not os.path.isdir(fsdir):
+            continue
+        for n in SIZES:
+            for k in kinds:
+                r = run_system(k, n, fsdir)
+                rw = "%.2f" % (r["restart_wait"] * 1000) if r["restart_wait"] is not None else "-"
+                print("%-4s %-6s %6d  %10.3f  %12.1f  %12d  %12.2f  %9.2f  %12s" % (k, fsname, n, r["boot"], r["pss"], r["scanner"], r["restart"] * 1000, r["restart_min"] * 1000, rw), flush=True)
+
+
+main()
