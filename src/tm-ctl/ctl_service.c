@@ -319,35 +319,124 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
   return 0 ;
 }
 
-static int watch_all (char const *scandir, waiter_t *w, unsigned int n)
+/* How a waiter learns of status changes. As root, a FIFO in each service's
+   event/ fifodir (the supervisor writes a byte per change; nothing is
+   shared with other users and nothing is slow to tear down); otherwise one
+   inotify instance; when even that is refused (EMFILE: instances are
+   scarce), gentle polling. */
+typedef struct watch_s watch_t ;
+struct watch_s
 {
-  int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC) ;
-  if (fd < 0) return -1 ;  /* e.g. EMFILE: fall back to polling */
-  for (unsigned int i = 0 ; i < n ; i++)
+  unsigned int n ;
+  int ifd ;                     /* inotify, or -1 */
+  int *wd ;                     /* inotify watch descriptors, per waiter */
+  int *fd ;                     /* fifodir FIFOs, per waiter, or -1 */
+  char (*fifo)[PATH_MAX] ;
+  unsigned char *dirty ;        /* something happened to waiter i */
+} ;
+
+static int watch_fifodirs (char const *scandir, waiter_t const *w, watch_t *wt)
+{
+  for (unsigned int i = 0 ; i < wt->n ; i++)
+  {
+    char dir[PATH_MAX] ;
+    svpath(dir, scandir, w[i].name, "event") ;
+    wt->fd[i] = tm_fifodir_listen(dir, wt->fifo[i], PATH_MAX) ;
+    if (wt->fd[i] < 0)
+    {
+      while (i--) { close(wt->fd[i]) ; unlink(wt->fifo[i]) ; wt->fd[i] = -1 ; }
+      return 0 ;
+    }
+  }
+  return 1 ;
+}
+
+static int watch_inotify (char const *scandir, waiter_t const *w, watch_t *wt)
+{
+  wt->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC) ;
+  if (wt->ifd < 0) return 0 ;
+  for (unsigned int i = 0 ; i < wt->n ; i++)
   {
     char path[PATH_MAX] ;
     svpath(path, scandir, w[i].name, "supervise") ;
-    if (inotify_add_watch(fd, path, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) { close(fd) ; return -1 ; }
+    wt->wd[i] = inotify_add_watch(wt->ifd, path, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) ;
+    if (wt->wd[i] < 0) { close(wt->ifd) ; wt->ifd = -1 ; return 0 ; }
   }
-  return fd ;
+  return 1 ;
 }
 
-static int wait_all (ctl_args_t const *a, waiter_t *w, unsigned int n)
+static void watch_start (char const *scandir, waiter_t const *w, unsigned int n, watch_t *wt)
 {
-  int ifd = watch_all(a->scandir, w, n) ;
-  tain deadline ;
+  wt->n = n ;
+  wt->ifd = -1 ;
+  wt->wd = calloc(n, sizeof(int)) ;
+  wt->fd = calloc(n, sizeof(int)) ;
+  wt->fifo = calloc(n, PATH_MAX) ;
+  wt->dirty = calloc(n, 1) ;
+  if (!wt->wd || !wt->fd || !wt->fifo || !wt->dirty) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  for (unsigned int i = 0 ; i < n ; i++) wt->fd[i] = -1 ;
+  if (geteuid() == 0 && watch_fifodirs(scandir, w, wt)) return ;
+  watch_inotify(scandir, w, wt) ;
+}
+
+static void watch_end (watch_t *wt)
+{
+  for (unsigned int i = 0 ; i < wt->n ; i++)
+    if (wt->fd[i] >= 0) { close(wt->fd[i]) ; unlink(wt->fifo[i]) ; }
+  if (wt->ifd >= 0) close(wt->ifd) ;
+  free(wt->wd) ; free(wt->fd) ; free(wt->fifo) ; free(wt->dirty) ;
+}
+
+/* Sleeps until something happens or ms pass; marks the waiters concerned. */
+static void watch_wait (watch_t *wt, int ms)
+{
+  struct pollfd p[wt->n + 1] ;
+  unsigned int np = 0 ;
+  if (wt->ifd >= 0) { p[0].fd = wt->ifd ; p[0].events = POLLIN ; np = 1 ; }
+  else if (wt->fd[0] >= 0)
+    for (unsigned int i = 0 ; i < wt->n ; i++) { p[np].fd = wt->fd[i] ; p[np++].events = POLLIN ; }
+  if (poll(np ? p : 0, np, ms) <= 0) return ;
+  if (wt->ifd >= 0)
+  {
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event)))) ;
+    ssize_t r ;
+    while ((r = read(wt->ifd, buf, sizeof(buf))) > 0)
+      for (char *q = buf ; q < buf + r ; q += sizeof(struct inotify_event) + ((struct inotify_event *)q)->len)
+        for (unsigned int i = 0 ; i < wt->n ; i++)
+          if (wt->wd[i] == ((struct inotify_event *)q)->wd) wt->dirty[i] = 1 ;
+    return ;
+  }
+  for (unsigned int i = 0 ; i < wt->n ; i++)
+    if (p[i].revents)
+    {
+      char buf[64] ;
+      while (read(wt->fd[i], buf, sizeof(buf)) > 0) ;
+      wt->dirty[i] = 1 ;
+    }
+}
+
+static int wait_loop (ctl_args_t const *a, waiter_t *w, unsigned int n, watch_t *wt)
+{
+  int event_driven = wt->ifd >= 0 || (n && wt->fd[0] >= 0) ;
+  tain deadline, nextfull ;
   tain_now_set_stopwatch_g() ;
   if (a->timeout_set) tain_add_g(&deadline, &a->timeout) ;
   else deadline = tain_infinite ;
+  tain_copynow(&nextfull) ;
   for (;;)
   {
     unsigned int left = 0 ;
-    int ms ;
+    /* a full check at first and every second (a supervisor may have died
+       without telling anyone); otherwise only the waiters that had events */
+    int full = !tain_future(&nextfull) || !event_driven ;
+    if (full) tain_addsec_g(&nextfull, 1) ;
     for (unsigned int i = 0 ; i < n ; i++)
     {
       char const *why = 0 ;
       int r ;
       if (w[i].done) continue ;
+      if (!full && !wt->dirty[i]) { left++ ; continue ; }
+      wt->dirty[i] = 0 ;
       r = wait_check(a->scandir, w + i, &why) ;
       if (r < 0) { ctl_warn(w[i].name, ": will not happen: ", why) ; return EX_FALSE ; }
       if (r) w[i].done = 1 ; else left++ ;
@@ -361,21 +450,21 @@ static int wait_all (ctl_args_t const *a, waiter_t *w, unsigned int n)
       return EX_FALSE ;
     }
     {
-      tain d ;
-      tain_sub(&d, &deadline, &STAMP) ;
+      tain d, *until = tain_less(&nextfull, &deadline) ? &nextfull : &deadline ;
+      int ms ;
+      tain_sub(&d, until, &STAMP) ;
       ms = tain_to_millisecs(&d) ;
-      /* with inotify, wake anyway every second to notice a dead supervisor;
-         without it, poll gently */
-      if (ms < 0 || ms > (ifd >= 0 ? 1000 : 50)) ms = ifd >= 0 ? 1000 : 50 ;
+      if (!event_driven && (ms < 0 || ms > 50)) ms = 50 ;
+      watch_wait(wt, ms < 0 ? 0 : ms + 1) ;
     }
-    if (ifd >= 0)
-    {
-      char buf[4096] ;
-      struct pollfd p = { .fd = ifd, .events = POLLIN } ;
-      if (poll(&p, 1, ms + 1) > 0) while (read(ifd, buf, sizeof(buf)) > 0) ;
-    }
-    else poll(0, 0, ms + 1) ;
   }
+}
+
+static int wait_all (ctl_args_t const *a, waiter_t *w, unsigned int n, watch_t *wt)
+{
+  int rc = wait_loop(a, w, n, wt) ;
+  watch_end(wt) ;
+  return rc ;
 }
 
 int ctl_wait (ctl_args_t const *a)
@@ -390,7 +479,11 @@ int ctl_wait (ctl_args_t const *a)
     w[i].sent = 0 ;
     w[i].done = 0 ;
   }
-  return wait_all(a, w, a->nnames) ;
+  {
+    watch_t wt ;
+    watch_start(a->scandir, w, a->nnames, &wt) ;
+    return wait_all(a, w, a->nnames, &wt) ;
+  }
 }
 
 /* ---- control ---- */
@@ -417,21 +510,27 @@ static int send (char const *scandir, char const *name, char const *cmd)
 int ctl_control (ctl_args_t const *a, char cmd)
 {
   waiter_t w[a->nnames] ;
+  watch_t wt ;
   char s[2] = { cmd, 0 } ;
   for (unsigned int i = 0 ; i < a->nnames ; i++)
   {
     svinfo_t sv ;
-    int rc ;
     if (!sv_load(a->scandir, a->names[i], &sv)) ctl_die(EX_FALSE, "unknown service: ", a->names[i], 0) ;
     w[i].name = a->names[i] ;
     w[i].mode = cmd == 'd' ? 'D' : cmd == 'r' ? 'R' : 'U' ;
     w[i].oldpid = sv.st.pid ;
-    w[i].sent = tm_wallclock_ms() ;
     w[i].done = 0 ;
-    rc = send(a->scandir, a->names[i], s) ;
-    if (rc) return rc ;
   }
-  return a->wait ? wait_all(a, w, a->nnames) : EX_OK ;
+  /* subscribe before sending, so that no change goes unseen */
+  if (a->wait) watch_start(a->scandir, w, a->nnames, &wt) ;
+  for (unsigned int i = 0 ; i < a->nnames ; i++)
+  {
+    int rc ;
+    w[i].sent = tm_wallclock_ms() ;
+    rc = send(a->scandir, a->names[i], s) ;
+    if (rc) { if (a->wait) watch_end(&wt) ; return rc ; }
+  }
+  return a->wait ? wait_all(a, w, a->nnames, &wt) : EX_OK ;
 }
 
 int ctl_signal (ctl_args_t const *a)

@@ -276,11 +276,11 @@ static pid_t spawn_run (int *notif_w)
   if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) return 0 ;
   posix_spawnattr_init(&attr) ;
   posix_spawn_file_actions_init(&fa) ;
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
+  /* every disposition is SIG_DFL (signals_init) but for handlers, which
+     exec resets: only the mask needs clearing */
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK) ;
   sigemptyset(&set) ;
   posix_spawnattr_setsigmask(&attr, &set) ;
-  sigfillset(&set) ;
-  posix_spawnattr_setsigdefault(&attr, &set) ;
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ;
   posix_spawn_file_actions_adddup2(&fa, relay[0].wfd, 1) ;
   posix_spawn_file_actions_adddup2(&fa, relay[1].wfd, 2) ;
@@ -608,6 +608,9 @@ static void name_init (char const *dir)
 static void signals_init (void)
 {
   sigset_t set ;
+  /* nothing ignored by whoever started us may reach the service */
+  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) sig_restore(sig) ;
   sigfd = selfpipe_init() ;
   if (sigfd < 0) strerr_diefu1sys(111, "init selfpipe") ;
   sigemptyset(&set) ;

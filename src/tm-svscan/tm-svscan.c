@@ -500,16 +500,23 @@ static void control_init (void)
   if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
 }
 
-/* Finds tm-supervise beside ourselves when we were run by path. */
+/* Finds tm-supervise beside ourselves when we were run by path; the path
+   is made absolute since we chdir to the scandir. */
 static void supervise_path_init (char const *argv0, char *buf, size_t max)
 {
   char const *slash = strrchr(argv0, '/') ;
-  size_t n ;
+  size_t n = 0, dirlen ;
   if (!slash) return ;
-  n = slash + 1 - argv0 ;
-  if (n + sizeof("tm-supervise") > max) return ;
-  memcpy(buf, argv0, n) ;
-  memcpy(buf + n, "tm-supervise", sizeof("tm-supervise")) ;
+  dirlen = slash + 1 - argv0 ;
+  if (argv0[0] != '/')
+  {
+    if (!getcwd(buf, max - 1)) return ;
+    n = strlen(buf) ;
+    buf[n++] = '/' ;
+  }
+  if (n + dirlen + sizeof("tm-supervise") > max) return ;
+  memcpy(buf + n, argv0, dirlen) ;
+  memcpy(buf + n + dirlen, "tm-supervise", sizeof("tm-supervise")) ;
   if (access(buf, X_OK) == 0) supervise_path = buf ;
 }
 
