@@ -26,6 +26,9 @@
 "  health [NAME...]              exit 0 iff the services are RUNNING and not unhealthy\n" \
 "  shutdown                      graceful shutdown of the whole system\n" \
 "\n" \
+"Configuration:\n" \
+"  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
+"\n" \
 "Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
 "100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n"
 
@@ -99,6 +102,7 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "wait")) return need_names(a), ctl_wait(a) ;
   if (!strcmp(v, "health")) return ctl_health(a) ;
   if (!strcmp(v, "shutdown")) return ctl_shutdown(a) ;
+  if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
   if (!strcmp(v, "help")) usage(0) ;
   ctl_die(EX_USAGE, "unknown verb ", v, " (see tm-ctl --help)") ;
   return EX_USAGE ;

@@ -43,4 +43,7 @@ extern int ctl_wait (ctl_args_t const *a) ;
 extern int ctl_health (ctl_args_t const *a) ;
 extern int ctl_shutdown (ctl_args_t const *a) ;
 
+/* ctl_import.c: import-supervisord FILE */
+extern int ctl_import_supervisord (ctl_args_t const *a) ;
+
 #endif
