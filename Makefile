@@ -20,7 +20,7 @@ PROGRAMS := $(addprefix $(B)/,$(BIN_TARGETS))
 TESTPROGS := $(addprefix $(B)/,$(TEST_TARGETS))
 LIBTM := $(B)/libtm.a
 LIBTM_OBJS := $(addprefix $(B)/,$(LIBTM_SRCS:.c=.o))
-HEADERS := $(wildcard src/libtm/*.h) src/include/tm/config.h
+HEADERS := $(wildcard src/*/*.h) src/include/tm/config.h
 
 .PHONY: all tests check check-unit check-toml check-integration check-san demo bench fuzz \
         install uninstall clean distclean deps

@@ -27,10 +27,13 @@
 "  shutdown                      graceful shutdown of the whole system\n" \
 "\n" \
 "Configuration:\n" \
+"  check [--offline] [CONFIG]    validate; print every error, or \"ok: N services\"\n" \
+"  compile CONFIG DIR            write the service tree of CONFIG into DIR, atomically\n" \
 "  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
 "\n" \
 "Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
-"100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n"
+"100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n" \
+"CONFIG defaults to $TM_CONFIG, else /etc/tm/services.toml, else /services.toml.\n"
 
 void ctl_warn (char const *a, char const *b, char const *c)
 {
@@ -103,6 +106,8 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "health")) return ctl_health(a) ;
   if (!strcmp(v, "shutdown")) return ctl_shutdown(a) ;
   if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
+  if (!strcmp(v, "check")) return ctl_check(a) ;
+  if (!strcmp(v, "compile")) return ctl_compile(a) ;
   if (!strcmp(v, "help")) usage(0) ;
   ctl_die(EX_USAGE, "unknown verb ", v, " (see tm-ctl --help)") ;
   return EX_USAGE ;

@@ -43,6 +43,11 @@ extern int ctl_wait (ctl_args_t const *a) ;
 extern int ctl_health (ctl_args_t const *a) ;
 extern int ctl_shutdown (ctl_args_t const *a) ;
 
+/* ctl_check.c */
+extern char const *ctl_default_config (void) ;
+extern int ctl_check (ctl_args_t const *a) ;
+extern int ctl_compile (ctl_args_t const *a) ;
+
 /* ctl_import.c: import-supervisord FILE */
 extern int ctl_import_supervisord (ctl_args_t const *a) ;
 

@@ -3,25 +3,25 @@
 /* tm-supervise: supervises one service directory.
    It owns supervise/control (commands), supervise/status (the truth users
    read), supervise/lock (one supervisor per service) and event/ (a fifodir
-   where waiters get one byte per state change). It relays the service's
-   stdout and stderr line by line with a [name] prefix.
+   where waiters get one byte per state change). It starts the service when
+   its dependencies are ready, runs its scripts, applies the restart policy,
+   stops it after its dependents on shutdown, and relays its output.
    Everything is sized at start-up: no allocation in the loop. */
 
 #include <sys/types.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <skalibs/types.h>
-#include <skalibs/allreadwrite.h>
 #include <skalibs/strerr.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/tai.h>
@@ -30,12 +30,10 @@
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
 
-#include "tm.h"
+#include "sv.h"
 
 #define USAGE "tm-supervise [ -o rfd,wfd ] [ -e rfd,wfd ] [ -p width ] servicedir"
 #define dieusage() strerr_dieusage(100, USAGE)
-
-extern char **environ ;
 
 enum restart_e { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER } ;
 
@@ -48,54 +46,53 @@ static struct
   unsigned int restart_delay ;  /* ms */
   unsigned int restart_max_delay ;
   unsigned int max_restarts ;   /* 0: no limit */
+  unsigned int wait_after ;     /* ms, before the first start when there are no dependencies */
+  unsigned int timeout_deps ;   /* ms */
+  unsigned int timeout_script ;
+  unsigned int post_start_delay ;
+  int has_pre, has_post, has_finish ;
 } conf =
 {
   .timeout_kill = 15000, .stop_signal = SIGTERM, .notif_fd = -1,
   .restart = RESTART_ALWAYS, .restart_delay = 1000, .restart_max_delay = 30000,
-  .max_restarts = 0
+  .timeout_deps = 120000, .timeout_script = 60000, .post_start_delay = 5000
 } ;
 
 #define QUICK_MS 10000          /* a run shorter than this is a quick failure */
-
-typedef struct relay_s relay_t ;
-struct relay_s
-{
-  int rfd ;                     /* read end: we relay from it */
-  int wfd ;                     /* write end: the service's fd 1 or 2 */
-  int out ;                     /* where relayed lines go */
-  size_t len ;
-  char buf[TM_LINE_MAX] ;
-} ;
+#define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
 
 static tm_status_t st = TM_STATUS_ZERO ;
-static relay_t relay[2] ;
-static char prefix[TM_NAME_MAX + 8] ;
-static size_t prefixlen ;
-static int ctlfd = -1 ;
+static peers_t deps, dependents ;
+static int ctlfd = -1, sigfd = -1 ;
 static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
+static pid_t pid_pre = 0, pid_post = 0, pid_finish = 0 ;
 static int flag_exit = 0 ;      /* exit once the service is down */
 static int flag_once = 0 ;      /* do not restart after this run */
-static int flag_restart = 0 ;   /* restart at once after this exit */
+static int flag_restart = 0 ;   /* start again at once after this exit */
+static int flag_ordered = 0 ;   /* shutting down: waiting for our dependents to stop */
 static unsigned int quick_failures = 0 ;
 static unsigned int next_delay ;
+static uint64_t sup_start_ms ;
 static tain started ;           /* when the current run was spawned */
 static tain deadline_kill = TAIN_INFINITE ;
-static tain deadline_start = TAIN_INFINITE ;
+static tain deadline_start = TAIN_INFINITE ;   /* back-off, or wait_after */
+static tain deadline_deps = TAIN_INFINITE ;
+static tain deadline_pre = TAIN_INFINITE ;
+static tain deadline_post_start = TAIN_INFINITE ;
+static tain deadline_post_kill = TAIN_INFINITE ;
+static tain deadline_finish = TAIN_INFINITE ;
+static tain deadline_resubscribe = TAIN_INFINITE ;
 static tain deadline_leftover = TAIN_INFINITE ;
 static pid_t leftover_pgid = 0 ;  /* group of a stopped run that still had members */
-static int sigfd = -1 ;
 
-static void notify_waiters (void)
-{
-  static char const letters[TM_NSTATES] = { 'p', 's', 'u', 'T', 'd', 'F' } ;
-  tm_fifodir_notify("event", letters[st.state]) ;
-}
+/* ---- status ---- */
 
 static void status_commit (void)
 {
+  static char const letters[TM_NSTATES] = { 'p', 's', 'u', 'T', 'd', 'F' } ;
   if (!tm_status_write("supervise/status", &st))
     strerr_warnwu2sys("write ", "supervise/status") ;
-  notify_waiters() ;
+  tm_fifodir_notify("event", letters[st.state]) ;
 }
 
 static void set_state (unsigned char state, char const *reason, char const *more)
@@ -106,238 +103,13 @@ static void set_state (unsigned char state, char const *reason, char const *more
   status_commit() ;
 }
 
-/* ---- log relay ---- */
+/* ---- time ---- */
 
-static void out_writev (int fd, struct iovec *v, unsigned int n)
-{
-  while (n)
-  {
-    ssize_t w = fd_writev(fd, v, n) ;
-    if (w < 0) return ;         /* a dead stdout must not stop the supervisor */
-    while (n && (size_t)w >= v->iov_len) { w -= v->iov_len ; v++ ; n-- ; }
-    if (n) { v->iov_base = (char *)v->iov_base + w ; v->iov_len -= w ; }
-  }
-}
-
-static void relay_line (relay_t *r, char const *s, size_t len, int addnl)
-{
-  struct iovec v[3] =
-  {
-    { .iov_base = prefix, .iov_len = prefixlen },
-    { .iov_base = (char *)s, .iov_len = len },
-    { .iov_base = "\n", .iov_len = addnl }
-  } ;
-  out_writev(r->out, v, 3) ;
-}
-
-/* Emits every complete line; with flush, the incomplete last one too. */
-static void relay_lines (relay_t *r, int flush)
-{
-  size_t start = 0 ;
-  for (;;)
-  {
-    char *nl = memchr(r->buf + start, '\n', r->len - start) ;
-    if (!nl) break ;
-    relay_line(r, r->buf + start, nl + 1 - (r->buf + start), 0) ;
-    start = nl + 1 - r->buf ;
-  }
-  if (start < r->len && (flush || r->len == sizeof(r->buf)))
-  {
-    relay_line(r, r->buf + start, r->len - start, 1) ;
-    start = r->len ;
-  }
-  if (start)
-  {
-    memmove(r->buf, r->buf + start, r->len - start) ;
-    r->len -= start ;
-  }
-}
-
-static int relay_read (relay_t *r)
-{
-  ssize_t n = read(r->rfd, r->buf + r->len, sizeof(r->buf) - r->len) ;
-  if (n <= 0) return 0 ;
-  r->len += n ;
-  relay_lines(r, 0) ;
-  return 1 ;
-}
-
-static void relay_drain (void)
-{
-  for (unsigned int i = 0 ; i < 2 ; i++)
-  {
-    while (relay_read(&relay[i])) ;
-    relay_lines(&relay[i], 1) ;
-  }
-}
-
-static void relay_init (relay_t *r, char const *fds, int out)
-{
-  r->out = out ;
-  r->len = 0 ;
-  if (fds)
-  {
-    unsigned int a, b ;
-    size_t n = uint_scan(fds, &a) ;
-    if (!n || fds[n] != ',' || !uint0_scan(fds + n + 1, &b)) dieusage() ;
-    r->rfd = a ; r->wfd = b ;
-    if (coe(a) < 0 || coe(b) < 0) strerr_diefu1sys(111, "set close-on-exec on log pipe") ;
-  }
-  else
-  {
-    int p[2] ;
-    if (pipe2(p, O_CLOEXEC) < 0) strerr_diefu1sys(111, "create log pipe") ;
-    r->rfd = p[0] ; r->wfd = p[1] ;
-  }
-  if (ndelay_on(r->rfd) < 0) strerr_diefu1sys(111, "set log pipe non-blocking") ;
-}
-
-static void prefix_init (char const *name, unsigned int width)
-{
-  size_t n = strlen(name) ;
-  if (width > TM_NAME_MAX) width = TM_NAME_MAX ;
-  prefix[0] = '[' ;
-  memcpy(prefix + 1, name, n) ;
-  prefixlen = 1 + n ;
-  while (prefixlen < 1 + width) prefix[prefixlen++] = ' ' ;
-  prefix[prefixlen++] = ']' ;
-  prefix[prefixlen++] = ' ' ;
-}
-
-/* ---- configuration: small files in the service directory ---- */
-
-static void read_uint_file (char const *file, unsigned int *u)
-{
-  if (tm_svfile_uint(file, u) < 0)
-    strerr_warnw3x("invalid ", file, ": using the default") ;
-}
-
-static void conf_read (void)
-{
-  char buf[64] ;
-  unsigned int u ;
-  read_uint_file("timeout-kill", &conf.timeout_kill) ;
-  read_uint_file("restart-delay", &conf.restart_delay) ;
-  read_uint_file("restart-max-delay", &conf.restart_max_delay) ;
-  read_uint_file("max-restarts", &conf.max_restarts) ;
-  if (conf.restart_max_delay < conf.restart_delay) conf.restart_max_delay = conf.restart_delay ;
-  if (tm_svfile_uint("notification-fd", &u) > 0)
-  {
-    if (u < 3 || u > 1023) strerr_warnw1x("notification-fd must be between 3 and 1023: ignored") ;
-    else conf.notif_fd = u ;
-  }
-  if (tm_svfile_read("down-signal", buf, sizeof(buf)) > 0)
-  {
-    int sig = tm_signal_scan(buf) ;
-    if (sig) conf.stop_signal = sig ;
-    else strerr_warnw3x("invalid down-signal ", buf, ": using SIGTERM") ;
-  }
-  if (tm_svfile_read("restart", buf, sizeof(buf)) > 0)
-  {
-    if (!strcmp(buf, "always") || !strcmp(buf, "unless-stopped")) conf.restart = RESTART_ALWAYS ;
-    else if (!strcmp(buf, "on-failure")) conf.restart = RESTART_ON_FAILURE ;
-    else if (!strcmp(buf, "never")) conf.restart = RESTART_NEVER ;
-    else strerr_warnw3x("invalid restart policy ", buf, ": using always") ;
-  }
-  if (tm_svfile_read("type", buf, sizeof(buf)) > 0)
-  {
-    if (!strcmp(buf, "oneshot")) st.type = TM_ONESHOT ;
-    else if (strcmp(buf, "longrun")) strerr_warnw3x("invalid type ", buf, ": using longrun") ;
-  }
-  st.required = tm_svfile_exists("required") ;
-  next_delay = conf.restart_delay ;
-}
-
-/* ---- the service process ---- */
-
-static void deadline_ms (tain *d, unsigned int ms)
+static void deadline_in (tain *d, unsigned int ms)
 {
   tain t ;
   tain_from_millisecs(&t, ms > 0x7fffffff ? 0x7fffffff : ms) ;
   tain_add_g(d, &t) ;
-}
-
-static void group_signal (pid_t pgid, int sig)
-{
-  if (pgid > 1) kill(-pgid, sig) ;
-}
-
-static void on_exit_status (int wstat) ;
-
-static pid_t spawn_run (int *notif_w)
-{
-  static char const *const argv[2] = { "./run", 0 } ;
-  posix_spawnattr_t attr ;
-  posix_spawn_file_actions_t fa ;
-  sigset_t set ;
-  pid_t pid = 0 ;
-  int p[2] = { -1, -1 } ;
-  int e ;
-  if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) return 0 ;
-  posix_spawnattr_init(&attr) ;
-  posix_spawn_file_actions_init(&fa) ;
-  /* every disposition is SIG_DFL (signals_init) but for handlers, which
-     exec resets: only the mask needs clearing */
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK) ;
-  sigemptyset(&set) ;
-  posix_spawnattr_setsigmask(&attr, &set) ;
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ;
-  posix_spawn_file_actions_adddup2(&fa, relay[0].wfd, 1) ;
-  posix_spawn_file_actions_adddup2(&fa, relay[1].wfd, 2) ;
-  if (p[1] >= 0) posix_spawn_file_actions_adddup2(&fa, p[1], conf.notif_fd) ;
-  /* the service gets 0, 1, 2 (and its notification fd), nothing else */
-  for (int fd = 3 ; fd < conf.notif_fd ; fd++) posix_spawn_file_actions_addclose(&fa, fd) ;
-  posix_spawn_file_actions_addclosefrom_np(&fa, conf.notif_fd >= 3 ? conf.notif_fd + 1 : 3) ;
-  e = posix_spawn(&pid, "./run", &fa, &attr, (char *const *)argv, environ) ;
-  posix_spawn_file_actions_destroy(&fa) ;
-  posix_spawnattr_destroy(&attr) ;
-  if (p[1] >= 0) close(p[1]) ;
-  if (e)
-  {
-    if (p[0] >= 0) close(p[0]) ;
-    errno = e ;
-    return 0 ;
-  }
-  if (p[0] >= 0) ndelay_on(p[0]) ;
-  *notif_w = p[0] ;
-  return pid ;
-}
-
-static void start (void)
-{
-  pid_t pid ;
-  int nfd = -1 ;
-  deadline_start = tain_infinite ;
-  tain_copynow(&started) ;
-  pid = spawn_run(&nfd) ;
-  if (!pid)
-  {
-    /* as if it had died at once: 126 cannot execute, 127 not found */
-    int code = errno == ENOENT ? 127 : 126 ;
-    strerr_warnwu2sys("spawn ", "./run") ;
-    tm_status_setreason(&st, "unable to spawn ./run: ", strerror(errno)) ;
-    on_exit_status(code << 8) ;
-    return ;
-  }
-  st.pid = pid ;
-  notif_rfd = nfd ;
-  flag_restart = 0 ;
-  if (st.type == TM_ONESHOT) { st.ready = 0 ; set_state(TM_STARTING, "running", 0) ; }
-  else if (nfd >= 0) { st.ready = 0 ; set_state(TM_STARTING, "waiting for readiness", 0) ; }
-  else { st.ready = 1 ; set_state(TM_RUNNING, 0, 0) ; }
-}
-
-static void stop (void)
-{
-  if (!st.pid) return ;
-  group_signal(st.pid, conf.stop_signal) ;
-  if (conf.stop_signal != SIGCONT && conf.stop_signal != SIGKILL) group_signal(st.pid, SIGCONT) ;
-  if (st.state != TM_STOPPING)
-  {
-    tain_copynow(&deadline_kill) ;
-    deadline_ms(&deadline_kill, conf.timeout_kill) ;
-    set_state(TM_STOPPING, "stop signal sent", 0) ;
-  }
 }
 
 static unsigned int ms_since (tain const *t)
@@ -347,6 +119,185 @@ static unsigned int ms_since (tain const *t)
   tain_sub(&d, &STAMP, t) ;
   ms = tain_to_millisecs(&d) ;
   return ms < 0 ? 0x7fffffff : ms ;
+}
+
+static void group_signal (pid_t pgid, int sig)
+{
+  if (pgid > 1) kill(-pgid, sig) ;
+}
+
+/* ---- required services: their final end shuts the system down ---- */
+
+static void report_required (void)
+{
+  size_t n = strlen(scandir_prefix) ;
+  char fifo[n + 20] ;
+  char msg[2] = { 'T', 0 } ;
+  int code ;
+  if (!st.required || flag_exit) return ;
+  if (st.type == TM_ONESHOT && st.state != TM_FAILED) return ;
+  code = st.exit_signal ? 128 + st.exit_signal : st.exit_code > 0 ? st.exit_code : st.state == TM_FAILED ? 1 : 0 ;
+  msg[1] = (char)code ;
+  {
+    char fmt[INT_FMT] ;
+    fmt[int_fmt(fmt, code)] = 0 ;
+    strerr_warnw5x("required service ", st.name, " ended for good: shutting the system down (exit code ", fmt, ")") ;
+  }
+  memcpy(fifo, scandir_prefix, n) ;
+  memcpy(fifo + n, ".tm-svscan/control", 19) ;
+  if (tm_control_write(fifo, msg, 2) <= 0) strerr_warnwu2sys("tell tm-svscan to shut down via ", fifo) ;
+}
+
+static void end_for_good (unsigned char state, char const *reason, char const *more)
+{
+  set_state(state, reason, more) ;
+  report_required() ;
+}
+
+/* ---- dependencies ---- */
+
+static int dep_ready (tm_status_t const *s)
+{
+  return s->ready && ((s->type == TM_ONESHOT && s->state == TM_STOPPED) || s->state == TM_RUNNING) ;
+}
+
+/* 1 all ready (*start_at: wall ms when wait_after allows the start),
+   0 waiting for *why, -1 *why failed */
+static int deps_check (char const **why, uint64_t *start_at)
+{
+  *start_at = deps.n ? 0 : sup_start_ms + conf.wait_after ;
+  for (unsigned int i = 0 ; i < deps.n ; i++)
+  {
+    tm_status_t s ;
+    *why = deps.p[i].name ;
+    if (!peer_status(deps.p + i, &s)) return 0 ;
+    if (s.state == TM_FAILED) return -1 ;
+    if (!dep_ready(&s)) return 0 ;
+    if (s.since + deps.p[i].wait_ms > *start_at) *start_at = s.since + deps.p[i].wait_ms ;
+  }
+  return 1 ;
+}
+
+static void deps_done (void)
+{
+  peers_unsubscribe(&deps) ;
+  deadline_deps = tain_infinite ;
+  deadline_resubscribe = tain_infinite ;
+}
+
+static void fail_start (char const *reason, char const *more)
+{
+  deps_done() ;
+  deadline_start = tain_infinite ;
+  st.exit_code = -1 ;
+  st.exit_signal = 0 ;
+  end_for_good(TM_FAILED, reason, more) ;
+}
+
+/* ---- the service process ---- */
+
+static void on_service_exit (int wstat) ;
+
+static void spawn_service (void)
+{
+  static char const *const argv[2] = { "run", 0 } ;
+  int p[2] = { -1, -1 } ;
+  pid_t pid ;
+  tain_copynow(&started) ;
+  if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) p[0] = p[1] = -1 ;
+  pid = spawn_in_dir("run", argv, 1, p[1], conf.notif_fd) ;
+  if (p[1] >= 0) close(p[1]) ;
+  flag_restart = 0 ;
+  if (!pid)
+  {
+    /* as if it had died at once: 126 cannot execute, 127 not found */
+    int code = errno == ENOENT ? 127 : 126 ;
+    strerr_warnwu2sys("spawn ", "run") ;
+    if (p[0] >= 0) close(p[0]) ;
+    on_service_exit(code << 8) ;
+    return ;
+  }
+  st.pid = pid ;
+  if (p[0] >= 0) ndelay_on(p[0]) ;
+  notif_rfd = p[0] ;
+  if (conf.has_post && notif_rfd < 0) { tain_copynow(&deadline_post_start) ; deadline_in(&deadline_post_start, conf.post_start_delay) ; }
+  if (st.type == TM_ONESHOT) { st.ready = 0 ; set_state(TM_STARTING, "running", 0) ; }
+  else if (notif_rfd >= 0) { st.ready = 0 ; set_state(TM_STARTING, "waiting for readiness", 0) ; }
+  else { st.ready = 1 ; set_state(TM_RUNNING, 0, 0) ; }
+}
+
+static pid_t spawn_script (char const *file, char const *arg1, char const *arg2, tain *deadline)
+{
+  char const *argv[4] = { file, arg1, arg2, 0 } ;
+  pid_t pid = spawn_in_dir(file, argv, 0, -1, -1) ;
+  if (!pid) strerr_warnwu2sys("spawn ", file) ;
+  else { tain_copynow(deadline) ; deadline_in(deadline, conf.timeout_script) ; }
+  return pid ;
+}
+
+/* PENDING with this reason; the status is written only when it changes */
+static void pending (char const *reason, char const *more)
+{
+  tm_status_t t = st ;
+  tm_status_setreason(&t, reason, more) ;
+  if (st.state != TM_PENDING || strcmp(t.reason, st.reason)) set_state(TM_PENDING, reason, more) ;
+}
+
+/* the next step towards a running service, whatever the current one */
+static void try_start (void)
+{
+  char const *why = 0 ;
+  uint64_t start_at, now ;
+  int r ;
+  if (!st.want || st.pid || pid_pre || pid_finish || flag_exit) return ;
+  r = deps_check(&why, &start_at) ;
+  if (r < 0) { fail_start("dependency failed: ", why) ; return ; }
+  if (!r)
+  {
+    if (st.state != TM_PENDING)
+    {
+      tain_copynow(&deadline_deps) ;
+      deadline_in(&deadline_deps, conf.timeout_deps) ;
+      tain_copynow(&deadline_resubscribe) ;
+      deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ;
+      peers_subscribe(&deps) ;
+    }
+    pending("waiting for dependency: ", why) ;
+    return ;
+  }
+  now = tm_wallclock_ms() ;
+  if (start_at > now)
+  {
+    tain_copynow(&deadline_start) ;
+    deadline_in(&deadline_start, start_at - now) ;
+    pending("wait_after", 0) ;
+    return ;
+  }
+  deps_done() ;
+  deadline_start = tain_infinite ;
+  if (conf.has_pre)
+  {
+    pid_pre = spawn_script("pre-start", 0, 0, &deadline_pre) ;
+    if (!pid_pre) { fail_start("unable to run pre_script", 0) ; return ; }
+    st.ready = 0 ;
+    set_state(TM_STARTING, "running pre_script", 0) ;
+    return ;
+  }
+  spawn_service() ;
+}
+
+static void stop (void)
+{
+  if (pid_pre) group_signal(pid_pre, SIGTERM) ;
+  if (!st.pid) return ;
+  group_signal(st.pid, conf.stop_signal) ;
+  if (conf.stop_signal != SIGCONT && conf.stop_signal != SIGKILL) group_signal(st.pid, SIGCONT) ;
+  if (st.state != TM_STOPPING)
+  {
+    tain_copynow(&deadline_kill) ;
+    deadline_in(&deadline_kill, conf.timeout_kill) ;
+    set_state(TM_STOPPING, "stop signal sent", 0) ;
+  }
 }
 
 static void schedule_restart (void)
@@ -359,21 +310,51 @@ static void schedule_restart (void)
   else quick_failures++ ;
   if (conf.max_restarts && quick_failures > conf.max_restarts)
   {
-    set_state(TM_FAILED, "too many restarts", 0) ;
+    end_for_good(TM_FAILED, "too many restarts", 0) ;
     return ;
   }
   tain_copynow(&deadline_start) ;
-  deadline_ms(&deadline_start, next_delay) ;
+  deadline_in(&deadline_start, next_delay) ;
   next_delay = next_delay > conf.restart_max_delay / 2 ? conf.restart_max_delay : next_delay * 2 ;
   st.restarts++ ;
   set_state(TM_STARTING, "restart back-off", 0) ;
 }
 
-static void on_exit_status (int wstat)
+/* the run and its finish script are over: what next */
+static void after_exit (void)
 {
-  int success ;
+  int success = !st.exit_signal && !st.exit_code ;
+  if (!st.want)
+  {
+    set_state(TM_STOPPED, st.state == TM_STOPPING ? "stopped" : "exited", 0) ;
+    return ;
+  }
+  if (flag_restart) { try_start() ; return ; }
+  if (st.type == TM_ONESHOT && success)
+  {
+    st.ready = 1 ;
+    end_for_good(TM_STOPPED, "completed", 0) ;
+    return ;
+  }
+  if (flag_once)
+  {
+    flag_once = 0 ;
+    st.want = 0 ;
+    end_for_good(success ? TM_STOPPED : TM_FAILED, "exited", 0) ;
+    return ;
+  }
+  if (conf.restart == RESTART_NEVER || (conf.restart == RESTART_ON_FAILURE && success))
+  {
+    end_for_good(success ? TM_STOPPED : TM_FAILED, success ? "exited" : "failed, restart policy never", 0) ;
+    return ;
+  }
+  schedule_restart() ;
+}
+
+static void on_service_exit (int wstat)
+{
   if (notif_rfd >= 0) { close(notif_rfd) ; notif_rfd = -1 ; }
-  if (st.state == TM_STOPPING && kill(-st.pid, 0) == 0)
+  if (st.state == TM_STOPPING && st.pid && kill(-st.pid, 0) == 0)
   {
     /* the leader is gone but not all of its group: they get until the
        kill deadline, then SIGKILL */
@@ -381,38 +362,75 @@ static void on_exit_status (int wstat)
     deadline_leftover = deadline_kill ;
   }
   deadline_kill = tain_infinite ;
+  deadline_post_start = tain_infinite ;
   st.pid = 0 ;
   st.ready = 0 ;
   st.health = TM_HEALTH_NONE ;
   st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
   st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
-  success = !st.exit_signal && !st.exit_code ;
   relay_drain() ;
-  if (!st.want)
+  if (conf.has_finish)
   {
-    set_state(TM_STOPPED, st.state == TM_STOPPING ? "stopped" : "exited", 0) ;
+    char code[INT_FMT] ;
+    code[int_fmt(code, st.exit_code)] = 0 ;
+    pid_finish = spawn_script("finish", code, st.exit_signal ? tm_signal_name(st.exit_signal) : "", &deadline_finish) ;
+    if (pid_finish) { tm_status_setreason(&st, "running finish_script", 0) ; status_commit() ; return ; }
+  }
+  after_exit() ;
+}
+
+static int script_failed (int wstat, char *buf, size_t max, char const *what)
+{
+  char fmt[INT_FMT] ;
+  size_t n = strlen(what) ;
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) return 0 ;
+  if (n > max - 32) n = max - 32 ;
+  memcpy(buf, what, n) ;
+  if (WIFSIGNALED(wstat))
+  {
+    char const *s = tm_signal_name(WTERMSIG(wstat)) ;
+    memcpy(buf + n, " killed by ", 11) ; n += 11 ;
+    memcpy(buf + n, s, strlen(s) + 1) ;
+  }
+  else
+  {
+    fmt[int_fmt(fmt, WEXITSTATUS(wstat))] = 0 ;
+    memcpy(buf + n, " failed, exit ", 14) ; n += 14 ;
+    memcpy(buf + n, fmt, strlen(fmt) + 1) ;
+  }
+  return 1 ;
+}
+
+static void on_pre_exit (int wstat)
+{
+  char why[64] ;
+  pid_pre = 0 ;
+  deadline_pre = tain_infinite ;
+  if (!st.want || flag_exit) { set_state(TM_STOPPED, "stopped", 0) ; return ; }
+  if (script_failed(wstat, why, sizeof(why), "pre_script"))
+  {
+    strerr_warnw3x(st.name, ": ", why) ;
+    st.exit_code = -1 ;
+    st.exit_signal = 0 ;
+    end_for_good(TM_FAILED, why, 0) ;
     return ;
   }
-  if (flag_restart) { start() ; return ; }
-  if (st.type == TM_ONESHOT && success)
-  {
-    st.ready = 1 ;
-    set_state(TM_STOPPED, "completed", 0) ;
-    return ;
-  }
-  if (flag_once)
-  {
-    flag_once = 0 ;
-    st.want = 0 ;
-    set_state(success ? TM_STOPPED : TM_FAILED, "exited", 0) ;
-    return ;
-  }
-  if (conf.restart == RESTART_NEVER || (conf.restart == RESTART_ON_FAILURE && success))
-  {
-    set_state(success ? TM_STOPPED : TM_FAILED, success ? "exited" : "failed, restart policy never", 0) ;
-    return ;
-  }
-  schedule_restart() ;
+  spawn_service() ;
+}
+
+static void on_post_exit (int wstat)
+{
+  char why[64] ;
+  pid_post = 0 ;
+  deadline_post_kill = tain_infinite ;
+  if (script_failed(wstat, why, sizeof(why), "post_script")) strerr_warnw3x(st.name, ": ", why) ;
+}
+
+static void run_post (void)
+{
+  deadline_post_start = tain_infinite ;
+  if (!conf.has_post || pid_post || !st.pid) return ;
+  pid_post = spawn_script("post-start", 0, 0, &deadline_post_kill) ;
 }
 
 static void reap (void)
@@ -422,8 +440,64 @@ static void reap (void)
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
-    if (pid == st.pid) on_exit_status(wstat) ;
+    if (pid == st.pid) on_service_exit(wstat) ;
+    else if (pid == pid_pre) on_pre_exit(wstat) ;
+    else if (pid == pid_post) on_post_exit(wstat) ;
+    else if (pid == pid_finish) { pid_finish = 0 ; deadline_finish = tain_infinite ; after_exit() ; }
   }
+}
+
+/* ---- shutdown in dependency order ---- */
+
+static int dependents_down (void)
+{
+  for (unsigned int i = 0 ; i < dependents.n ; i++)
+  {
+    tm_status_t s ;
+    if (peer_status(dependents.p + i, &s) && s.pid) return 0 ;
+  }
+  return 1 ;
+}
+
+static void ordered_check (void)
+{
+  if (!flag_ordered || !dependents_down()) return ;
+  flag_ordered = 0 ;
+  deadline_resubscribe = tain_infinite ;
+  peers_unsubscribe(&dependents) ;
+  stop() ;
+}
+
+/* tm-svscan's shutdown: we stop only after every service that depends on
+   us has stopped; it bounds the whole by its global timeout */
+static void ordered_stop (void)
+{
+  st.want = 0 ;
+  flag_exit = 1 ;
+  flag_restart = flag_once = 0 ;
+  deadline_start = tain_infinite ;
+  deps_done() ;
+  if (pid_pre) group_signal(pid_pre, SIGTERM) ;
+  if (!st.pid)
+  {
+    if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
+    return ;
+  }
+  if (dependents.n && !flag_ordered)
+  {
+    flag_ordered = 1 ;
+    peers_subscribe(&dependents) ;
+    if (!dependents_down())
+    {
+      tm_status_setreason(&st, "waiting for dependents to stop", 0) ;
+      status_commit() ;
+      tain_copynow(&deadline_resubscribe) ;
+      deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ;
+    }
+    ordered_check() ;
+    return ;
+  }
+  if (!flag_ordered) stop() ;
 }
 
 /* ---- commands ---- */
@@ -431,19 +505,21 @@ static void reap (void)
 static void want_up (void)
 {
   st.want = 1 ;
-  if (st.pid) return ;
+  if (st.pid || pid_pre || pid_finish) return ;
   quick_failures = 0 ;
   next_delay = conf.restart_delay ;
-  start() ;
+  deadline_start = tain_infinite ;
+  try_start() ;
 }
 
 static void want_down (void)
 {
   st.want = 0 ;
-  flag_restart = 0 ;
-  flag_once = 0 ;
+  flag_restart = flag_once = 0 ;
   deadline_start = tain_infinite ;
-  if (st.pid) stop() ;
+  deps_done() ;
+  if (st.pid || pid_pre) stop() ;
+  else if (pid_finish) return ;
   else if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
   else status_commit() ;
 }
@@ -457,13 +533,12 @@ static void command (char c)
     case 'o' : flag_once = 1 ; want_up() ; break ;
     case 'd' : want_down() ; break ;
     case 'r' :
-      st.want = 1 ;
       flag_once = 0 ;
-      if (st.pid) { flag_restart = 1 ; stop() ; }
+      if (st.pid) { st.want = 1 ; flag_restart = 1 ; stop() ; }
       else want_up() ;
       break ;
     case 'x' : flag_exit = 1 ; break ;
-    case 'S' : want_down() ; flag_exit = 1 ; break ;
+    case 'S' : ordered_stop() ; break ;
     default :
       sig = tm_letter_signal(c) ;
       if (sig && st.pid) group_signal(st.pid, sig) ;
@@ -494,6 +569,7 @@ static void read_notification (void)
   {
     st.ready = 1 ;
     set_state(TM_RUNNING, 0, 0) ;
+    run_post() ;
   }
 }
 
@@ -507,11 +583,62 @@ static int handle_signals (void)
       case -1 : strerr_warnwu1sys("selfpipe_read") ; return 0 ;
       case 0 : return 1 ;
       case SIGCHLD : reap() ; break ;
-      case SIGTERM : want_down() ; flag_exit = 1 ; break ;
+      case SIGTERM : ordered_stop() ; break ;
       case SIGHUP : flag_exit = 1 ; break ;
       default : break ;
     }
   }
+}
+
+/* ---- timers ---- */
+
+static int expired (tain *d)
+{
+  if (tain_future(d)) return 0 ;
+  *d = tain_infinite ;
+  return 1 ;
+}
+
+static void timers (void)
+{
+  if (expired(&deadline_kill) && st.pid) group_signal(st.pid, SIGKILL) ;
+  if (expired(&deadline_leftover)) { group_signal(leftover_pgid, SIGKILL) ; leftover_pgid = 0 ; }
+  if (expired(&deadline_pre) && pid_pre) group_signal(pid_pre, SIGKILL) ;
+  if (expired(&deadline_post_kill) && pid_post) group_signal(pid_post, SIGKILL) ;
+  if (expired(&deadline_finish) && pid_finish) group_signal(pid_finish, SIGKILL) ;
+  if (expired(&deadline_post_start)) run_post() ;
+  if (expired(&deadline_deps) && st.state == TM_PENDING)
+  {
+    char const *why = 0 ;
+    uint64_t at ;
+    if (deps_check(&why, &at) <= 0) { fail_start("dependency timeout: ", why) ; return ; }
+  }
+  if (expired(&deadline_resubscribe))
+  {
+    if (st.state == TM_PENDING) { peers_subscribe(&deps) ; try_start() ; }
+    if (flag_ordered) { peers_subscribe(&dependents) ; ordered_check() ; }
+    if (st.state == TM_PENDING || flag_ordered) { tain_copynow(&deadline_resubscribe) ; deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ; }
+  }
+  if (expired(&deadline_start)) try_start() ;
+}
+
+static void earliest (tain *d, tain const *t)
+{
+  if (tain_less(t, d)) *d = *t ;
+}
+
+static void next_deadline (tain *d)
+{
+  *d = tain_infinite ;
+  earliest(d, &deadline_kill) ;
+  earliest(d, &deadline_leftover) ;
+  earliest(d, &deadline_start) ;
+  earliest(d, &deadline_deps) ;
+  earliest(d, &deadline_pre) ;
+  earliest(d, &deadline_post_start) ;
+  earliest(d, &deadline_post_kill) ;
+  earliest(d, &deadline_finish) ;
+  earliest(d, &deadline_resubscribe) ;
 }
 
 /* ---- start-up ---- */
@@ -534,13 +661,8 @@ static int pidfd_wait (pid_t pid, unsigned int ms)
   return 0 ;
 }
 
-static void die_another (void)
-{
-  strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
-}
-
 /* A previous supervisor was killed and its service may still run: never
-   leave two instances. The old run is our group leader if pgid == pid. */
+   leave two instances. The old run is its own group leader (pgid == pid). */
 static void terminate_stale (void)
 {
   tm_status_t old ;
@@ -559,6 +681,11 @@ static void terminate_stale (void)
   group_signal(pid, SIGCONT) ;
   pidfd_wait(pid, conf.timeout_kill) ;
   group_signal(pid, SIGKILL) ;  /* whatever is left of its group */
+}
+
+static void die_another (void)
+{
+  strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
 }
 
 /* The order matters to readers: the status file is rewritten by us before
@@ -592,17 +719,87 @@ static void supervise_dir_init (void)
     strerr_diefu2sys(111, "open ", "supervise/control for writing") ;
 }
 
-static void name_init (char const *dir)
+static void read_uint_file (char const *file, unsigned int *u)
 {
-  size_t n = strlen(dir) ;
+  if (tm_svfile_uint(file, u) < 0)
+    strerr_warnw3x("invalid ", file, ": using the default") ;
+}
+
+static void conf_read (void)
+{
+  char buf[64] ;
+  unsigned int u ;
+  read_uint_file("timeout-kill", &conf.timeout_kill) ;
+  read_uint_file("restart-delay", &conf.restart_delay) ;
+  read_uint_file("restart-max-delay", &conf.restart_max_delay) ;
+  read_uint_file("max-restarts", &conf.max_restarts) ;
+  read_uint_file("wait-after", &conf.wait_after) ;
+  read_uint_file("timeout-dependencies", &conf.timeout_deps) ;
+  read_uint_file("timeout-script", &conf.timeout_script) ;
+  read_uint_file("post-start-delay", &conf.post_start_delay) ;
+  if (conf.restart_max_delay < conf.restart_delay) conf.restart_max_delay = conf.restart_delay ;
+  if (tm_svfile_uint("notification-fd", &u) > 0)
+  {
+    if (u < 3 || u > 1023) strerr_warnw1x("notification-fd must be between 3 and 1023: ignored") ;
+    else conf.notif_fd = u ;
+  }
+  if (tm_svfile_read("down-signal", buf, sizeof(buf)) > 0)
+  {
+    int sig = tm_signal_scan(buf) ;
+    if (sig) conf.stop_signal = sig ;
+    else strerr_warnw3x("invalid down-signal ", buf, ": using SIGTERM") ;
+  }
+  if (tm_svfile_read("restart", buf, sizeof(buf)) > 0)
+  {
+    if (!strcmp(buf, "always") || !strcmp(buf, "unless-stopped")) conf.restart = RESTART_ALWAYS ;
+    else if (!strcmp(buf, "on-failure")) conf.restart = RESTART_ON_FAILURE ;
+    else if (!strcmp(buf, "never")) conf.restart = RESTART_NEVER ;
+    else strerr_warnw3x("invalid restart policy ", buf, ": using always") ;
+  }
+  if (tm_svfile_read("type", buf, sizeof(buf)) > 0)
+  {
+    if (!strcmp(buf, "oneshot")) st.type = TM_ONESHOT ;
+    else if (strcmp(buf, "longrun")) strerr_warnw3x("invalid type ", buf, ": using longrun") ;
+  }
+  st.required = tm_svfile_exists("required") ;
+  conf.has_pre = tm_svfile_exists("pre-start") ;
+  conf.has_post = tm_svfile_exists("post-start") ;
+  conf.has_finish = tm_svfile_exists("finish") ;
+  next_delay = conf.restart_delay ;
+  if (!peers_read(&deps, "dependencies.d", 1) || !peers_read(&dependents, "dependents.d", 0))
+    strerr_diefu1sys(111, "read dependencies.d or dependents.d") ;
+}
+
+/* "SCANDIR/" and the absolute service directory, from how svscan (or a
+   user) named it: we do not resolve a symlinked service directory */
+static void paths_init (char const *arg, char **dir)
+{
+  char cwd[PATH_MAX] ;
+  size_t n = strlen(arg), cl = 0 ;
   char const *base ;
-  while (n > 1 && dir[n-1] == '/') n-- ;
-  base = dir + n ;
-  while (base > dir && base[-1] != '/') base-- ;
-  n -= base - dir ;
-  if (!n || n > TM_NAME_MAX) strerr_dief2x(100, "invalid service directory name: ", dir) ;
-  memcpy(st.name, base, n) ;
-  st.name[n] = 0 ;
+  char *prefix ;
+  while (n > 1 && arg[n-1] == '/') n-- ;
+  base = arg + n ;
+  while (base > arg && base[-1] != '/') base-- ;
+  if (base == arg + n || (size_t)(arg + n - base) > TM_NAME_MAX) strerr_dief2x(100, "invalid service directory name: ", arg) ;
+  memcpy(st.name, base, arg + n - base) ;
+  st.name[arg + n - base] = 0 ;
+  if (arg[0] != '/')
+  {
+    if (!getcwd(cwd, sizeof(cwd))) strerr_diefu1sys(111, "getcwd") ;
+    cl = strlen(cwd) ;
+  }
+  prefix = malloc(cl + n + 3) ;
+  *dir = malloc(cl + n + 3) ;
+  if (!prefix || !*dir) strerr_diefu1sys(111, "allocate") ;
+  memcpy(prefix, cwd, cl) ;
+  if (cl) prefix[cl++] = '/' ;
+  memcpy(prefix + cl, arg, base - arg) ;
+  prefix[cl + (base - arg)] = 0 ;
+  memcpy(*dir, prefix, cl + (base - arg)) ;
+  memcpy(*dir + cl + (base - arg), base, arg + n - base) ;
+  (*dir)[cl + n] = 0 ;
+  scandir_prefix = prefix ;
 }
 
 static void signals_init (void)
@@ -619,23 +816,20 @@ static void signals_init (void)
   sigaddset(&set, SIGHUP) ;
   sigaddset(&set, SIGINT) ;
   sigaddset(&set, SIGQUIT) ;
-  /* a disposition of SIG_IGN inherited from a shell would discard them
-     before the signalfd sees them */
-  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
-    if (sigismember(&set, sig)) sig_restore(sig) ;
   if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   sig_altignore(SIGPIPE) ;
 }
 
-static void earliest (tain *d, tain const *t)
+static int busy (void)
 {
-  if (tain_less(t, d)) *d = *t ;
+  return st.pid || pid_pre || pid_finish ;
 }
 
 int main (int argc, char const *const *argv)
 {
   char const *ofds = 0, *efds = 0 ;
   unsigned int width = 0 ;
+  char *dir ;
   PROG = "tm-supervise" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -655,63 +849,63 @@ int main (int argc, char const *const *argv)
   }
   if (argc < 1) dieusage() ;
   fd_sanitize() ;
-  name_init(argv[0]) ;
+  paths_init(argv[0], &dir) ;
   st.supervisor = getpid() ;
   relay_init(&relay[0], ofds, 1) ;
   relay_init(&relay[1], efds, 2) ;
-  prefix_init(st.name, width) ;
-  if (chdir(argv[0]) < 0) strerr_diefu2sys(111, "chdir to ", argv[0]) ;
+  relay_prefix_init(st.name, width) ;
+  if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   umask(022) ;
   tain_now_set_stopwatch_g() ;
+  sup_start_ms = tm_wallclock_ms() ;
   signals_init() ;
   conf_read() ;
+  spawn_conf_init(dir) ;
   supervise_dir_init() ;
-  if (st.want) start() ;
+  if (st.want) try_start() ;
 
   for (;;)
   {
-    iopause_fd x[5] ;
-    unsigned int n = 0, ictl, inotif = 5 ;
-    tain deadline = tain_infinite ;
+    iopause_fd x[5 + deps.n + dependents.n] ;
+    unsigned int n = 0, ictl, inotif = 0, ideps, idependents ;
+    tain deadline ;
     int r ;
 
-    if (flag_exit && !st.pid) break ;
-    earliest(&deadline, &deadline_kill) ;
-    earliest(&deadline, &deadline_start) ;
-    earliest(&deadline, &deadline_leftover) ;
+    if (flag_exit && !busy()) break ;
+    next_deadline(&deadline) ;
     x[n].fd = sigfd ; x[n++].events = IOPAUSE_READ ;
     x[n].fd = relay[0].rfd ; x[n++].events = IOPAUSE_READ ;
     x[n].fd = relay[1].rfd ; x[n++].events = IOPAUSE_READ ;
     ictl = n ; x[n].fd = ctlfd ; x[n++].events = IOPAUSE_READ ;
     if (notif_rfd >= 0) { inotif = n ; x[n].fd = notif_rfd ; x[n++].events = IOPAUSE_READ ; }
+    ideps = n ;
+    for (unsigned int i = 0 ; i < deps.n ; i++) { x[n].fd = deps.p[i].fd ; x[n++].events = IOPAUSE_READ ; }
+    idependents = n ;
+    for (unsigned int i = 0 ; i < dependents.n ; i++) { x[n].fd = dependents.p[i].fd ; x[n++].events = IOPAUSE_READ ; }
 
     r = iopause_g(x, n, &deadline) ;
     if (r < 0)
     {
       strerr_warnwu1sys("iopause") ;
-      deadline_ms(&deadline, 100) ;
+      tain_copynow(&deadline) ;
+      deadline_in(&deadline, 100) ;
+      iopause_g(x, 0, &deadline) ;
       continue ;
     }
-    if (!tain_future(&deadline_kill))
-    {
-      deadline_kill = tain_infinite ;
-      if (st.pid) group_signal(st.pid, SIGKILL) ;
-    }
-    if (!tain_future(&deadline_leftover))
-    {
-      deadline_leftover = tain_infinite ;
-      group_signal(leftover_pgid, SIGKILL) ;
-      leftover_pgid = 0 ;
-    }
-    if (!tain_future(&deadline_start))
-    {
-      deadline_start = tain_infinite ;
-      if (st.want && !st.pid) start() ;
-    }
+    timers() ;
     if (x[0].revents & IOPAUSE_READ && !handle_signals()) continue ;
     if (x[1].revents & IOPAUSE_READ) relay_read(&relay[0]) ;
     if (x[2].revents & IOPAUSE_READ) relay_read(&relay[1]) ;
-    if (inotif < n && x[inotif].revents & IOPAUSE_READ) read_notification() ;
+    if (inotif && notif_rfd == x[inotif].fd && x[inotif].revents & IOPAUSE_READ) read_notification() ;
+    {
+      int depev = 0, dependentev = 0 ;
+      for (unsigned int i = 0 ; i < deps.n ; i++)
+        if (x[ideps + i].fd >= 0 && x[ideps + i].revents && peers_drain(&deps, i)) depev = 1 ;
+      for (unsigned int i = 0 ; i < dependents.n ; i++)
+        if (x[idependents + i].fd >= 0 && x[idependents + i].revents && peers_drain(&dependents, i)) dependentev = 1 ;
+      if (depev && st.state == TM_PENDING) try_start() ;
+      if (dependentev) ordered_check() ;
+    }
     if (x[ictl].revents & IOPAUSE_READ) read_control() ;
   }
   relay_drain() ;

@@ -1,0 +1,1089 @@
+/* ISC license. */
+
+/* services.toml -> config_t. Every error is collected with its line and key
+   path, and all of them are printed, sorted by line, in one run. */
+
+#include <sys/stat.h>
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm.h"
+#include "toml.h"
+#include "tm-ctl.h"
+#include "ctl_config.h"
+
+#define MAX_SECS 86400
+
+/* ---- errors ---- */
+
+typedef struct cerror_s cerror_t ;
+struct cerror_s
+{
+  unsigned int line ;
+  unsigned int seq ;
+  char *text ;
+} ;
+
+static cerror_t *errors ;
+static unsigned int nerrors, nwarnings, errcap ;
+static char const *errfile ;
+
+static void record (unsigned int line, char const *path, char const *msg)
+{
+  size_t n ;
+  if (nerrors == errcap)
+  {
+    errcap = errcap ? 2 * errcap : 16 ;
+    errors = realloc(errors, errcap * sizeof(cerror_t)) ;
+    if (!errors) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  }
+  n = strlen(errfile) + strlen(path) + strlen(msg) + 32 ;
+  errors[nerrors].text = malloc(n) ;
+  if (!errors[nerrors].text) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (*path) snprintf(errors[nerrors].text, n, "%s:%u: %s: %s", errfile, line, path, msg) ;
+  else snprintf(errors[nerrors].text, n, "%s:%u: %s", errfile, line, msg) ;
+  errors[nerrors].line = line ;
+  errors[nerrors].seq = nerrors ;
+  nerrors++ ;
+}
+
+static void error_at (unsigned int line, char const *path, char const *fmt, ...)
+{
+  char msg[1024] ;
+  va_list ap ;
+  va_start(ap, fmt) ;
+  vsnprintf(msg, sizeof(msg), fmt, ap) ;
+  va_end(ap) ;
+  record(line, path, msg) ;
+}
+
+/* printed with the errors, but the config stays valid */
+static void warn_at (unsigned int line, char const *path, char const *fmt, ...)
+{
+  char msg[1024] = "warning: " ;
+  va_list ap ;
+  va_start(ap, fmt) ;
+  vsnprintf(msg + 9, sizeof(msg) - 9, fmt, ap) ;
+  va_end(ap) ;
+  record(line, path, msg) ;
+  nwarnings++ ;
+}
+
+static int cmperr (void const *a, void const *b)
+{
+  cerror_t const *x = a, *y = b ;
+  if (x->line != y->line) return x->line < y->line ? -1 : 1 ;
+  return x->seq < y->seq ? -1 : x->seq > y->seq ;
+}
+
+static void errors_flush (void)
+{
+  qsort(errors, nerrors, sizeof(cerror_t), &cmperr) ;
+  for (unsigned int i = 0 ; i < nerrors ; i++)
+  {
+    fprintf(stderr, "%s\n", errors[i].text) ;
+    free(errors[i].text) ;
+  }
+  free(errors) ;
+  errors = 0 ;
+  nerrors = nwarnings = errcap = 0 ;
+}
+
+/* ---- small helpers ---- */
+
+static void *xmalloc (size_t n)
+{
+  void *p = malloc(n ? n : 1) ;
+  if (!p) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  return p ;
+}
+
+static char *xstrdup (char const *s)
+{
+  size_t n = strlen(s) + 1 ;
+  return memcpy(xmalloc(n), s, n) ;
+}
+
+static void strlist_add (strlist_t *l, char *s)
+{
+  l->s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
+  if (!l->s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  l->s[l->n++] = s ;
+}
+
+static void strlist_free (strlist_t *l)
+{
+  for (unsigned int i = 0 ; i < l->n ; i++) free(l->s[i]) ;
+  free(l->s) ;
+  l->s = 0 ; l->n = 0 ;
+}
+
+static char const *a_an (toml_type_t t)
+{
+  return t == TOML_INTEGER || t == TOML_ARRAY || t == TOML_DATE_LOCAL ? "an" : "a" ;
+}
+
+static unsigned int distance (char const *a, char const *b)
+{
+  size_t la = strlen(a), lb = strlen(b) ;
+  unsigned int d[lb + 1] ;
+  if (la > 64 || lb > 64) return 99 ;
+  for (size_t j = 0 ; j <= lb ; j++) d[j] = j ;
+  for (size_t i = 1 ; i <= la ; i++)
+  {
+    unsigned int prev = d[0] ;
+    d[0] = i ;
+    for (size_t j = 1 ; j <= lb ; j++)
+    {
+      unsigned int cur = d[j] ;
+      unsigned int sub = prev + (tolower((unsigned char)a[i-1]) != tolower((unsigned char)b[j-1])) ;
+      d[j] = d[j] + 1 < d[j-1] + 1 ? d[j] + 1 : d[j-1] + 1 ;
+      if (sub < d[j]) d[j] = sub ;
+      prev = cur ;
+    }
+  }
+  return d[lb] ;
+}
+
+/* the closest of names to s, if close enough to be a likely typo */
+static char const *suggest (char const *s, char const *const *names, unsigned int n)
+{
+  char const *best = 0 ;
+  unsigned int bestd = 3 ;
+  size_t len = strlen(s) ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    unsigned int d = distance(s, names[i]) ;
+    if (d < bestd && d <= (len + 2) / 3) { bestd = d ; best = names[i] ; }
+  }
+  return best ;
+}
+
+/* prefix.key, truncated to max: it only names things in messages */
+static void path_key (char *buf, size_t max, char const *prefix, char const *key)
+{
+  size_t a = strlen(prefix), b = strlen(key), n = 0 ;
+  if (a > max - 1) a = max - 1 ;
+  memcpy(buf, prefix, a) ; n = a ;
+  if (a && n < max - 1) buf[n++] = '.' ;
+  if (b > max - 1 - n) b = max - 1 - n ;
+  memcpy(buf + n, key, b) ;
+  buf[n + b] = 0 ;
+}
+
+/* ---- ${VAR} substitution ---- */
+
+static int is_name (char const *s, size_t n)
+{
+  if (!n || isdigit((unsigned char)s[0])) return 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '_') return 0 ;
+  return 1 ;
+}
+
+/* $$ -> $, ${V}, ${V:-default}, ${V:?message}; another $ stays as is.
+   Returns a new string, or 0 after reporting the error. */
+static char *substitute (char const *s, size_t len, unsigned int line, char const *path)
+{
+  size_t cap = len + 1, n = 0 ;
+  char *out = xmalloc(cap) ;
+  for (size_t i = 0 ; i < len ; )
+  {
+    char const *add = s + i ;
+    size_t addlen = 1 ;
+    if (s[i] == '$' && i + 1 < len && s[i+1] == '$') { i += 2 ; }
+    else if (s[i] == '$' && i + 1 < len && s[i+1] == '{')
+    {
+      char const *end = memchr(s + i + 2, '}', len - i - 2) ;
+      char const *body = s + i + 2 ;
+      size_t blen, namelen ;
+      char const *op ;
+      if (!end) { error_at(line, path, "unterminated ${ in \"%.*s\"", (int)len, s) ; free(out) ; return 0 ; }
+      blen = end - body ;
+      op = memchr(body, ':', blen) ;
+      namelen = op ? (size_t)(op - body) : blen ;
+      if (!is_name(body, namelen) || (op && (op + 1 >= end || (op[1] != '-' && op[1] != '?'))))
+      {
+        error_at(line, path, "invalid substitution ${%.*s}: use ${NAME}, ${NAME:-default} or ${NAME:?message}, and $$ for a literal $", (int)blen, body) ;
+        free(out) ;
+        return 0 ;
+      }
+      {
+        char name[namelen + 1] ;
+        char const *val ;
+        memcpy(name, body, namelen) ;
+        name[namelen] = 0 ;
+        val = getenv(name) ;
+        if (op && (!val || !*val))
+        {
+          if (op[1] == '?')
+          {
+            error_at(line, path, "%s: %.*s", name, (int)(end - op - 2), op + 2) ;
+            free(out) ;
+            return 0 ;
+          }
+          add = op + 2 ; addlen = end - op - 2 ;
+        }
+        else if (!val)
+        {
+          error_at(line, path, "environment variable %s is not set (write ${%s:-default} for a default, $$ for a literal $)", name, name) ;
+          free(out) ;
+          return 0 ;
+        }
+        else { add = val ; addlen = strlen(val) ; }
+      }
+      i = end + 1 - s ;
+    }
+    else i++ ;
+    if (n + addlen + 1 > cap)
+    {
+      cap = 2 * (n + addlen + 1) ;
+      out = realloc(out, cap) ;
+      if (!out) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    }
+    memcpy(out + n, add, addlen) ;
+    n += addlen ;
+  }
+  out[n] = 0 ;
+  return out ;
+}
+
+/* ---- typed getters: each reports its own errors and returns 0 then ---- */
+
+static int want (toml_value_t const *v, toml_type_t t, char const *path, char const *what)
+{
+  if (v->type == t) return 1 ;
+  error_at(v->line, path, "expected %s, got %s %s", what, a_an(v->type), toml_type_name(v->type)) ;
+  return 0 ;
+}
+
+static int get_bool (toml_value_t const *v, char const *path, int *b)
+{
+  if (!want(v, TOML_BOOL, path, "true or false")) return 0 ;
+  *b = v->b ;
+  return 1 ;
+}
+
+/* raw: no substitution (inline scripts are the shell's business) */
+static char *get_string (toml_value_t const *v, char const *path, int raw)
+{
+  if (!want(v, TOML_STRING, path, "a string")) return 0 ;
+  if (memchr(v->s, 0, v->slen)) { error_at(v->line, path, "a NUL character cannot be used here") ; return 0 ; }
+  if (raw) return xstrdup(v->s) ;
+  return substitute(v->s, v->slen, v->line, path) ;
+}
+
+static int get_int (toml_value_t const *v, char const *path, long long min, long long max, long long *out)
+{
+  if (!want(v, TOML_INTEGER, path, "an integer")) return 0 ;
+  if (v->i < min || v->i > max)
+  {
+    error_at(v->line, path, "%lld is out of range: it must be between %lld and %lld", v->i, min, max) ;
+    return 0 ;
+  }
+  *out = v->i ;
+  return 1 ;
+}
+
+/* seconds as an integer or a float, into ms; zero_ok: [0, max], else (0, max] */
+static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsigned int *ms)
+{
+  double d ;
+  if (v->type == TOML_INTEGER) d = (double)v->i ;
+  else if (v->type == TOML_FLOAT) d = v->f ;
+  else { error_at(v->line, path, "expected a number of seconds, got %s %s", a_an(v->type), toml_type_name(v->type)) ; return 0 ; }
+  if (isnan(d) || d < 0 || (!zero_ok && d == 0) || d > MAX_SECS)
+  {
+    error_at(v->line, path, "%s seconds is out of range: it must be %s 0 and at most %d", v->type == TOML_INTEGER ? "this many" : "this number of", zero_ok ? "at least" : "more than", MAX_SECS) ;
+    return 0 ;
+  }
+  *ms = (unsigned int)llround(d * 1000) ;
+  if (!zero_ok && !*ms) *ms = 1 ;
+  return 1 ;
+}
+
+static int get_strings (toml_value_t const *v, char const *path, strlist_t *l)
+{
+  int ok = 1 ;
+  if (!want(v, TOML_ARRAY, path, "an array of strings")) return 0 ;
+  for (size_t i = 0 ; i < v->n ; i++)
+  {
+    char p[256] ;
+    char *s ;
+    snprintf(p, sizeof(p), "%s[%zu]", path, i) ;
+    s = get_string(v->items[i], p, 0) ;
+    if (s) strlist_add(l, s) ; else ok = 0 ;
+  }
+  return ok ;
+}
+
+static int get_enum (toml_value_t const *v, char const *path, char const *const *names, unsigned int n, int *out)
+{
+  if (!want(v, TOML_STRING, path, "a string")) return 0 ;
+  for (unsigned int i = 0 ; i < n ; i++)
+    if (!strcmp(v->s, names[i])) { *out = i ; return 1 ; }
+  {
+    char list[256] = "" ;
+    for (unsigned int i = 0 ; i < n ; i++)
+    {
+      strcat(list, i ? (i + 1 == n ? " or \"" : ", \"") : "\"") ;
+      strcat(list, names[i]) ;
+      strcat(list, "\"") ;
+    }
+    error_at(v->line, path, "\"%s\" is not one of %s", v->s, list) ;
+  }
+  return 0 ;
+}
+
+static void unknown_key (toml_key_t const *k, char const *prefix, char const *const *names, unsigned int n)
+{
+  char const *s = suggest(k->s, names, n) ;
+  char path[256] ;
+  path_key(path, sizeof(path), prefix, k->s) ;
+  if (s) error_at(k->line, path, "unknown key (did you mean \"%s\"?)", s) ;
+  else error_at(k->line, path, "unknown key") ;
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- [timeouts], [metrics], [control] ---- */
+
+static char const *const timeout_keys[] = { "post_script_timeout", "service_shutdown_timeout", "global_shutdown_timeout", "dependency_wait_timeout" } ;
+
+static void load_timeouts (config_t *c, toml_value_t const *t)
+{
+  unsigned int *slots[4] = { &c->post_script_timeout, &c->service_shutdown_timeout, &c->global_shutdown_timeout, &c->dependency_wait_timeout } ;
+  if (!want(t, TOML_TABLE, "timeouts", "a table")) return ;
+  for (size_t i = 0 ; i < t->n ; i++)
+  {
+    unsigned int j = 0 ;
+    char path[256] ;
+    while (j < 4 && strcmp(t->keys[i].s, timeout_keys[j])) j++ ;
+    if (j == 4) { unknown_key(&t->keys[i], "timeouts", timeout_keys, 4) ; continue ; }
+    path_key(path, sizeof(path), "timeouts", timeout_keys[j]) ;
+    get_secs(t->items[i], path, 0, slots[j]) ;
+  }
+}
+
+static int valid_hostport (char const *s)
+{
+  char const *colon = strrchr(s, ':') ;
+  long port ;
+  char *end ;
+  if (!colon || colon == s) return 0 ;
+  port = strtol(colon + 1, &end, 10) ;
+  return *end == 0 && colon[1] && port > 0 && port < 65536 ;
+}
+
+static void load_metrics (config_t *c, toml_value_t const *t)
+{
+  static char const *const keys[] = { "listen" } ;
+  if (!want(t, TOML_TABLE, "metrics", "a table")) return ;
+  for (size_t i = 0 ; i < t->n ; i++)
+  {
+    if (strcmp(t->keys[i].s, "listen")) { unknown_key(&t->keys[i], "metrics", keys, 1) ; continue ; }
+    c->metrics_listen = get_string(t->items[i], "metrics.listen", 0) ;
+    if (c->metrics_listen && !valid_hostport(c->metrics_listen))
+      error_at(t->items[i]->line, "metrics.listen", "\"%s\" is not HOST:PORT (e.g. \"127.0.0.1:9100\")", c->metrics_listen) ;
+  }
+}
+
+static void load_control (config_t *c, toml_value_t const *t)
+{
+  static char const *const keys[] = { "group" } ;
+  if (!want(t, TOML_TABLE, "control", "a table")) return ;
+  for (size_t i = 0 ; i < t->n ; i++)
+  {
+    if (strcmp(t->keys[i].s, "group")) { unknown_key(&t->keys[i], "control", keys, 1) ; continue ; }
+    c->control_group = get_string(t->items[i], "control.group", 0) ;
+    if (!c->control_group || c->offline) continue ;
+    {
+      struct group *g = getgrnam(c->control_group) ;
+      unsigned int gid ;
+      char *end ;
+      if (g) c->control_gid = g->gr_gid ;
+      else if ((gid = strtoul(c->control_group, &end, 10), !*end && *c->control_group)) c->control_gid = gid ;
+      else error_at(t->items[i]->line, "control.group", "no group named \"%s\" on this system", c->control_group) ;
+    }
+  }
+}
+
+/* ---- one service ---- */
+
+static char const *const service_keys[] =
+{
+  "name", "command", "args", "enabled", "required", "type", "depends_on", "wait_after",
+  "user", "working_dir", "env", "pre_script", "post_script", "pos_script", "finish_script",
+  "script_timeout", "log_file", "output_file", "output_max_size", "output_max_files",
+  "log_timestamps", "pty", "restart", "restart_delay", "restart_max_delay", "max_restarts",
+  "stop_signal", "stop_timeout", "ready_fd", "healthcheck"
+} ;
+
+static char const *const health_keys[] = { "http", "tcp", "command", "interval", "timeout", "retries", "start_period", "on_unhealthy" } ;
+
+static int parse_size (char const *s, uint64_t *out)
+{
+  char *end ;
+  double d = strtod(s, &end) ;
+  uint64_t mult = 1 ;
+  while (*end == ' ') end++ ;
+  if (end == s || isnan(d) || d <= 0) return 0 ;
+  if (!strcasecmp(end, "") || !strcasecmp(end, "B")) mult = 1 ;
+  else if (!strcasecmp(end, "K") || !strcasecmp(end, "KB") || !strcasecmp(end, "KiB")) mult = 1024 ;
+  else if (!strcasecmp(end, "M") || !strcasecmp(end, "MB") || !strcasecmp(end, "MiB")) mult = 1024 * 1024 ;
+  else if (!strcasecmp(end, "G") || !strcasecmp(end, "GB") || !strcasecmp(end, "GiB")) mult = 1024ULL * 1024 * 1024 ;
+  else return 0 ;
+  if (d * mult > 1e15) return 0 ;
+  *out = (uint64_t)(d * mult) ;
+  return *out > 0 ;
+}
+
+static void load_health (service_t *sv, toml_value_t const *t, char const *prefix)
+{
+  health_t *h = &sv->health ;
+  char path[256] ;
+  int kinds = 0 ;
+  unsigned int kindline = t->line ;
+  if (!want(t, TOML_TABLE, prefix, "a table")) return ;
+  h->interval = 10000 ; h->timeout = 3000 ; h->retries = 3 ; h->start_period = 0 ; h->restart_on_unhealthy = 1 ;
+  for (size_t i = 0 ; i < t->n ; i++)
+  {
+    char const *k = t->keys[i].s ;
+    toml_value_t const *v = t->items[i] ;
+    long long ll ;
+    path_key(path, sizeof(path), prefix, k) ;
+    if (!strcmp(k, "http") || !strcmp(k, "tcp"))
+    {
+      char *s = get_string(v, path, 0) ;
+      kinds++ ; kindline = v->line ;
+      if (!s) continue ;
+      free(h->target) ;
+      h->target = s ;
+      h->kind = k[0] == 'h' ? HEALTH_HTTP : HEALTH_TCP ;
+      if (h->kind == HEALTH_HTTP && (strncmp(s, "http://", 7) || !s[7]))
+        error_at(v->line, path, "\"%s\" is not an http:// URL (https is not supported: probe the plain port)", s) ;
+      if (h->kind == HEALTH_TCP && !valid_hostport(s))
+        error_at(v->line, path, "\"%s\" is not HOST:PORT (e.g. \"127.0.0.1:6379\")", s) ;
+    }
+    else if (!strcmp(k, "command"))
+    {
+      kinds++ ; kindline = v->line ;
+      h->kind = HEALTH_COMMAND ;
+      if (get_strings(v, path, &h->command) && !h->command.n) error_at(v->line, path, "the command is empty") ;
+    }
+    else if (!strcmp(k, "interval")) get_secs(v, path, 0, &h->interval) ;
+    else if (!strcmp(k, "timeout")) get_secs(v, path, 0, &h->timeout) ;
+    else if (!strcmp(k, "start_period")) get_secs(v, path, 1, &h->start_period) ;
+    else if (!strcmp(k, "retries")) { if (get_int(v, path, 1, 1000, &ll)) h->retries = ll ; }
+    else if (!strcmp(k, "on_unhealthy"))
+    {
+      static char const *const names[] = { "none", "restart" } ;
+      get_enum(v, path, names, 2, &h->restart_on_unhealthy) ;
+    }
+    else unknown_key(&t->keys[i], prefix, health_keys, NELEM(health_keys)) ;
+  }
+  if (kinds != 1)
+    error_at(kinds ? kindline : t->line, prefix, kinds ? "http, tcp and command are mutually exclusive: set exactly one" : "set one of http, tcp or command") ;
+}
+
+static void load_deps (service_t *sv, toml_value_t const *v, char const *path)
+{
+  sv->deps_line = v->line ;
+  if (v->type == TOML_STRING)
+  {
+    char *s = get_string(v, path, 0) ;
+    if (s) strlist_add(&sv->deps, s) ;
+  }
+  else if (v->type == TOML_ARRAY) get_strings(v, path, &sv->deps) ;
+  else error_at(v->line, path, "expected a service name or an array of names, got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+}
+
+static void load_env (service_t *sv, toml_value_t const *v, char const *prefix)
+{
+  if (!want(v, TOML_TABLE, prefix, "a table of strings (env = { KEY = \"value\" })")) return ;
+  for (size_t i = 0 ; i < v->n ; i++)
+  {
+    char path[256] ;
+    char *s ;
+    path_key(path, sizeof(path), prefix, v->keys[i].s) ;
+    if (!is_name(v->keys[i].s, v->keys[i].len))
+    {
+      error_at(v->keys[i].line, path, "not a valid environment variable name") ;
+      continue ;
+    }
+    if (v->items[i]->type != TOML_STRING)
+    {
+      error_at(v->items[i]->line, path, "expected a string, got %s %s (quote it: environment values are strings)", a_an(v->items[i]->type), toml_type_name(v->items[i]->type)) ;
+      continue ;
+    }
+    s = get_string(v->items[i], path, 0) ;
+    if (!s) continue ;
+    strlist_add(&sv->env_keys, xstrdup(v->keys[i].s)) ;
+    strlist_add(&sv->env_values, s) ;
+  }
+}
+
+static void set_defaults (config_t const *c, service_t *sv)
+{
+  (void)c ;
+  sv->enabled = 1 ;
+  sv->restart = RESTART_ON_FAILURE ;
+  sv->restart_delay = 1000 ;
+  sv->restart_max_delay = 30000 ;
+  sv->stop_signal = 15 ;
+  sv->script_timeout = 60000 ;
+  sv->output_max_size = 10 * 1024 * 1024 ;
+  sv->output_max_files = 5 ;
+  sv->ready_fd = -1 ;
+}
+
+/* wait_after: a number for every dependency, or a table per dependency;
+   resolved once depends_on is known */
+static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_value_t const *t, char const *prefix)
+{
+  toml_value_t const *wait_after = 0 ;
+  unsigned int post_line = 0 ;
+  for (size_t i = 0 ; i < t->n ; i++)
+  {
+    char const *k = t->keys[i].s ;
+    toml_value_t const *v = t->items[i] ;
+    char path[256] ;
+    long long ll ;
+    path_key(path, sizeof(path), prefix, k) ;
+    if (!strcmp(k, "name")) { sv->name = get_string(v, path, 0) ; sv->name_line = v->line ; }
+    else if (!strcmp(k, "command")) sv->command = get_string(v, path, 0) ;
+    else if (!strcmp(k, "args")) get_strings(v, path, &sv->args) ;
+    else if (!strcmp(k, "enabled")) get_bool(v, path, &sv->enabled) ;
+    else if (!strcmp(k, "required")) get_bool(v, path, &sv->required) ;
+    else if (!strcmp(k, "type"))
+    {
+      static char const *const names[] = { "longrun", "oneshot" } ;
+      get_enum(v, path, names, 2, &sv->oneshot) ;
+    }
+    else if (!strcmp(k, "depends_on")) load_deps(sv, v, path) ;
+    else if (!strcmp(k, "wait_after")) wait_after = v ;
+    else if (!strcmp(k, "user")) { sv->user = get_string(v, path, 0) ; sv->user_line = v->line ; }
+    else if (!strcmp(k, "working_dir")) sv->working_dir = get_string(v, path, 0) ;
+    else if (!strcmp(k, "env")) load_env(sv, v, path) ;
+    else if (!strcmp(k, "pre_script") || !strcmp(k, "finish_script"))
+    {
+      char **slot = k[0] == 'p' ? &sv->pre_script : &sv->finish_script ;
+      *slot = get_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
+    }
+    else if (!strcmp(k, "post_script") || !strcmp(k, "pos_script"))
+    {
+      if (post_line)
+      {
+        error_at(v->line, path, "post_script and pos_script are the same setting (pos_script is the seed's spelling): set only one (the other is at line %u)", post_line) ;
+        continue ;
+      }
+      post_line = v->line ;
+      sv->post_script = get_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
+    }
+    else if (!strcmp(k, "script_timeout")) get_secs(v, path, 0, &sv->script_timeout) ;
+    else if (!strcmp(k, "log_file")) sv->log_file = get_string(v, path, 0) ;
+    else if (!strcmp(k, "output_file")) sv->output_file = get_string(v, path, 0) ;
+    else if (!strcmp(k, "output_max_size"))
+    {
+      if (v->type == TOML_INTEGER) { if (get_int(v, path, 1, 1LL << 50, &ll)) sv->output_max_size = ll ; }
+      else if (v->type == TOML_STRING)
+      {
+        if (!parse_size(v->s, &sv->output_max_size))
+          error_at(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", v->s) ;
+      }
+      else error_at(v->line, path, "expected a size (\"10MB\" or a number of bytes), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+    }
+    else if (!strcmp(k, "output_max_files")) { if (get_int(v, path, 0, 1000, &ll)) sv->output_max_files = ll ; }
+    else if (!strcmp(k, "log_timestamps")) get_bool(v, path, &sv->log_timestamps) ;
+    else if (!strcmp(k, "pty")) get_bool(v, path, &sv->pty) ;
+    else if (!strcmp(k, "restart"))
+    {
+      static char const *const names[] = { "always", "on-failure", "never", "unless-stopped" } ;
+      get_enum(v, path, names, 4, &sv->restart) ;
+    }
+    else if (!strcmp(k, "restart_delay")) get_secs(v, path, 1, &sv->restart_delay) ;
+    else if (!strcmp(k, "restart_max_delay")) get_secs(v, path, 1, &sv->restart_max_delay) ;
+    else if (!strcmp(k, "max_restarts")) { if (get_int(v, path, 0, 1000000, &ll)) sv->max_restarts = ll ; }
+    else if (!strcmp(k, "stop_signal"))
+    {
+      if (want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\""))
+      {
+        int sig = tm_signal_scan(v->s) ;
+        if (!sig || sig >= 32) error_at(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", v->s) ;
+        else sv->stop_signal = sig ;
+      }
+    }
+    else if (!strcmp(k, "stop_timeout")) get_secs(v, path, 0, &sv->stop_timeout) ;
+    else if (!strcmp(k, "ready_fd")) { if (get_int(v, path, 3, 1023, &ll)) sv->ready_fd = ll ; }
+    else if (!strcmp(k, "healthcheck")) load_health(sv, v, path) ;
+    else unknown_key(&t->keys[i], prefix, service_keys, NELEM(service_keys)) ;
+  }
+  (void)c ;
+  return wait_after ;
+}
+
+static void load_wait_after (service_t *sv, toml_value_t const *v, char const *prefix)
+{
+  char path[256] ;
+  path_key(path, sizeof(path), prefix, "wait_after") ;
+  sv->dep_wait = calloc(sv->deps.n + 1, sizeof(unsigned int)) ;
+  if (!sv->dep_wait) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!v) return ;
+  if (v->type == TOML_TABLE)
+  {
+    for (size_t i = 0 ; i < v->n ; i++)
+    {
+      char p[256] ;
+      unsigned int j = 0, ms ;
+      path_key(p, sizeof(p), path, v->keys[i].s) ;
+      while (j < sv->deps.n && strcmp(sv->deps.s[j], v->keys[i].s)) j++ ;
+      if (j == sv->deps.n)
+      {
+        /* the seed accepted (and ignored) these */
+        warn_at(v->keys[i].line, p, "\"%s\" is not in depends_on: ignored", v->keys[i].s) ;
+        continue ;
+      }
+      if (get_secs(v->items[i], p, 1, &ms)) sv->dep_wait[j] = ms ;
+    }
+  }
+  else if (get_secs(v, path, 1, &sv->wait_all))
+  {
+    sv->wait_all_set = 1 ;
+    for (unsigned int j = 0 ; j < sv->deps.n ; j++) sv->dep_wait[j] = sv->wait_all ;
+  }
+}
+
+static int valid_name (char const *s)
+{
+  size_t n = strlen(s) ;
+  if (!n || n > 64) return 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-') return 0 ;
+  return 1 ;
+}
+
+static void load_service (config_t *c, service_t *sv, toml_value_t const *t, unsigned int index)
+{
+  char prefix[64] ;
+  toml_value_t const *wait_after ;
+  snprintf(prefix, sizeof(prefix), "services[%u]", index) ;
+  set_defaults(c, sv) ;
+  sv->index = index ;
+  sv->line = t->line ;
+  if (!want(t, TOML_TABLE, prefix, "a table ([[services]])")) return ;
+  wait_after = load_service_keys(c, sv, t, prefix) ;
+  load_wait_after(sv, wait_after, prefix) ;
+  if (!toml_table_get(t, "name")) error_at(t->line, prefix, "missing required key \"name\"") ;
+  else if (sv->name && !valid_name(sv->name))
+  {
+    char path[80] ;
+    snprintf(path, sizeof(path), "%s.name", prefix) ;
+    error_at(sv->name_line, path, "\"%s\" is not a valid name: use 1 to 64 letters, digits, '_' or '-'", sv->name) ;
+  }
+  if (!toml_table_get(t, "command")) error_at(t->line, prefix, "missing required key \"command\"") ;
+  if (sv->restart_max_delay < sv->restart_delay)
+    error_at(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
+  if (sv->oneshot)
+  {
+    if (sv->restart == RESTART_ALWAYS || sv->restart == RESTART_UNLESS_STOPPED)
+      error_at(toml_table_get(t, "restart")->line, prefix, "restart = \"always\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"") ;
+    if (sv->health.kind) error_at(toml_table_get(t, "healthcheck")->line, prefix, "type = \"oneshot\" and healthcheck are mutually exclusive: a oneshot is done when it exits 0") ;
+    if (sv->ready_fd >= 0) error_at(toml_table_get(t, "ready_fd")->line, prefix, "type = \"oneshot\" and ready_fd are mutually exclusive: a oneshot is ready when it exits 0") ;
+  }
+}
+
+/* ---- checks against this machine (skipped by --offline) ---- */
+
+static int executable_file (char const *path)
+{
+  struct stat sb ;
+  return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0 ;
+}
+
+static char *path_search (char const *name)
+{
+  char const *path = getenv("PATH") ;
+  if (!path || !*path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ;
+  while (*path)
+  {
+    size_t n = strcspn(path, ":") ;
+    char buf[PATH_MAX] ;
+    if (n && n + strlen(name) + 2 < sizeof(buf) && path[0] == '/')
+    {
+      memcpy(buf, path, n) ;
+      buf[n] = '/' ;
+      strcpy(buf + n + 1, name) ;
+      if (executable_file(buf)) return xstrdup(buf) ;
+    }
+    path += n ;
+    if (*path == ':') path++ ;
+  }
+  return 0 ;
+}
+
+static unsigned int key_line (toml_value_t const *t, char const *key)
+{
+  toml_value_t const *v = toml_table_get(t, key) ;
+  return v ? v->line : t->line ;
+}
+
+static void check_command (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
+{
+  char path[256] ;
+  unsigned int line = key_line(t, "command") ;
+  path_key(path, sizeof(path), prefix, "command") ;
+  if (!sv->command) return ;
+  if (!*sv->command) { error_at(line, path, "the command is empty") ; return ; }
+  if (sv->command[0] != '/' && strchr(sv->command, '/'))
+  {
+    error_at(line, path, "\"%s\" is relative: write an absolute path, or a bare name to look up in PATH", sv->command) ;
+    return ;
+  }
+  if (c->offline) { sv->command_path = xstrdup(sv->command) ; return ; }
+  if (sv->command[0] == '/')
+  {
+    if (!executable_file(sv->command))
+      error_at(line, path, access(sv->command, F_OK) ? "%s does not exist" : "%s is not an executable file", sv->command) ;
+    else sv->command_path = xstrdup(sv->command) ;
+  }
+  else if (!(sv->command_path = path_search(sv->command)))
+    error_at(line, path, "\"%s\" is not found in PATH (%s)", sv->command, getenv("PATH") ? getenv("PATH") : "unset") ;
+}
+
+static void check_script (config_t const *c, char const *script, toml_value_t const *t, char const *key, char const *prefix)
+{
+  char path[256] ;
+  unsigned int line = key_line(t, key) ;
+  if (!script) return ;
+  if (!strcmp(key, "post_script") && !toml_table_get(t, key)) { key = "pos_script" ; line = key_line(t, key) ; }
+  path_key(path, sizeof(path), prefix, key) ;
+  if (!strncmp(script, "#!", 2))
+  {
+    char interp[PATH_MAX] ;
+    char const *s = script + 2 + strspn(script + 2, " \t") ;
+    size_t n = strcspn(s, " \t\n") ;
+    if (!n || n >= sizeof(interp) || s[0] != '/') { error_at(line, path, "the inline script's #! line must name an absolute interpreter path") ; return ; }
+    memcpy(interp, s, n) ;
+    interp[n] = 0 ;
+    if (!c->offline && !executable_file(interp)) error_at(line, path, "the inline script's interpreter %s is not an executable file", interp) ;
+    return ;
+  }
+  if (script[0] != '/') { error_at(line, path, "\"%s\" must be an absolute path, or an inline script starting with #!", script) ; return ; }
+  if (!c->offline && !executable_file(script))
+    error_at(line, path, access(script, F_OK) ? "%s does not exist" : "%s is not an executable file", script) ;
+}
+
+static void check_dir_of (config_t const *c, char const *file, toml_value_t const *t, char const *key, char const *prefix)
+{
+  char path[256], dir[PATH_MAX] ;
+  struct stat sb ;
+  char *slash ;
+  unsigned int line = key_line(t, key) ;
+  if (!file) return ;
+  path_key(path, sizeof(path), prefix, key) ;
+  if (file[0] != '/') { error_at(line, path, "\"%s\" must be an absolute path", file) ; return ; }
+  if (c->offline) return ;
+  snprintf(dir, sizeof(dir), "%s", file) ;
+  slash = strrchr(dir, '/') ;
+  if (slash == dir) slash[1] = 0 ; else *slash = 0 ;
+  if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) error_at(line, path, "the directory %s does not exist", dir) ;
+}
+
+static void check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
+{
+  char path[256] ;
+  struct passwd *pw = 0 ;
+  unsigned long uid, gid ;
+  char *end ;
+  if (!sv->user || c->offline) return ;
+  path_key(path, sizeof(path), prefix, "user") ;
+  uid = strtoul(sv->user, &end, 10) ;
+  if (end != sv->user && (*end == 0 || *end == ':'))
+  {
+    gid = uid ;
+    if (*end == ':')
+    {
+      char *e2 ;
+      gid = strtoul(end + 1, &e2, 10) ;
+      if (e2 == end + 1 || *e2) { error_at(key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID", sv->user) ; return ; }
+    }
+    pw = getpwuid(uid) ;
+    if (*end != ':' && pw) gid = pw->pw_gid ;
+  }
+  else
+  {
+    pw = getpwnam(sv->user) ;
+    if (!pw) { error_at(key_line(t, "user"), path, "no user named \"%s\" on this system", sv->user) ; return ; }
+    uid = pw->pw_uid ; gid = pw->pw_gid ;
+  }
+  sv->has_user = 1 ;
+  sv->uid = uid ; sv->gid = gid ;
+  sv->home = xstrdup(pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/") ;
+  sv->username = xstrdup(pw ? pw->pw_name : sv->user) ;
+  sv->ngroups = 0 ;
+  sv->groups = 0 ;
+  if (pw)
+  {
+    int n = 64 ;
+    for (;;)
+    {
+      sv->groups = realloc(sv->groups, n * sizeof(gid_t)) ;
+      if (!sv->groups) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      if (getgrouplist(pw->pw_name, gid, sv->groups, &n) >= 0) { sv->ngroups = n ; break ; }
+    }
+  }
+}
+
+static void check_working_dir (config_t const *c, service_t const *sv, toml_value_t const *t, char const *prefix)
+{
+  char path[256] ;
+  struct stat sb ;
+  if (!sv->working_dir) return ;
+  path_key(path, sizeof(path), prefix, "working_dir") ;
+  if (sv->working_dir[0] != '/') { error_at(key_line(t, "working_dir"), path, "\"%s\" must be an absolute path", sv->working_dir) ; return ; }
+  if (!c->offline && (stat(sv->working_dir, &sb) < 0 || !S_ISDIR(sb.st_mode)))
+    error_at(key_line(t, "working_dir"), path, "the directory %s does not exist", sv->working_dir) ;
+}
+
+/* ---- across services ---- */
+
+static service_t *find_service (config_t const *c, char const *name)
+{
+  for (unsigned int i = 0 ; i < c->nservices ; i++)
+    if (c->services[i].name && !strcmp(c->services[i].name, name)) return c->services + i ;
+  return 0 ;
+}
+
+static void check_names (config_t const *c)
+{
+  for (unsigned int i = 0 ; i < c->nservices ; i++)
+  {
+    service_t const *a = c->services + i ;
+    if (!a->name) continue ;
+    for (unsigned int j = 0 ; j < i ; j++)
+      if (c->services[j].name && !strcmp(c->services[j].name, a->name))
+      {
+        char prefix[64] ;
+        snprintf(prefix, sizeof(prefix), "services[%u].name", i) ;
+        error_at(a->name_line, prefix, "duplicate name \"%s\" (already used by services[%u] at line %u)", a->name, j, c->services[j].name_line) ;
+        break ;
+      }
+  }
+}
+
+static void check_deps (config_t const *c)
+{
+  char const **names = xmalloc((c->nservices + 1) * sizeof(char *)) ;
+  unsigned int nn = 0 ;
+  for (unsigned int i = 0 ; i < c->nservices ; i++) if (c->services[i].name) names[nn++] = c->services[i].name ;
+  for (unsigned int i = 0 ; i < c->nservices ; i++)
+  {
+    service_t const *sv = c->services + i ;
+    char path[64] ;
+    snprintf(path, sizeof(path), "services[%u].depends_on", i) ;
+    for (unsigned int j = 0 ; j < sv->deps.n ; j++)
+    {
+      service_t const *d = find_service(c, sv->deps.s[j]) ;
+      char const *s ;
+      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { error_at(sv->deps_line, path, "\"%s\" depends on itself", sv->name) ; continue ; }
+      for (unsigned int k = 0 ; k < j ; k++)
+        if (!strcmp(sv->deps.s[k], sv->deps.s[j])) { error_at(sv->deps_line, path, "\"%s\" is listed twice", sv->deps.s[j]) ; break ; }
+      if (d)
+      {
+        if (sv->enabled && !d->enabled)
+          error_at(sv->deps_line, path, "\"%s\" is disabled (enabled = false at line %u) but the enabled service \"%s\" depends on it", d->name, d->line, sv->name ? sv->name : "?") ;
+        continue ;
+      }
+      s = suggest(sv->deps.s[j], names, nn) ;
+      if (s) error_at(sv->deps_line, path, "no service named \"%s\" (did you mean \"%s\"?)", sv->deps.s[j], s) ;
+      else error_at(sv->deps_line, path, "no service named \"%s\"", sv->deps.s[j]) ;
+    }
+  }
+  free(names) ;
+}
+
+/* depth-first search; a grey node met again closes a cycle */
+static void visit (config_t const *c, unsigned int i, unsigned char *color, unsigned int *stack, unsigned int depth)
+{
+  service_t const *sv = c->services + i ;
+  color[i] = 1 ;
+  stack[depth] = i ;
+  for (unsigned int j = 0 ; j < sv->deps.n ; j++)
+  {
+    service_t const *d = find_service(c, sv->deps.s[j]) ;
+    unsigned int k ;
+    if (!d || d == sv) continue ;
+    k = d - c->services ;
+    if (color[k] == 1)
+    {
+      char cycle[2048] = "" ;
+      char path[64] ;
+      unsigned int from = depth ;
+      while (stack[from] != k) from-- ;
+      for (unsigned int m = from ; m <= depth ; m++)
+      {
+        strncat(cycle, c->services[stack[m]].name, sizeof(cycle) - strlen(cycle) - 1) ;
+        strncat(cycle, " -> ", sizeof(cycle) - strlen(cycle) - 1) ;
+      }
+      strncat(cycle, d->name, sizeof(cycle) - strlen(cycle) - 1) ;
+      snprintf(path, sizeof(path), "services[%u].depends_on", sv->index) ;
+      error_at(sv->deps_line, path, "dependency cycle: %s", cycle) ;
+    }
+    else if (!color[k]) visit(c, k, color, stack, depth + 1) ;
+  }
+  color[i] = 2 ;
+}
+
+static void check_cycles (config_t const *c)
+{
+  unsigned char *color = calloc(c->nservices + 1, 1) ;
+  unsigned int *stack = xmalloc((c->nservices + 1) * sizeof(unsigned int)) ;
+  if (!color) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  for (unsigned int i = 0 ; i < c->nservices ; i++)
+    if (!color[i] && c->services[i].name) visit(c, i, color, stack, 0) ;
+  free(color) ;
+  free(stack) ;
+}
+
+/* ---- the whole file ---- */
+
+static char const *const top_keys[] = { "timeouts", "services", "metrics", "control" } ;
+
+static void load_root (config_t *c, toml_value_t const *root)
+{
+  toml_value_t const *services = 0 ;
+  for (size_t i = 0 ; i < root->n ; i++)
+  {
+    char const *k = root->keys[i].s ;
+    if (!strcmp(k, "timeouts")) load_timeouts(c, root->items[i]) ;
+    else if (!strcmp(k, "metrics")) load_metrics(c, root->items[i]) ;
+    else if (!strcmp(k, "control")) load_control(c, root->items[i]) ;
+    else if (!strcmp(k, "services")) services = root->items[i] ;
+    else unknown_key(&root->keys[i], "", top_keys, NELEM(top_keys)) ;
+  }
+  if (!services) return ;
+  if (services->type != TOML_ARRAY)
+  {
+    error_at(services->line, "services", "expected an array of tables ([[services]]), got %s %s", a_an(services->type), toml_type_name(services->type)) ;
+    return ;
+  }
+  c->nservices = services->n ;
+  c->services = calloc(c->nservices + 1, sizeof(service_t)) ;
+  if (!c->services) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  for (unsigned int i = 0 ; i < c->nservices ; i++)
+  {
+    toml_value_t const *t = services->items[i] ;
+    service_t *sv = c->services + i ;
+    char prefix[64] ;
+    load_service(c, sv, t, i) ;
+    if (t->type != TOML_TABLE) continue ;
+    snprintf(prefix, sizeof(prefix), "services[%u]", i) ;
+    if (!sv->stop_timeout) sv->stop_timeout = c->service_shutdown_timeout ;
+    check_command(c, sv, t, prefix) ;
+    check_script(c, sv->pre_script, t, "pre_script", prefix) ;
+    check_script(c, sv->post_script, t, "post_script", prefix) ;
+    check_script(c, sv->finish_script, t, "finish_script", prefix) ;
+    check_dir_of(c, sv->log_file, t, "log_file", prefix) ;
+    check_dir_of(c, sv->output_file, t, "output_file", prefix) ;
+    check_user(c, sv, t, prefix) ;
+    check_working_dir(c, sv, t, prefix) ;
+  }
+  check_names(c) ;
+  check_deps(c) ;
+  check_cycles(c) ;
+}
+
+static char *read_file (char const *file, size_t *len)
+{
+  FILE *f = fopen(file, "rb") ;
+  char *buf = 0 ;
+  size_t cap = 0, n = 0 ;
+  if (!f) return 0 ;
+  for (;;)
+  {
+    size_t r ;
+    if (n == cap)
+    {
+      cap = cap ? 2 * cap : 65536 ;
+      buf = realloc(buf, cap + 1) ;
+      if (!buf) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    }
+    r = fread(buf + n, 1, cap - n, f) ;
+    n += r ;
+    if (n < cap) break ;  /* end of file, or an error */
+  }
+  if (ferror(f)) { int e = errno ; fclose(f) ; free(buf) ; errno = e ; return 0 ; }
+  fclose(f) ;
+  buf[n] = 0 ;
+  *len = n ;
+  return buf ;
+}
+
+int config_load (config_t *c, char const *file, int offline)
+{
+  char err[512] ;
+  size_t len ;
+  char *text ;
+  toml_value_t *root ;
+  memset(c, 0, sizeof(*c)) ;
+  c->file = file ;
+  c->offline = offline ;
+  c->post_script_timeout = 5000 ;
+  c->service_shutdown_timeout = 15000 ;
+  c->global_shutdown_timeout = 45000 ;
+  c->dependency_wait_timeout = 120000 ;
+  errfile = file ;
+  text = read_file(file, &len) ;
+  if (!text)
+  {
+    fprintf(stderr, "%s: unable to read: %s\n", file, strerror(errno)) ;
+    c->nerrors = 1 ;
+    return 0 ;
+  }
+  root = toml_parse(text, len, err, sizeof(err)) ;
+  free(text) ;
+  if (!root)
+  {
+    unsigned int line = 0, col = 0 ;
+    char const *msg = err ;
+    if (sscanf(err, "line %u, column %u: ", &line, &col) == 2) msg = strstr(err, ": ") + 2 ;
+    fprintf(stderr, "%s:%u: TOML syntax error at column %u: %s\n", file, line, col, msg) ;
+    c->nerrors = 1 ;
+    return 0 ;
+  }
+  load_root(c, root) ;
+  toml_free(root) ;
+  c->nerrors = nerrors - nwarnings ;
+  errors_flush() ;
+  return !c->nerrors ;
+}
+
+static void service_free (service_t *sv)
+{
+  free(sv->name) ; free(sv->command) ; free(sv->command_path) ;
+  strlist_free(&sv->args) ; strlist_free(&sv->deps) ; free(sv->dep_wait) ;
+  free(sv->user) ; free(sv->groups) ; free(sv->home) ; free(sv->username) ;
+  free(sv->working_dir) ;
+  strlist_free(&sv->env_keys) ; strlist_free(&sv->env_values) ;
+  free(sv->pre_script) ; free(sv->post_script) ; free(sv->finish_script) ;
+  free(sv->log_file) ; free(sv->output_file) ;
+  free(sv->health.target) ; strlist_free(&sv->health.command) ;
+}
+
+void config_free (config_t *c)
+{
+  for (unsigned int i = 0 ; i < c->nservices ; i++) service_free(c->services + i) ;
+  free(c->services) ;
+  free(c->metrics_listen) ;
+  free(c->control_group) ;
+  memset(c, 0, sizeof(*c)) ;
+}

@@ -1,0 +1,95 @@
+/* ISC license. */
+
+#ifndef TM_CTL_CONFIG_H
+#define TM_CTL_CONFIG_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+/* services.toml, validated (SPEC §3). Times are in milliseconds. */
+
+enum { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER, RESTART_UNLESS_STOPPED } ;
+enum { HEALTH_NONE, HEALTH_HTTP, HEALTH_TCP, HEALTH_COMMAND } ;
+
+typedef struct strlist_s strlist_t ;
+struct strlist_s
+{
+  char **s ;
+  unsigned int n ;
+} ;
+
+typedef struct health_s health_t ;
+struct health_s
+{
+  int kind ;
+  char *target ;                /* http URL or tcp host:port */
+  strlist_t command ;
+  unsigned int interval, timeout, retries, start_period ;
+  int restart_on_unhealthy ;
+} ;
+
+typedef struct service_s service_t ;
+struct service_s
+{
+  char *name ;
+  unsigned int line ;           /* of its [[services]] header */
+  unsigned int name_line ;
+  unsigned int index ;
+  char *command ;               /* as written */
+  char *command_path ;          /* resolved (absolute) */
+  strlist_t args ;
+  int enabled, required, oneshot ;
+  strlist_t deps ;
+  unsigned int *dep_wait ;      /* per dependency, ms */
+  unsigned int deps_line ;
+  int wait_all_set ;
+  unsigned int wait_all ;       /* wait_after as a number */
+  char *user ;
+  unsigned int user_line ;
+  uid_t uid ;
+  gid_t gid ;
+  gid_t *groups ;
+  int ngroups ;
+  char *home ;
+  char *username ;
+  int has_user ;
+  char *working_dir ;
+  strlist_t env_keys, env_values ;
+  char *pre_script, *post_script, *finish_script ;
+  unsigned int script_timeout ;
+  char *log_file, *output_file ;
+  uint64_t output_max_size ;
+  unsigned int output_max_files ;
+  int log_timestamps, pty ;
+  int restart ;
+  unsigned int restart_delay, restart_max_delay, max_restarts ;
+  int stop_signal ;
+  unsigned int stop_timeout ;   /* 0: timeouts.service_shutdown_timeout */
+  int ready_fd ;                /* -1: none */
+  health_t health ;
+} ;
+
+typedef struct config_s config_t ;
+struct config_s
+{
+  char const *file ;
+  int offline ;
+  unsigned int post_script_timeout, service_shutdown_timeout, global_shutdown_timeout, dependency_wait_timeout ;
+  char *metrics_listen ;
+  char *control_group ;
+  gid_t control_gid ;
+  service_t *services ;
+  unsigned int nservices ;
+  unsigned int nerrors ;
+} ;
+
+/* ctl_config.c: reads and validates FILE. Prints every error as
+   FILE:LINE: path: message on stderr. Returns 1 when valid. */
+extern int config_load (config_t *c, char const *file, int offline) ;
+extern void config_free (config_t *c) ;
+
+/* ctl_compile.c: writes the service tree of a valid config into dir,
+   atomically. 1 ok, 0 error (reported). */
+extern int config_compile (config_t const *c, char const *dir) ;
+
+#endif

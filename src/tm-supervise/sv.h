@@ -1,0 +1,76 @@
+/* ISC license. */
+
+#ifndef TM_SV_H
+#define TM_SV_H
+
+#include <sys/types.h>
+
+#include "tm.h"
+
+/* ---- sv_relay.c: [name]-prefixed relay of the service's stdout/stderr ---- */
+
+typedef struct relay_s relay_t ;
+struct relay_s
+{
+  int rfd ;                     /* read end: we relay from it */
+  int wfd ;                     /* write end: the service's fd 1 or 2 */
+  int out ;                     /* where relayed lines go */
+  size_t len ;
+  char buf[TM_LINE_MAX] ;
+} ;
+
+extern relay_t relay[2] ;
+extern void relay_init (relay_t *r, char const *fds, int out) ;
+extern void relay_prefix_init (char const *name, unsigned int width) ;
+extern int relay_read (relay_t *r) ;
+extern void relay_drain (void) ;
+
+/* ---- sv_spawn.c: starting processes ---- */
+
+typedef struct spawn_conf_s spawn_conf_t ;
+struct spawn_conf_s
+{
+  char const *dir ;             /* the service directory, absolute */
+  char const *cwd ;             /* working directory of the service */
+  char const *const *envp ;     /* its environment */
+  int user ;                    /* switch to uid/gid/groups below */
+  uid_t uid ;
+  gid_t gid ;
+  gid_t *groups ;
+  unsigned int ngroups ;
+} ;
+
+extern spawn_conf_t spawn_conf ;
+extern int spawn_conf_init (char const *dir) ;  /* reads working-dir, env/, uid, gid, groups */
+/* Runs FILE (relative to the service dir) with argv in its own session,
+   stdin /dev/null, stdout/stderr into the relay; as the service's user if
+   as_user. notif_w >= 0 becomes fd notif_fd. Returns the pid, or 0 with
+   errno set when it could not be executed. */
+extern pid_t spawn_in_dir (char const *file, char const *const *argv, int as_user, int notif_w, int notif_fd) ;
+
+/* ---- sv_deps.c: other services' states, through their event fifodirs ---- */
+
+typedef struct peer_s peer_t ;
+struct peer_s
+{
+  char *name ;
+  unsigned int wait_ms ;        /* dependencies: wait_after for this one */
+  int fd ;                      /* our FIFO in its event/, or -1 */
+  char *fifo ;
+} ;
+
+typedef struct peers_s peers_t ;
+struct peers_s
+{
+  peer_t *p ;
+  unsigned int n ;
+} ;
+
+extern char const *scandir_prefix ;  /* "SCANDIR/" */
+extern int peers_read (peers_t *ps, char const *listdir, int with_wait) ;
+extern void peers_subscribe (peers_t *ps) ;
+extern void peers_unsubscribe (peers_t *ps) ;
+extern int peers_drain (peers_t *ps, unsigned int i) ;  /* 1 if fd i had events */
+extern int peer_status (peer_t const *p, tm_status_t *st) ;  /* 1 read, 0 none (no supervisor or no status) */
+
+#endif

@@ -1,0 +1,102 @@
+/* ISC license. */
+
+/* The services we depend on, and those that depend on us. We learn of their
+   state changes from a FIFO each in their event/ fifodir (no inotify: its
+   instances are scarce), and read their status files. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "sv.h"
+
+char const *scandir_prefix = "" ;
+
+static char *peer_path (char const *name, char const *file)
+{
+  static char buf[PATH_MAX] ;
+  size_t a = strlen(scandir_prefix), b = strlen(name), c = strlen(file) ;
+  if (a + b + c + 2 > sizeof(buf)) return 0 ;
+  memcpy(buf, scandir_prefix, a) ;
+  memcpy(buf + a, name, b) ;
+  buf[a + b] = '/' ;
+  memcpy(buf + a + b + 1, file, c + 1) ;
+  return buf ;
+}
+
+int peers_read (peers_t *ps, char const *listdir, int with_wait)
+{
+  DIR *d = opendir(listdir) ;
+  struct dirent *e ;
+  ps->p = 0 ;
+  ps->n = 0 ;
+  if (!d) return errno == ENOENT ;
+  while ((e = readdir(d)))
+  {
+    peer_t *p ;
+    if (e->d_name[0] == '.') continue ;
+    ps->p = realloc(ps->p, (ps->n + 1) * sizeof(peer_t)) ;
+    if (!ps->p) strerr_diefu1sys(111, "allocate") ;
+    p = ps->p + ps->n++ ;
+    p->name = strdup(e->d_name) ;
+    p->fifo = malloc(PATH_MAX) ;
+    if (!p->name || !p->fifo) strerr_diefu1sys(111, "allocate") ;
+    p->fd = -1 ;
+    p->wait_ms = 0 ;
+    if (with_wait)
+    {
+      size_t ll = strlen(listdir), nl = strlen(e->d_name) ;
+      char file[ll + nl + 2] ;
+      memcpy(file, listdir, ll) ;
+      file[ll] = '/' ;
+      memcpy(file + ll + 1, e->d_name, nl + 1) ;
+      if (tm_svfile_uint(file, &p->wait_ms) < 0) p->wait_ms = 0 ;
+    }
+  }
+  closedir(d) ;
+  return 1 ;
+}
+
+void peers_subscribe (peers_t *ps)
+{
+  for (unsigned int i = 0 ; i < ps->n ; i++)
+  {
+    peer_t *p = ps->p + i ;
+    char const *dir ;
+    if (p->fd >= 0) continue ;
+    dir = peer_path(p->name, "event") ;
+    if (dir) p->fd = tm_fifodir_listen(dir, p->fifo, PATH_MAX) ;
+  }
+}
+
+void peers_unsubscribe (peers_t *ps)
+{
+  for (unsigned int i = 0 ; i < ps->n ; i++)
+  {
+    peer_t *p = ps->p + i ;
+    if (p->fd < 0) continue ;
+    close(p->fd) ;
+    unlink(p->fifo) ;
+    p->fd = -1 ;
+  }
+}
+
+int peers_drain (peers_t *ps, unsigned int i)
+{
+  char buf[64] ;
+  int any = 0 ;
+  if (ps->p[i].fd < 0) return 0 ;
+  while (read(ps->p[i].fd, buf, sizeof(buf)) > 0) any = 1 ;
+  return any ;
+}
+
+int peer_status (peer_t const *p, tm_status_t *st)
+{
+  char const *file = peer_path(p->name, "supervise/status") ;
+  return file && tm_status_read(file, st) > 0 ;
+}

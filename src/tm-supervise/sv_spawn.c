@@ -1,0 +1,190 @@
+/* ISC license. */
+
+/* Starting the service and its scripts. The cheap set-up a run script would
+   otherwise pay an exec for each (working directory, environment, user) is
+   done here, from files read once at start-up. */
+
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/types.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
+
+#include "sv.h"
+
+extern char **environ ;
+
+spawn_conf_t spawn_conf ;
+
+static char *xstrdup (char const *s)
+{
+  char *p = strdup(s) ;
+  if (!p) strerr_diefu1sys(111, "allocate") ;
+  return p ;
+}
+
+/* env/: one file per variable, its whole content the value */
+static char const *const *env_init (void)
+{
+  DIR *d = opendir("env") ;
+  size_t n = 0, extra = 0 ;
+  char **envp ;
+  struct dirent *e ;
+  for (char **p = environ ; *p ; p++) n++ ;
+  if (d) while ((e = readdir(d))) if (e->d_name[0] != '.') extra++ ;
+  envp = calloc(n + extra + 1, sizeof(char *)) ;
+  if (!envp) strerr_diefu1sys(111, "allocate") ;
+  memcpy(envp, environ, n * sizeof(char *)) ;
+  if (!d) return (char const *const *)envp ;
+  rewinddir(d) ;
+  while ((e = readdir(d)))
+  {
+    char path[TM_NAME_MAX + 8] ;
+    struct stat sb ;
+    size_t klen = strlen(e->d_name), i ;
+    char *kv ;
+    ssize_t r ;
+    if (e->d_name[0] == '.' || klen > TM_NAME_MAX) continue ;
+    memcpy(path, "env/", 4) ;
+    memcpy(path + 4, e->d_name, klen + 1) ;
+    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) continue ;
+    kv = malloc(klen + sb.st_size + 2) ;
+    if (!kv) strerr_diefu1sys(111, "allocate") ;
+    memcpy(kv, e->d_name, klen) ;
+    kv[klen] = '=' ;
+    r = openreadnclose(path, kv + klen + 1, sb.st_size) ;
+    if (r < 0) strerr_diefu2sys(111, "read ", path) ;
+    kv[klen + 1 + r] = 0 ;
+    for (i = 0 ; i < n ; i++)
+      if (!strncmp(envp[i], kv, klen + 1)) break ;
+    envp[i] = kv ;
+    if (i == n) n++ ;
+  }
+  closedir(d) ;
+  return (char const *const *)envp ;
+}
+
+static void user_init (void)
+{
+  unsigned int u ;
+  char buf[4096] ;
+  if (tm_svfile_uint("uid", &u) <= 0) return ;
+  spawn_conf.user = 1 ;
+  spawn_conf.uid = u ;
+  spawn_conf.gid = tm_svfile_uint("gid", &u) > 0 ? u : spawn_conf.uid ;
+  if (tm_svfile_read("groups", buf, sizeof(buf)) > 0)
+  {
+    size_t n = 1 ;
+    for (char *p = buf ; *p ; p++) if (*p == ',') n++ ;
+    spawn_conf.groups = calloc(n, sizeof(gid_t)) ;
+    if (!spawn_conf.groups) strerr_diefu1sys(111, "allocate") ;
+    if (!gid_scanlist(spawn_conf.groups, n, buf, &n)) strerr_dief1x(100, "invalid groups file") ;
+    spawn_conf.ngroups = n ;
+  }
+}
+
+int spawn_conf_init (char const *dir)
+{
+  char buf[4096] ;
+  spawn_conf.dir = xstrdup(dir) ;
+  spawn_conf.cwd = tm_svfile_read("working-dir", buf, sizeof(buf)) > 0 ? xstrdup(buf) : spawn_conf.dir ;
+  spawn_conf.envp = env_init() ;
+  user_init() ;
+  return 1 ;
+}
+
+static pid_t spawn_plain (char const *path, char const *const *argv, int notif_w, int notif_fd)
+{
+  posix_spawnattr_t attr ;
+  posix_spawn_file_actions_t fa ;
+  sigset_t set ;
+  pid_t pid = 0 ;
+  int e ;
+  posix_spawnattr_init(&attr) ;
+  posix_spawn_file_actions_init(&fa) ;
+  /* every disposition is SIG_DFL but for handlers, which exec resets:
+     only the mask needs clearing */
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK) ;
+  sigemptyset(&set) ;
+  posix_spawnattr_setsigmask(&attr, &set) ;
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ;
+  posix_spawn_file_actions_adddup2(&fa, relay[0].wfd, 1) ;
+  posix_spawn_file_actions_adddup2(&fa, relay[1].wfd, 2) ;
+  if (notif_w >= 0) posix_spawn_file_actions_adddup2(&fa, notif_w, notif_fd) ;
+  /* the service gets 0, 1, 2 (and its notification fd), nothing else */
+  for (int fd = 3 ; fd < notif_fd ; fd++) posix_spawn_file_actions_addclose(&fa, fd) ;
+  posix_spawn_file_actions_addclosefrom_np(&fa, notif_w >= 0 ? notif_fd + 1 : 3) ;
+  posix_spawn_file_actions_addchdir_np(&fa, spawn_conf.cwd) ;
+  e = posix_spawn(&pid, path, &fa, &attr, (char *const *)argv, (char *const *)spawn_conf.envp) ;
+  posix_spawn_file_actions_destroy(&fa) ;
+  posix_spawnattr_destroy(&attr) ;
+  if (e) { errno = e ; return 0 ; }
+  return pid ;
+}
+
+/* closes every fd from 3 up but a and b */
+static void close_all_but (int a, int b)
+{
+  int lo = a < b ? a : b, hi = a < b ? b : a ;
+  if (lo > 3) close_range(3, lo - 1, 0) ;
+  if (hi > lo + 1) close_range(lo + 1, hi - 1, 0) ;
+  close_range(hi + 1, ~0U, 0) ;
+}
+
+/* The user switch needs a real fork: posix_spawn cannot setuid. Only
+   async-signal-safe calls between fork and exec. */
+static pid_t spawn_as_user (char const *path, char const *const *argv, int notif_w, int notif_fd)
+{
+  int p[2] ;
+  int e = 0 ;
+  pid_t pid ;
+  if (pipe2(p, O_CLOEXEC) < 0) return 0 ;
+  pid = fork() ;
+  if (pid < 0) { e = errno ; close(p[0]) ; close(p[1]) ; errno = e ; return 0 ; }
+  if (!pid)
+  {
+    sigset_t set ;
+    int fd0 = open("/dev/null", O_RDONLY) ;
+    if (fd0 < 0 || setsid() < 0 || dup2(fd0, 0) < 0 || dup2(relay[0].wfd, 1) < 0 || dup2(relay[1].wfd, 2) < 0
+     || (notif_w >= 0 && dup2(notif_w, notif_fd) < 0) || chdir(spawn_conf.cwd) < 0
+     || setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0)
+      goto err ;
+    close_all_but(notif_w >= 0 ? notif_fd : p[1], p[1]) ;
+    sigemptyset(&set) ;
+    sigprocmask(SIG_SETMASK, &set, 0) ;
+    execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
+   err:
+    e = errno ;
+    if (write(p[1], &e, sizeof(e)) < 0) _exit(127) ;
+    _exit(127) ;
+  }
+  close(p[1]) ;
+  {
+    ssize_t r ;
+    do r = read(p[0], &e, sizeof(e)) ; while (r < 0 && errno == EINTR) ;
+    close(p[0]) ;
+    if (r == sizeof(e)) { errno = e ; return 0 ; }  /* the child exits 127: reaped as a stranger */
+  }
+  return pid ;
+}
+
+pid_t spawn_in_dir (char const *file, char const *const *argv, int as_user, int notif_w, int notif_fd)
+{
+  size_t dlen = strlen(spawn_conf.dir), flen = strlen(file) ;
+  char path[dlen + flen + 2] ;
+  memcpy(path, spawn_conf.dir, dlen) ;
+  path[dlen] = '/' ;
+  memcpy(path + dlen + 1, file, flen + 1) ;
+  return as_user && spawn_conf.user
+    ? spawn_as_user(path, argv, notif_w, notif_fd)
+    : spawn_plain(path, argv, notif_w, notif_fd) ;
+}
