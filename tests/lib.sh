@@ -51,6 +51,7 @@ boot () {
   for _ in $(seq 1 200) ; do
     NS1=$(pgrep -P "$UNSHARE" | head -n 1)
     [ -n "$NS1" ] && return 0
+    kill -0 "$UNSHARE" 2>/dev/null || return 0   # it already exited
     sleep 0.01
   done
   fail "the namespace did not start"
@@ -96,4 +97,24 @@ supervisor_pid () {
 
 assert_eq () {
   [ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"
+}
+
+# boot_init CONFIG [CMD...]: tm-init as PID 1 of a new namespace
+export STANDIN_LOG="$T/events"
+STANDIN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bin/standin"
+export PATH="$(dirname "$STANDIN"):$PATH"
+boot_init () {
+  local config=$1 ; shift
+  if [ $# -gt 0 ] ; then boot tm-init -c "$config" -d "$SD" -- "$@"
+  else boot tm-init -c "$config" -d "$SD" ; fi
+}
+
+# event NAME WHAT: the time of the first such event, or nothing
+event () {
+  awk -v n="$1" -v w="$2" '$2 == n && $3 == w { print $1 ; exit }' "$STANDIN_LOG" 2>/dev/null
+}
+
+# before A B: the time A is strictly before the time B
+before () {
+  awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0) }'
 }

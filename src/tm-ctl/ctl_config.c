@@ -303,7 +303,7 @@ static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsig
   else { error_at(v->line, path, "expected a number of seconds, got %s %s", a_an(v->type), toml_type_name(v->type)) ; return 0 ; }
   if (isnan(d) || d < 0 || (!zero_ok && d == 0) || d > MAX_SECS)
   {
-    error_at(v->line, path, "%s seconds is out of range: it must be %s 0 and at most %d", v->type == TOML_INTEGER ? "this many" : "this number of", zero_ok ? "at least" : "more than", MAX_SECS) ;
+    error_at(v->line, path, "%g is out of range: it must be %s 0 and at most %d seconds", d, zero_ok ? "at least" : "more than", MAX_SECS) ;
     return 0 ;
   }
   *ms = (unsigned int)llround(d * 1000) ;
@@ -562,7 +562,7 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
     if (!strcmp(k, "name")) { sv->name = get_string(v, path, 0) ; sv->name_line = v->line ; }
     else if (!strcmp(k, "command")) sv->command = get_string(v, path, 0) ;
     else if (!strcmp(k, "args")) get_strings(v, path, &sv->args) ;
-    else if (!strcmp(k, "enabled")) get_bool(v, path, &sv->enabled) ;
+    else if (!strcmp(k, "enabled")) { get_bool(v, path, &sv->enabled) ; sv->enabled_line = v->line ; }
     else if (!strcmp(k, "required")) get_bool(v, path, &sv->required) ;
     else if (!strcmp(k, "type"))
     {
@@ -900,7 +900,7 @@ static void check_deps (config_t const *c)
       if (d)
       {
         if (sv->enabled && !d->enabled)
-          error_at(sv->deps_line, path, "\"%s\" is disabled (enabled = false at line %u) but the enabled service \"%s\" depends on it", d->name, d->line, sv->name ? sv->name : "?") ;
+          error_at(sv->deps_line, path, "\"%s\" is disabled (enabled = false at line %u) but the enabled service \"%s\" depends on it", d->name, d->enabled_line, sv->name ? sv->name : "?") ;
         continue ;
       }
       s = suggest(sv->deps.s[j], names, nn) ;

@@ -33,7 +33,7 @@ struct service_s
 {
   char *name ;
   unsigned int line ;           /* of its [[services]] header */
-  unsigned int name_line ;
+  unsigned int name_line, enabled_line ;
   unsigned int index ;
   char *command ;               /* as written */
   char *command_path ;          /* resolved (absolute) */

@@ -136,6 +136,7 @@ struct imp_program_s
   imp_env_t const *genv ;           /* [supervisord] environment */
   char const *guser ;               /* [supervisord] user when it is not root */
   int show_file ;                   /* more than one file was read */
+  sbuf_t *notes ;                   /* comments for the top of the output */
 } ;
 
 /* adds the program's services to *sv, *n (capacity *cap); names must stay

@@ -29,6 +29,7 @@
 "Configuration:\n" \
 "  check [--offline] [CONFIG]    validate; print every error, or \"ok: N services\"\n" \
 "  compile CONFIG DIR            write the service tree of CONFIG into DIR, atomically\n" \
+"  install [DIR]                 symlinks tm-ctl, tm-orchestrator, entrypoint in DIR (/usr/local/bin)\n" \
 "  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
 "\n" \
 "Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
@@ -108,6 +109,7 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
   if (!strcmp(v, "check")) return ctl_check(a) ;
   if (!strcmp(v, "compile")) return ctl_compile(a) ;
+  if (!strcmp(v, "install")) return ctl_install(a) ;
   if (!strcmp(v, "help")) usage(0) ;
   ctl_die(EX_USAGE, "unknown verb ", v, " (see tm-ctl --help)") ;
   return EX_USAGE ;
@@ -117,6 +119,7 @@ int main (int argc, char const **argv)
 {
   ctl_args_t a = { 0 } ;
   int i = 1 ;
+  ctl_compat(argc, argv) ;
   for (; i < argc && argv[i][0] == '-' ; i++)
   {
     char const *s = argv[i] ;

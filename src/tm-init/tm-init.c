@@ -1,1 +1,245 @@
-int main(void){return 0;}
+/* ISC license. */
+
+/* tm-init: stage 1 of PID 1 in a container.
+   It compiles the configuration into the service tree in a child process
+   (tm-ctl compile: never in PID 1's own address space), starts the main
+   command's waiter when there is one, and execs tm-svscan. */
+
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/djbunix.h>
+
+#include "tm/config.h"
+#include "tm.h"
+
+#define USAGE "tm-init [ -c config ] [ -d scandir ] [ -- ] [ command args... ]"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+static char bindir[PATH_MAX] ;  /* where our siblings are, "" for PATH */
+
+static void bindir_init (void)
+{
+  ssize_t n = readlink("/proc/self/exe", bindir, sizeof(bindir) - 1) ;
+  char *slash ;
+  if (n <= 0) { bindir[0] = 0 ; return ; }
+  bindir[n] = 0 ;
+  slash = strrchr(bindir, '/') ;
+  if (slash) slash[1] = 0 ; else bindir[0] = 0 ;
+}
+
+/* a sibling program's path: beside us if it is there, else its bare name */
+static char const *sibling (char const *name, char *buf)
+{
+  size_t n = strlen(bindir) ;
+  if (!n || n + strlen(name) + 1 > PATH_MAX) return name ;
+  memcpy(buf, bindir, n) ;
+  strcpy(buf + n, name) ;
+  return access(buf, X_OK) == 0 ? buf : name ;
+}
+
+static char const *default_config (void)
+{
+  char const *s = getenv("TM_CONFIG") ;
+  if (s && *s) return s ;
+  if (access("/etc/tm/services.toml", F_OK) == 0) return "/etc/tm/services.toml" ;
+  return "/services.toml" ;
+}
+
+static int in_path (char const *name)
+{
+  char const *path = getenv("PATH") ;
+  if (!path) return 0 ;
+  while (*path)
+  {
+    size_t n = strcspn(path, ":") ;
+    char buf[PATH_MAX] ;
+    if (n && n + strlen(name) + 2 < sizeof(buf))
+    {
+      memcpy(buf, path, n) ;
+      buf[n] = '/' ;
+      strcpy(buf + n + 1, name) ;
+      if (access(buf, X_OK) == 0) return 1 ;
+    }
+    path += n ;
+    if (*path) path++ ;
+  }
+  return 0 ;
+}
+
+/* The seed installed its client on first boot: do the same when tm-ctl is
+   not in PATH, unless TM_NO_AUTO_INSTALL=1. Failures are only warnings. */
+static void auto_install (void)
+{
+  static char const *const links[3] = { "tm-ctl", "tm-orchestrator", "entrypoint" } ;
+  char const *no = getenv("TM_NO_AUTO_INSTALL") ;
+  char target[PATH_MAX] ;
+  if ((no && !strcmp(no, "1")) || in_path("tm-ctl") || !bindir[0]) return ;
+  if (strlen(bindir) + 7 > sizeof(target)) return ;
+  strcpy(target, bindir) ;
+  strcat(target, "tm-ctl") ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    char path[64] = "/usr/local/bin/" ;
+    strcat(path, links[i]) ;
+    if (symlink(target, path) < 0 && errno != EEXIST) strerr_warnwu2sys("create the symlink ", path) ;
+  }
+}
+
+/* In a child: auto-install, then tm-ctl compile. 1 if the tree is there. */
+static int compile (char const *config, char const *scandir)
+{
+  char buf[PATH_MAX] ;
+  int wstat ;
+  pid_t pid = fork() ;
+  if (pid < 0) strerr_diefu1sys(111, "fork") ;
+  if (!pid)
+  {
+    char const *argv[5] = { "tm-ctl", "compile", config, scandir, 0 } ;
+    char const *ctl = sibling("tm-ctl", buf) ;
+    auto_install() ;
+    if (strchr(ctl, '/')) execv(ctl, (char *const *)argv) ;
+    else execvp(ctl, (char *const *)argv) ;
+    strerr_dieexec(errno == ENOENT ? 127 : 126, ctl) ;
+  }
+  if (wait_pid(pid, &wstat) < 0) strerr_diefu1sys(111, "wait for tm-ctl compile") ;
+  return WIFEXITED(wstat) && !WEXITSTATUS(wstat) ;
+}
+
+/* ---- the main command ---- */
+
+/* An enabled service is settled when it is ready, or will never be. */
+static int settled (char const *scandir, char const *name)
+{
+  size_t a = strlen(scandir), b = strlen(name) ;
+  char path[a + b + 20] ;
+  tm_status_t st ;
+  memcpy(path, scandir, a) ;
+  path[a] = '/' ;
+  memcpy(path + a + 1, name, b) ;
+  strcpy(path + a + 1 + b, "/down") ;
+  if (access(path, F_OK) == 0) return 1 ;
+  strcpy(path + a + 1 + b, "/supervise/status") ;
+  if (tm_status_read(path, &st) <= 0) return 0 ;
+  return (st.state == TM_RUNNING && st.ready) || st.state == TM_FAILED || st.state == TM_STOPPED ;
+}
+
+/* Polls the status files until every enabled service is settled. This is a
+   short-lived child at boot, not PID 1. */
+static void wait_settled (char const *scandir)
+{
+  for (;;)
+  {
+    DIR *d = opendir(scandir) ;
+    struct dirent *e ;
+    int pending = 0 ;
+    if (!d) strerr_diefu2sys(111, "open ", scandir) ;
+    while ((e = readdir(d)))
+      if (e->d_name[0] != '.' && !settled(scandir, e->d_name)) { pending = 1 ; break ; }
+    closedir(d) ;
+    if (!pending) return ;
+    poll(0, 0, 50) ;
+  }
+}
+
+/* Tell tm-svscan that the main command now runs: its exit code becomes the
+   system's. The control FIFO may not exist for a moment at boot. */
+static void announce_command (char const *scandir)
+{
+  size_t n = strlen(scandir) ;
+  char fifo[n + 20] ;
+  memcpy(fifo, scandir, n) ;
+  strcpy(fifo + n, "/.tm-svscan/control") ;
+  for (unsigned int i = 0 ; i < 200 ; i++)
+  {
+    if (tm_control_write(fifo, "C", 1) > 0) return ;
+    poll(0, 0, 25) ;
+  }
+  strerr_warnwu2sys("tell tm-svscan about the main command via ", fifo) ;
+}
+
+/* The main command runs in its own process group, in the foreground of the
+   terminal if there is one, so that Ctrl-C reaches it and not PID 1. */
+static pid_t start_command (char const *scandir, char const *const *argv)
+{
+  pid_t pid = fork() ;
+  if (pid < 0) strerr_diefu1sys(111, "fork") ;
+  if (pid) return pid ;
+  setpgid(0, 0) ;
+  if (isatty(0))
+  {
+    sigset_t set, old ;
+    sigemptyset(&set) ;
+    sigaddset(&set, SIGTTOU) ;
+    sigprocmask(SIG_BLOCK, &set, &old) ;
+    tcsetpgrp(0, getpid()) ;
+    sigprocmask(SIG_SETMASK, &old, 0) ;
+  }
+  wait_settled(scandir) ;
+  announce_command(scandir) ;
+  execvp(argv[0], (char *const *)argv) ;
+  strerr_dieexec(errno == ENOENT ? 127 : 126, argv[0]) ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *config = 0 ;
+  char const *scandir = 0 ;
+  char buf[PATH_MAX] ;
+  char pidfmt[PID_FMT] ;
+  pid_t cmd = 0 ;
+  PROG = "tm-init" ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "c:d:h", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'c' : config = l.arg ; break ;
+        case 'd' : scandir = l.arg ; break ;
+        default : dieusage() ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  scandir = tm_scandir(scandir) ;
+  bindir_init() ;
+  if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
+  if (!config)
+  {
+    config = default_config() ;
+    if (access(config, F_OK) < 0 && argc)
+    {
+      /* no configuration but a command: a plain init for it (as tini) */
+      strerr_warnw3x("no configuration (", config, "): running the command alone") ;
+      config = "/dev/null" ;
+    }
+  }
+  if (!compile(config, scandir))
+    strerr_dief1x(1, "invalid configuration: nothing started") ;
+  if (argc) cmd = start_command(scandir, argv) ;
+  pidfmt[pid_fmt(pidfmt, cmd)] = 0 ;
+  {
+    char const *svscan = sibling("tm-svscan", buf) ;
+    char const *sargv[6] = { svscan, "-d", scandir, "-C", pidfmt, 0 } ;
+    if (!cmd) sargv[3] = 0 ;
+    if (strchr(svscan, '/')) execv(svscan, (char *const *)sargv) ;
+    else execvp(svscan, (char *const *)sargv) ;
+    strerr_dieexec(111, svscan) ;
+  }
+}

@@ -31,12 +31,13 @@
 
 #include "tm.h"
 
-#define USAGE "tm-svscan [ -d scandir ] [ -c max ] [ -t shutdown_timeout_ms ]"
+#define USAGE "tm-svscan [ -d scandir ] [ -c max ] [ -t shutdown_timeout_ms ] [ -C cmdpid ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
 #define RESPAWN_GAP_MS 1000
 #define FINAL_GRACE_MS 2000     /* final stage: SIGTERM, this long, SIGKILL */
 #define KILL_GRACE_MS 1000      /* after the global timeout, before SIGKILL to supervisors */
+#define CMD_GRACE_MS 5000       /* shutdown: the main command gets this long before the services stop */
 
 extern char **environ ;
 
@@ -62,7 +63,13 @@ static unsigned int shutdown_ms = 45000 ;
 static int shutdown_ms_set = 0 ;   /* -t given: it wins over .tm-svscan/timeout-shutdown */
 static tain deadline_shutdown = TAIN_INFINITE ;
 static tain deadline_kill = TAIN_INFINITE ;
+static tain deadline_cmd = TAIN_INFINITE ;
 static uint64_t since ;
+
+/* The main command (tm-init's COMMAND): a child of ours in its own process
+   group. Once it runs (its waiter sent 'C'), its exit code is the system's. */
+static pid_t cmdpid = 0 ;
+static int cmd_started = 0 ;
 
 static void deadline_ms (tain *d, unsigned int ms)
 {
@@ -260,16 +267,40 @@ static void scan (void)
 
 /* ---- shutdown ---- */
 
+static void stop_supervisors (void)
+{
+  deadline_cmd = tain_infinite ;
+  for (unsigned int i = 0 ; i < nsvc ; i++)
+    if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGTERM) ;
+}
+
+/* The main command goes first (it uses the services), for at most
+   CMD_GRACE_MS; then every supervisor stops its service, after the
+   services that depend on it. */
 static void shutdown_start (int code)
 {
   if (stopping) return ;
   stopping = 1 ;
-  exitcode = code ;
+  if (!cmd_started) exitcode = code ;
   tain_copynow(&deadline_shutdown) ;
   deadline_ms(&deadline_shutdown, shutdown_ms) ;
-  for (unsigned int i = 0 ; i < nsvc ; i++)
-    if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGTERM) ;
+  if (cmdpid)
+  {
+    kill(-cmdpid, SIGTERM) ;
+    kill(-cmdpid, SIGCONT) ;
+    tain_copynow(&deadline_cmd) ;
+    deadline_ms(&deadline_cmd, CMD_GRACE_MS) ;
+  }
+  else stop_supervisors() ;
   status_write() ;
+}
+
+static void on_cmd_exit (int wstat)
+{
+  cmdpid = 0 ;
+  if (cmd_started) exitcode = wait_estatus(wstat) ;
+  if (stopping) stop_supervisors() ;
+  else shutdown_start(exitcode) ;
 }
 
 /* The global timeout passed: kill the services, then their supervisors. */
@@ -385,6 +416,7 @@ static void reap (void)
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
+    if (pid == cmdpid) { on_cmd_exit(wstat) ; continue ; }
     for (unsigned int i = 0 ; i < nsvc ; i++)
     {
       svc_t *s = svc + i ;
@@ -418,6 +450,7 @@ static void read_control (void)
         case 'a' : case 'h' : if (!stopping) scan() ; break ;
         case 't' : shutdown_start(0) ; break ;
         case 'T' : want_code = 1 ; break ;
+        case 'C' : if (cmdpid) cmd_started = 1 ; break ;
         default : break ;
       }
     }
@@ -530,13 +563,14 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "d:c:t:", &l) ;
+      int opt = subgetopt_r(argc, argv, "d:c:t:C:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'd' : dir = l.arg ; break ;
         case 'c' : if (!uint0_scan(l.arg, &maxsvc) || !maxsvc) dieusage() ; break ;
         case 't' : if (!uint0_scan(l.arg, &shutdown_ms)) dieusage() ; shutdown_ms_set = 1 ; break ;
+        case 'C' : if (!pid0_scan(l.arg, &cmdpid)) dieusage() ; break ;
         default : dieusage() ;
       }
     }
@@ -566,11 +600,12 @@ int main (int argc, char const *const *argv)
       iopause_fd x[2] = { { .fd = sigfd, .events = IOPAUSE_READ }, { .fd = ctlfd, .events = IOPAUSE_READ } } ;
       tain deadline = tain_infinite ;
       int r ;
-      if (stopping && !live_supervisors()) break ;
+      if (stopping && !live_supervisors() && !cmdpid) break ;
       if (stopping)
       {
         if (tain_less(&deadline_shutdown, &deadline)) deadline = deadline_shutdown ;
         if (tain_less(&deadline_kill, &deadline)) deadline = deadline_kill ;
+        if (tain_less(&deadline_cmd, &deadline)) deadline = deadline_cmd ;
       }
       else
         for (unsigned int i = 0 ; i < nsvc ; i++)
@@ -589,6 +624,12 @@ int main (int argc, char const *const *argv)
       if (x[1].revents & IOPAUSE_READ) read_control() ;
       if (stopping)
       {
+        if (!tain_future(&deadline_cmd))
+        {
+          /* it had its chance: the services stop now, it gets killed */
+          if (cmdpid) kill(-cmdpid, SIGKILL) ;
+          stop_supervisors() ;
+        }
         if (!tain_future(&deadline_shutdown))
         {
           deadline_shutdown = tain_infinite ;
@@ -599,6 +640,7 @@ int main (int argc, char const *const *argv)
           deadline_kill = tain_infinite ;
           for (unsigned int i = 0 ; i < nsvc ; i++)
             if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGKILL) ;
+          if (cmdpid) kill(-cmdpid, SIGKILL) ;
         }
       }
       else

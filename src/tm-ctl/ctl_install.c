@@ -1,0 +1,85 @@
+/* ISC license. */
+
+/* tm-ctl install [DIR], and the seed's names: invoked as tm-orchestrator or
+   entrypoint, the suite behaves as the Go seed did. */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm-ctl.h"
+
+static int self_path (char *buf, size_t max)
+{
+  ssize_t n = readlink("/proc/self/exe", buf, max - 1) ;
+  if (n <= 0) return 0 ;
+  buf[n] = 0 ;
+  return 1 ;
+}
+
+int ctl_install (ctl_args_t const *a)
+{
+  static char const *const links[3] = { "tm-ctl", "tm-orchestrator", "entrypoint" } ;
+  char const *dir = a->nnames ? a->names[0] : "/usr/local/bin" ;
+  char self[PATH_MAX] ;
+  int rc = EX_OK ;
+  if (a->nnames > 1) ctl_die(EX_USAGE, "install takes at most one DIR", 0, 0) ;
+  if (!self_path(self, sizeof(self))) ctl_die(EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    char path[PATH_MAX] ;
+    char cur[PATH_MAX] ;
+    ssize_t n ;
+    snprintf(path, sizeof(path), "%s/%s", dir, links[i]) ;
+    if (!strcmp(path, self)) continue ;
+    n = readlink(path, cur, sizeof(cur) - 1) ;
+    if (n > 0) { cur[n] = 0 ; if (!strcmp(cur, self)) { printf("%s -> %s (already)\n", path, self) ; continue ; } }
+    if (n > 0 || access(path, F_OK) == 0) unlink(path) ;
+    if (symlink(self, path) < 0)
+    {
+      ctl_warn("unable to create ", path, errno == EACCES ? ": permission denied" : ": system error") ;
+      rc = errno == EACCES || errno == EPERM ? EX_FALSE : EX_SYS ;
+      continue ;
+    }
+    printf("%s -> %s\n", path, self) ;
+  }
+  return rc ;
+}
+
+/* tm-orchestrator / entrypoint: no arguments run the system (tm-init);
+   list, status, restart, install are tm-ctl's; anything else is the
+   container's command, run by tm-init. */
+void ctl_compat (int argc, char const **argv)
+{
+  char const *base = strrchr(argv[0], '/') ;
+  char self[PATH_MAX], init[PATH_MAX] ;
+  base = base ? base + 1 : argv[0] ;
+  if (strcmp(base, "tm-orchestrator") && strcmp(base, "entrypoint")) return ;
+  if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "status") || !strcmp(argv[1], "restart")
+    || !strcmp(argv[1], "install") || argv[1][0] == '-')) return ;
+  {
+    char const *nargv[argc + 3] ;
+    char const *prog = "tm-init" ;
+    int n = 0 ;
+    if (self_path(self, sizeof(self)))
+    {
+      char *slash = strrchr(self, '/') ;
+      if (slash && (size_t)(slash - self) + 9 < sizeof(init))
+      {
+        memcpy(init, self, slash + 1 - self) ;
+        strcpy(init + (slash + 1 - self), "tm-init") ;
+        if (access(init, X_OK) == 0) prog = init ;
+      }
+    }
+    nargv[n++] = "tm-init" ;
+    if (argc > 1) nargv[n++] = "--" ;
+    for (int i = 1 ; i < argc ; i++) nargv[n++] = argv[i] ;
+    nargv[n] = 0 ;
+    if (strchr(prog, '/')) execv(prog, (char *const *)nargv) ;
+    else execvp(prog, (char *const *)nargv) ;
+    ctl_die(errno == ENOENT ? 127 : 126, "unable to exec ", prog, 0) ;
+  }
+}

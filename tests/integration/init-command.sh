@@ -1,0 +1,31 @@
+# tm-init -- CMD: CMD starts once every enabled service is ready (or has
+# failed), on tm-init's stdio; its exit ends the system with its code.
+. "$(dirname "$0")/../lib.sh"
+cat > "$T/c.toml" <<TOML
+[[services]]
+name = "db"
+command = "standin"
+args = ["db", "ready", "0.5"]
+ready_fd = 3
+[[services]]
+name = "broken"
+command = "/bin/false"
+restart = "never"
+[[services]]
+name = "off"
+command = "standin"
+args = ["off"]
+enabled = false
+TOML
+boot_init "$T/c.toml" sh -c 'echo "$(date +%s.%N) cmd start" >> "$STANDIN_LOG" ; echo "cmd on stdout" ; read line ; exit 7'
+wait_exit 20
+assert_eq "$RC" 7 "exit code of the command"
+before "$(event db ready)" "$(event cmd start)" || fail "command started before db was ready"
+grep -qx 'cmd on stdout' "$LOG" || fail "command output not on tm-init's stdout"
+[ -n "$(event db stop)" ] || fail "db not stopped after the command exited"
+# SIGTERM while the command runs: the command's code (143: killed by TERM)
+boot_init "$T/c.toml" sleep 1000
+waitfor 10 sh -c "pgrep -fx 'sleep 1000' >/dev/null" || fail "command did not start"
+kill -TERM "$NS1"
+wait_exit 20
+assert_eq "$RC" 143 "exit code after SIGTERM with a command running"

@@ -1,0 +1,22 @@
+# dependency_wait_timeout: a service waiting longer FAILS, naming the dependency.
+. "$(dirname "$0")/../lib.sh"
+cat > "$T/c.toml" <<TOML
+[timeouts]
+dependency_wait_timeout = 1
+[[services]]
+name = "never-ready"
+command = "standin"
+args = ["never-ready"]
+ready_fd = 3
+[[services]]
+name = "app"
+command = "standin"
+args = ["app"]
+depends_on = "never-ready"
+TOML
+boot_init "$T/c.toml"
+waitfor 5 sh -c "grep -q '^state=PENDING' '$SD/app/supervise/status'" || fail "app not PENDING"
+grep -q '^reason=waiting for dependency: never-ready$' "$SD/app/supervise/status" || fail "reason: $(field app reason)"
+waitfor 5 sh -c "grep -q '^state=FAILED' '$SD/app/supervise/status'" || fail "app did not fail"
+assert_eq "$(field app reason)" "dependency timeout: never-ready" reason
+[ -z "$(event app start)" ] || fail "app started"
