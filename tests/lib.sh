@@ -105,8 +105,12 @@ STANDIN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bin/standin"
 export PATH="$(dirname "$STANDIN"):$PATH"
 boot_init () {
   local config=$1 ; shift
+  : > "$STANDIN_LOG"
+  rm -rf "$SD"
   if [ $# -gt 0 ] ; then boot tm-init -c "$config" -d "$SD" -- "$@"
   else boot tm-init -c "$config" -d "$SD" ; fi
+  # until tm-svscan runs (or the system gave up)
+  waitfor 10 sh -c "[ -e '$SD/.tm-svscan/status' ] || ! kill -0 $UNSHARE 2>/dev/null"
 }
 
 # event NAME WHAT: the time of the first such event, or nothing

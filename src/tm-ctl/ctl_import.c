@@ -606,8 +606,8 @@ static void level_name (sbuf_t *b, imp_service_t const *s)
 static void dependencies (size_t i, sbuf_t *out)
 {
   imp_service_t const *s = &ctx.sv[i] ;
-  size_t start = i, lo, hi, n = 0 ;
-  sbuf_t line = SBUF_ZERO ;
+  size_t start = i, lo = 0, hi, n = 0 ;
+  imp_list_t deps = IMP_LIST_ZERO ;
   while (start && same_level(&ctx.sv[start - 1], s)) start-- ;
   for (hi = start ; hi ; hi = lo)
   {
@@ -623,29 +623,11 @@ static void dependencies (size_t i, sbuf_t *out)
   imp_puts(out, ": starts after the programs of ") ;
   level_name(out, &ctx.sv[hi - 1]) ;
   imp_puts(out, "\n") ;
-  imp_puts(&line, "depends_on = ") ;
-  if (n > 1) imp_putc(&line, '[') ;
-  for (size_t j = lo, k = 0 ; j < hi ; j++)
-  {
-    if (!ctx.sv[j].enabled) continue ;
-    if (k++) imp_puts(&line, ", ") ;
-    imp_toml_string(&line, ctx.sv[j].name) ;
-  }
-  if (n > 1) imp_putc(&line, ']') ;
-  if (line.len <= 100) imp_printf(out, "%s\n", line.s) ;
-  else
-  {
-    imp_puts(out, "depends_on = [\n") ;
-    for (size_t j = lo ; j < hi ; j++)
-    {
-      if (!ctx.sv[j].enabled) continue ;
-      imp_puts(out, "  ") ;
-      imp_toml_string(out, ctx.sv[j].name) ;
-      imp_puts(out, ",\n") ;
-    }
-    imp_puts(out, "]\n") ;
-  }
-  imp_sbfree(&line) ;
+  for (size_t j = lo ; j < hi ; j++)
+    if (ctx.sv[j].enabled) imp_list_add(&deps, ctx.sv[j].name) ;
+  if (deps.n == 1) { imp_puts(out, "depends_on = ") ; imp_toml_string(out, deps.s[0]) ; imp_putc(out, '\n') ; }
+  else imp_toml_array(out, "depends_on", deps.s, deps.n) ;
+  free(deps.s) ;
 }
 
 /* ---- the whole ---- */

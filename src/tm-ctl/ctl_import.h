@@ -14,6 +14,9 @@
 #define IMP_MARK '\xfe'
 #define IMP_MARKEND '\xff'
 
+/* the width the output keeps to, where it can */
+#define IMP_WIDTH 100
+
 /* growable string; s is always NUL-terminated once something was put */
 typedef struct sbuf_s sbuf_t ;
 struct sbuf_s
@@ -108,6 +111,7 @@ extern int imp_is_varname (char const *s, size_t n) ;
 extern int imp_utf8_check (char const *s, size_t n, size_t *bad) ;
 extern void imp_toml_string (sbuf_t *b, char const *s) ;
 extern void imp_toml_key (sbuf_t *b, char const *s) ;
+extern void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n) ;
 extern void imp_comment_text (sbuf_t *b, char const *s) ;
 extern int imp_integer (char const *s, long *out) ;
 extern int imp_boolean (char const *s, int *out) ;

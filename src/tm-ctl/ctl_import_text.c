@@ -611,3 +611,35 @@ void imp_comment_text (sbuf_t *b, char const *s)
     else imp_putc(b, c) ;
   }
 }
+
+/* key = [...] on one line, or filled up to IMP_WIDTH columns */
+void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n)
+{
+  sbuf_t line = SBUF_ZERO, item = SBUF_ZERO ;
+  imp_printf(&line, "%s = [", key) ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    if (i) imp_puts(&line, ", ") ;
+    imp_toml_string(&line, v[i]) ;
+  }
+  imp_puts(&line, "]\n") ;
+  if (line.len <= IMP_WIDTH + 1) imp_puts(b, line.s) ;
+  else
+  {
+    size_t col = 0 ;
+    imp_printf(b, "%s = [\n", key) ;
+    for (size_t i = 0 ; i < n ; i++)
+    {
+      item.len = 0 ;
+      imp_toml_string(&item, v[i]) ;
+      imp_putc(&item, ',') ;
+      if (col && col + 1 + item.len > IMP_WIDTH) { imp_putc(b, '\n') ; col = 0 ; }
+      imp_puts(b, col ? " " : "  ") ;
+      imp_puts(b, item.s) ;
+      col += (col ? 1 : 2) + item.len ;
+    }
+    imp_puts(b, "\n]\n") ;
+  }
+  imp_sbfree(&item) ;
+  imp_sbfree(&line) ;
+}
