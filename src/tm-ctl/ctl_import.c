@@ -50,6 +50,8 @@ struct ctx_s
   imp_list_t dirs ;             /* and their absolute directories */
   imp_list_t bufs ;             /* their contents */
   sbuf_t notes ;                /* comments at the top of the output */
+  sbuf_t incnotes ;             /* what [include] did, for its place among them */
+  int nested ;                  /* an included file had an [include] */
   imp_env_t genv ;
   imp_service_t *sv ;
   size_t nsv ;
@@ -141,8 +143,7 @@ static void watch_line (reader_t *r)
         sec->file = r->file ;
         sec->line = r->line ;
       }
-      if (!r->main && !strcmp(sec->name, "include"))
-        imp_printf(&ctx.notes, "# [include] in %s: ignored, as supervisord reads no nested include\n", r->file) ;
+      if (!r->main && !strcmp(sec->name, "include")) ctx.nested = 1 ;
       r->cur = sec - ctx.sec ;
       r->lastkv = -1 ;
       return ;
@@ -370,7 +371,7 @@ static void include_one (char const *pattern)
   if (r == GLOB_NOSPACE) ctl_die(EX_SYS, "out of memory", 0, 0) ;
   if (r || !g.gl_pathc)
   {
-    imp_printf(&ctx.notes, "# [include] %s matches no file: nothing read\n", pattern) ;
+    imp_printf(&ctx.incnotes, "#   %s matches no file: nothing read\n", pattern) ;
     if (!r) globfree(&g) ;
     imp_sbfree(&full) ;
     return ;
@@ -379,9 +380,12 @@ static void include_one (char const *pattern)
   {
     char const *shown = shown_path(g.gl_pathv[i]) ;
     int err ;
-    if (read_file(g.gl_pathv[i], shown, 0, &err))
-      imp_printf(&ctx.notes, "# [include] read %s\n", shown) ;
-    else imp_printf(&ctx.notes, "# [include] %s could not be read (%s): skipped, as supervisord skips it\n", shown, strerror(err)) ;
+    ctx.nested = 0 ;
+    if (!read_file(g.gl_pathv[i], shown, 0, &err))
+      imp_printf(&ctx.incnotes, "#   %s could not be read (%s): skipped, as supervisord skips it\n", shown, strerror(err)) ;
+    else if (ctx.nested)
+      imp_printf(&ctx.incnotes, "#   read %s; its own [include] is ignored, as supervisord reads no nested include\n", shown) ;
+    else imp_printf(&ctx.incnotes, "#   read %s\n", shown) ;
   }
   globfree(&g) ;
   imp_sbfree(&full) ;
@@ -549,7 +553,11 @@ static void sections (void)
     imp_section_t const *sec = &ctx.sec[i] ;
     char const *n = sec->name ;
     if (sec == sup) guser = supervisord_section(sec) ;
-    else if (!strcmp(n, "include")) ;
+    else if (!strcmp(n, "include"))
+    {
+      imp_puts(&ctx.notes, "# [include] files, read in supervisord's order:\n") ;
+      imp_puts(&ctx.notes, imp_str(&ctx.incnotes)) ;
+    }
     else if (!strcmp(n, "DEFAULT")) note_section(sec, "its keys are used as defaults by every program below") ;
     else if (!strcmp(n, "unix_http_server")) note_section(sec, "tm-ctl talks to each service's supervisor through its control FIFO") ;
     else if (!strcmp(n, "inet_http_server")) note_section(sec, "tm has no XML-RPC server; [metrics] listen = \"HOST:PORT\" serves status over HTTP") ;
@@ -656,6 +664,7 @@ static void cleanup (void)
   imp_list_free(&ctx.dirs) ;
   imp_list_free(&ctx.bufs) ;
   imp_sbfree(&ctx.notes) ;
+  imp_sbfree(&ctx.incnotes) ;
   imp_env_free(&ctx.genv) ;
   free(ctx.maindir) ;
 }

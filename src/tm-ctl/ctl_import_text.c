@@ -449,7 +449,16 @@ static int env_lex (char const *s, imp_list_t *toks, sbuf_t *err)
   return 1 ;
 }
 
-int imp_env_parse (char const *s, imp_env_t *env, sbuf_t *err)
+/* supervisord strips every quote at both ends: 'say "hi"' is say "hi */
+static int odd_quotes (char const *tok, char const *v)
+{
+  size_t n = strlen(tok) ;
+  if (n >= 2 && (tok[0] == '"' || tok[0] == '\'') && tok[n - 1] == tok[0])
+    return strlen(v) != n - 2 || memcmp(v, tok + 1, n - 2) ;
+  return strcmp(v, tok) != 0 ;
+}
+
+int imp_env_parse (char const *s, imp_env_t *env, imp_list_t *odd, sbuf_t *err)
 {
   imp_list_t t = IMP_LIST_ZERO ;
   int ok = env_lex(s, &t, err) ;
@@ -468,6 +477,7 @@ int imp_env_parse (char const *s, imp_env_t *env, sbuf_t *err)
     while (n && (v[n - 1] == '"' || v[n - 1] == '\'')) v[--n] = 0 ;
     v += strspn(v, "\"'") ;
     imp_env_set(env, t.s[i], v) ;
+    if (odd && odd_quotes(t.s[i + 2], v)) imp_list_add(odd, imp_strdup(t.s[i])) ;
   }
   imp_list_free(&t) ;
   return ok ;
