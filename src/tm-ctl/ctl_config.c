@@ -87,7 +87,7 @@ static int cmperr (void const *a, void const *b)
 
 static void errors_flush (void)
 {
-  qsort(errors, nerrors, sizeof(cerror_t), &cmperr) ;
+  if (nerrors) qsort(errors, nerrors, sizeof(cerror_t), &cmperr) ;
   for (unsigned int i = 0 ; i < nerrors ; i++)
   {
     fprintf(stderr, "%s\n", errors[i].text) ;
