@@ -20,3 +20,21 @@ grep -q '^reason=waiting for dependency: never-ready$' "$SD/app/supervise/status
 waitfor 5 sh -c "grep -q '^state=FAILED' '$SD/app/supervise/status'" || fail "app did not fail"
 assert_eq "$(field app reason)" "dependency timeout: never-ready" reason
 [ -z "$(event app start)" ] || fail "app started"
+
+# a FAILED dependency fails its dependents at once
+cat > "$T/f.toml" <<TOML
+[[services]]
+name = "broken"
+command = "/bin/false"
+restart = "never"
+[[services]]
+name = "app"
+command = "standin"
+args = ["app"]
+depends_on = "broken"
+TOML
+kill -TERM "$NS1" ; wait_exit 20
+boot_init "$T/f.toml"
+waitfor 5 sh -c "grep -q '^state=FAILED' '$SD/app/supervise/status'" || fail "app did not fail with its dependency"
+assert_eq "$(field app reason)" "dependency failed: broken" reason
+[ -z "$(event app start)" ] || fail "app started"
