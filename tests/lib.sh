@@ -105,7 +105,7 @@ STANDIN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bin/standin"
 export PATH="$(dirname "$STANDIN"):$PATH"
 boot_init () {
   local config=$1 ; shift
-  : > "$STANDIN_LOG"
+  : > "$STANDIN_LOG" ; chmod 666 "$STANDIN_LOG"
   rm -rf "$SD"
   if [ $# -gt 0 ] ; then boot tm-init -c "$config" -d "$SD" -- "$@"
   else boot tm-init -c "$config" -d "$SD" ; fi

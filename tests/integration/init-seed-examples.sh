@@ -1,0 +1,50 @@
+# The seed's example configs, with stand-in programs in place of the real
+# ones: they boot in dependency order with their waits, as their users, log
+# with prefixes, and stop in reverse order on SIGTERM.
+. "$(dirname "$0")/../lib.sh"
+SEEDS=${SEEDS:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/seed-configs}
+[ -d "$SEEDS" ] || fail "no seed configs at $SEEDS"
+id appuser >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin appuser || fail "cannot create appuser"
+mkdir -p "$T/bin"
+cat > "$T/bin/stub" <<'SH'
+#!/bin/sh
+name=$(basename "$0")
+echo "$(date +%s.%N) $name start $(id -un) $*" >> "$STANDIN_LOG"
+trap 'echo "$(date +%s.%N) $name stop" >> "$STANDIN_LOG" ; exit 0' TERM
+echo "$name running"
+while : ; do sleep 1 & wait $! ; done
+SH
+chmod 755 "$T/bin/stub" "$T"
+# command = "..." -> a stub named after the service; path scripts dropped
+standin_config () {
+  awk -v bin="$T/bin" '
+    /^name *=/ { n = $0 ; sub(/^name *= *"/, "", n) ; sub(/".*/, "", n) ; print ; next }
+    /^command *=/ { print "command = \"" bin "/" n "\"" ; system("ln -sf stub " bin "/" n) ; next }
+    /^(pre_script|pos_script) *= *"\// { next }
+    { print }' "$1"
+}
+
+standin_config "$SEEDS/examples-flask-celery-stack.toml" > "$T/flask.toml"
+boot_init "$T/flask.toml"
+ns tm-ctl wait -u -t 15 redis web celery-worker celery-beat || fail "not all up: $(ns tm-ctl list)"
+awk -v r="$(event redis start)" -v w="$(event web start)" 'BEGIN { exit !(w - r >= 1.95) }' || fail "web did not wait 2 s after redis"
+awk '$2 == "web" && $3 == "start" { exit !($4 == "appuser") }' "$STANDIN_LOG" || fail "web not run as appuser: $(grep ' web start' "$STANDIN_LOG")"
+grep -q '"/usr/local/bin/gunicorn"' "$SD/web/run" && fail "stub not used"
+grep -q '^\[celery-worker\] celery-worker running$' "$LOG" || fail "prefix: $(cat "$LOG")"
+grep -q '^\[web          \] web running$' "$LOG" || fail "padding: $(cat "$LOG")"
+kill -TERM "$NS1"
+wait_exit 30
+assert_eq "$RC" 0 "exit code"
+for s in web celery-worker celery-beat ; do
+  before "$(event $s stop)" "$(event redis stop)" || fail "redis stopped before $s"
+done
+
+standin_config "$SEEDS/seed-era-root.toml" > "$T/era.toml"
+boot_init "$T/era.toml"
+ns tm-ctl wait -u -t 15 nginx logger background-task monitor || fail "not all up: $(ns tm-ctl list)"
+awk -v a="$(event logger start)" -v b="$(event background-task start)" 'BEGIN { exit !(b - a >= 0.95) }' || fail "background-task did not wait 1 s after logger"
+kill -TERM "$NS1"
+wait_exit 30
+assert_eq "$RC" 0 "exit code"
+before "$(event background-task stop)" "$(event logger stop)" || fail "logger stopped before background-task"
+before "$(event logger stop)" "$(event nginx stop)" || fail "nginx stopped before logger"
