@@ -36,7 +36,7 @@ struct reader_s
   char const *here ;
   long cur ;                    /* current section, -1 before the first */
   long lastkv ;                 /* the key a continuation line adds to, -1: none */
-  int main ;
+  int is_main ;
   sbuf_t err ;
 } ;
 
@@ -106,9 +106,35 @@ static int is_blank (char c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ;
 }
 
+static void enter_section (reader_t *r, char const *s, size_t n)
+{
+  char *name = imp_alloc(n + 1) ;
+  imp_section_t *sec ;
+  memcpy(name, s, n) ;
+  name[n] = 0 ;
+  sec = find_section(name) ;
+  if (sec) free(name) ;
+  else
+  {
+    if (ctx.nsec == ctx.seccap)
+    {
+      ctx.seccap = ctx.seccap ? ctx.seccap * 2 : 16 ;
+      ctx.sec = imp_realloc(ctx.sec, ctx.seccap * sizeof(imp_section_t)) ;
+    }
+    sec = &ctx.sec[ctx.nsec++] ;
+    memset(sec, 0, sizeof(*sec)) ;
+    sec->name = name ;
+    sec->file = r->file ;
+    sec->line = r->line ;
+  }
+  if (!r->is_main && !strcmp(sec->name, "include")) ctx.nested = 1 ;
+  r->cur = sec - ctx.sec ;
+  r->lastkv = -1 ;
+}
+
 /* A section header, found as inih finds it: '[' then ']' before any
-   inline comment. inih keeps only 50 bytes of a section name, so we keep
-   our own copy. */
+   inline comment. inih keeps only 50 bytes of a section name, and does not
+   tell when a section starts, so we follow the lines ourselves. */
 static void watch_line (reader_t *r)
 {
   char const *s = r->buf + r->bol ;
@@ -122,32 +148,7 @@ static void watch_line (reader_t *r)
   if (i && r->lastkv >= 0) return ;     /* a continuation line */
   for (size_t j = ++i ; j < n ; j++)
   {
-    if (s[j] == ']')
-    {
-      char *name = imp_alloc(j - i + 1) ;
-      imp_section_t *sec ;
-      memcpy(name, s + i, j - i) ;
-      name[j - i] = 0 ;
-      sec = find_section(name) ;
-      if (sec) free(name) ;
-      else
-      {
-        if (ctx.nsec == ctx.seccap)
-        {
-          ctx.seccap = ctx.seccap ? ctx.seccap * 2 : 16 ;
-          ctx.sec = imp_realloc(ctx.sec, ctx.seccap * sizeof(imp_section_t)) ;
-        }
-        sec = &ctx.sec[ctx.nsec++] ;
-        memset(sec, 0, sizeof(*sec)) ;
-        sec->name = name ;
-        sec->file = r->file ;
-        sec->line = r->line ;
-      }
-      if (!r->main && !strcmp(sec->name, "include")) ctx.nested = 1 ;
-      r->cur = sec - ctx.sec ;
-      r->lastkv = -1 ;
-      return ;
-    }
+    if (s[j] == ']') { enter_section(r, s + i, j - i) ; return ; }
     if (was_space && (s[j] == ';' || s[j] == '#')) return ;
     was_space = is_blank(s[j]) ;
   }
@@ -261,12 +262,9 @@ static char *slurp (char const *path, size_t *len, int *err)
   char *buf = 0 ;
   size_t n = 0, cap = 0 ;
   if (!f) { *err = errno ; return 0 ; }
-  if (fstat(fileno(f), &st) < 0 || S_ISDIR(st.st_mode))
-  {
-    *err = S_ISDIR(st.st_mode) ? EISDIR : errno ;
-    fclose(f) ;
-    return 0 ;
-  }
+  if (fstat(fileno(f), &st) < 0) *err = errno ;
+  else if (S_ISDIR(st.st_mode)) *err = EISDIR ;
+  if (*err) { fclose(f) ; return 0 ; }
   for (;;)
   {
     size_t r ;
@@ -289,30 +287,52 @@ static char *slurp (char const *path, size_t *len, int *err)
   return buf ;
 }
 
+/* os.path.abspath(os.path.dirname(path)): lexical, symlinks stay */
 static char *dirname_abs (char const *path)
 {
+  sbuf_t full = SBUF_ZERO, out = SBUF_ZERO ;
   char const *slash = strrchr(path, '/') ;
-  char *dir, *abs ;
-  if (!slash) dir = imp_strdup(".") ;
-  else if (slash == path) dir = imp_strdup("/") ;
-  else
+  char *s ;
+  if (path[0] != '/')
   {
-    dir = imp_alloc(slash - path + 1) ;
-    memcpy(dir, path, slash - path) ;
-    dir[slash - path] = 0 ;
+    char *cwd = getcwd(0, 0) ;
+    if (!cwd) ctl_die(EX_SYS, "unable to get the current directory: ", strerror(errno), 0) ;
+    imp_printf(&full, "%s/", cwd) ;
+    free(cwd) ;
   }
-  abs = realpath(dir, 0) ;
-  if (!abs) ctl_die(EX_SYS, "unable to resolve the directory of ", path, 0) ;
-  free(dir) ;
-  return abs ;
+  if (slash) imp_putn(&full, path, slash - path) ;
+  imp_putn(&out, "", 0) ;
+  for (s = full.s ; *s ; )
+  {
+    size_t n = strcspn(s, "/") ;
+    if (n == 2 && !strncmp(s, "..", 2)) { char *up = strrchr(out.s, '/') ; out.len = up ? (size_t)(up - out.s) : 0 ; out.s[out.len] = 0 ; }
+    else if (n && !(n == 1 && *s == '.')) { imp_putc(&out, '/') ; imp_putn(&out, s, n) ; }
+    s += n + !!s[n] ;
+  }
+  if (!out.len) imp_putc(&out, '/') ;
+  imp_sbfree(&full) ;
+  return out.s ;
+}
+
+static int opens_section (char const *buf, size_t len, int line)
+{
+  size_t i = 0 ;
+  while (--line > 0)
+  {
+    char const *nl = memchr(buf + i, '\n', len - i) ;
+    if (!nl) return 0 ;
+    i = nl - buf + 1 ;
+  }
+  while (i < len && is_blank(buf[i])) i++ ;
+  return i < len && buf[i] == '[' ;
 }
 
 static char comment_prefixes[] = ";#" ;
 
 /* 1 read, 0 could not be read (errno-like code in *err) */
-static int read_file (char const *path, char const *shown, int main, int *err)
+static int read_file (char const *path, char const *shown, int is_main, int *err)
 {
-  reader_t r = { .pos = 0, .at_bol = 1, .line = 0, .cur = -1, .lastkv = -1, .main = main, .err = SBUF_ZERO } ;
+  reader_t r = { .pos = 0, .at_bol = 1, .line = 0, .cur = -1, .lastkv = -1, .is_main = is_main, .err = SBUF_ZERO } ;
   size_t longest ;
   char *buf ;
   int ret ;
@@ -345,7 +365,8 @@ static int read_file (char const *path, char const *shown, int main, int *err)
   if (ret)
   {
     if (r.err.len) imp_fatal(r.file, ret, "%s", imp_str(&r.err)) ;
-    imp_fatal(r.file, ret, "not a [section] header, a key = value line, a key: value line nor a comment") ;
+    imp_fatal(r.file, ret, "%s", opens_section(buf, r.len, ret) ? "a section header without its closing ]"
+      : "not a [section] header, a key = value line, a key: value line nor a comment") ;
   }
   imp_sbfree(&r.err) ;
   return 1 ;
@@ -371,7 +392,7 @@ static void include_one (char const *pattern)
   if (r == GLOB_NOSPACE) ctl_die(EX_SYS, "out of memory", 0, 0) ;
   if (r || !g.gl_pathc)
   {
-    imp_printf(&ctx.incnotes, "#   %s matches no file: nothing read\n", pattern) ;
+    imp_printf(&ctx.incnotes, "#   %s matches no file: nothing read\n", imp_safe(pattern)) ;
     if (!r) globfree(&g) ;
     imp_sbfree(&full) ;
     return ;
@@ -382,10 +403,10 @@ static void include_one (char const *pattern)
     int err ;
     ctx.nested = 0 ;
     if (!read_file(g.gl_pathv[i], shown, 0, &err))
-      imp_printf(&ctx.incnotes, "#   %s could not be read (%s): skipped, as supervisord skips it\n", shown, strerror(err)) ;
+      imp_printf(&ctx.incnotes, "#   %s could not be read (%s): skipped, as supervisord skips it\n", imp_safe(shown), strerror(err)) ;
     else if (ctx.nested)
-      imp_printf(&ctx.incnotes, "#   read %s; its own [include] is ignored, as supervisord reads no nested include\n", shown) ;
-    else imp_printf(&ctx.incnotes, "#   read %s\n", shown) ;
+      imp_printf(&ctx.incnotes, "#   read %s; its own [include] is ignored, as supervisord reads no nested include\n", imp_safe(shown)) ;
+    else imp_printf(&ctx.incnotes, "#   read %s\n", imp_safe(shown)) ;
   }
   globfree(&g) ;
   imp_sbfree(&full) ;
@@ -426,7 +447,7 @@ static void note_kv (char const *prefix, imp_kv_t const *kv, char const *why)
 {
   sbuf_t b = SBUF_ZERO ;
   imp_comment_text(&b, imp_str(&kv->value)) ;
-  imp_printf(&ctx.notes, "%s%s = %s: %s\n", prefix, kv->key, imp_str(&b), why) ;
+  imp_printf(&ctx.notes, "%s%s = %s: %s\n", prefix, imp_safe(kv->key), imp_str(&b), why) ;
   imp_sbfree(&b) ;
 }
 
@@ -483,9 +504,13 @@ static char const *supervisord_section (imp_section_t const *sec)
   {
     imp_exp_t e = IMP_EXP_ZERO ;
     sbuf_t v = SBUF_ZERO, err = SBUF_ZERO ;
-    if (!imp_expand(env, &e, &v, &err) || !imp_env_parse(imp_str(&v), &ctx.genv, &err))
+    imp_list_t odd = IMP_LIST_ZERO ;
+    if (!imp_expand(env, &e, &v, &err) || !imp_env_parse(imp_str(&v), &ctx.genv, &odd, &err))
       imp_fatal(env->file, env->line, "environment: %s", imp_str(&err)) ;
     note_kv("#   ", env, "added to the env of every service") ;
+    for (size_t i = 0 ; i < odd.n ; i++)
+      imp_printf(&ctx.notes, "#   environment %s: supervisord strips every quote at both ends of a value\n", imp_safe(odd.s[i])) ;
+    imp_list_free(&odd) ;
     imp_sbfree(&v) ;
     imp_sbfree(&err) ;
   }
@@ -494,7 +519,7 @@ static char const *supervisord_section (imp_section_t const *sec)
 
 static void note_section (imp_section_t const *sec, char const *why)
 {
-  imp_printf(&ctx.notes, "# [%s] dropped: %s\n", sec->name, why) ;
+  imp_printf(&ctx.notes, "# [%s] dropped: %s\n", imp_safe(sec->name), why) ;
 }
 
 static void note_group (imp_section_t const *sec)
@@ -502,7 +527,7 @@ static void note_group (imp_section_t const *sec)
   imp_kv_t const *progs = imp_sec_get(sec, "programs") ;
   sbuf_t b = SBUF_ZERO ;
   if (progs) imp_comment_text(&b, imp_str(&progs->value)) ;
-  imp_printf(&ctx.notes, "# [%s] dropped: tm has no process groups; control its programs (%s) by name\n", sec->name, imp_str(&b)) ;
+  imp_printf(&ctx.notes, "# [%s] dropped: tm has no process groups; control its programs (%s) by name\n", imp_safe(sec->name), imp_str(&b)) ;
   imp_sbfree(&b) ;
 }
 
@@ -558,15 +583,15 @@ static void sections (void)
       imp_puts(&ctx.notes, "# [include] files, read in supervisord's order:\n") ;
       imp_puts(&ctx.notes, imp_str(&ctx.incnotes)) ;
     }
-    else if (!strcmp(n, "DEFAULT")) note_section(sec, "its keys are used as defaults by every program below") ;
+    else if (!strcmp(n, "DEFAULT")) imp_puts(&ctx.notes, "# [DEFAULT]: configparser's defaults; every program below uses them\n") ;
     else if (!strcmp(n, "unix_http_server")) note_section(sec, "tm-ctl talks to each service's supervisor through its control FIFO") ;
-    else if (!strcmp(n, "inet_http_server")) note_section(sec, "tm has no XML-RPC server; [metrics] listen = \"HOST:PORT\" serves status over HTTP") ;
+    else if (!strcmp(n, "inet_http_server")) note_section(sec, "no XML-RPC in tm; [metrics] listen serves status over HTTP") ;
     else if (!strcmp(n, "supervisorctl")) note_section(sec, "use tm-ctl (list, status, start, stop, restart, ...)") ;
     else if (!strncmp(n, "rpcinterface:", 13)) note_section(sec, "tm has no XML-RPC interface") ;
     else if (!strncmp(n, "ctlplugin:", 10)) note_section(sec, "tm-ctl has no plugins") ;
     else if (!strncmp(n, "group:", 6)) note_group(sec) ;
     else if (!strncmp(n, "eventlistener:", 14)) note_listener(sec, "tm has no event listener protocol") ;
-    else if (!strncmp(n, "fcgi-program:", 13)) note_listener(sec, "tm does not create FastCGI sockets; run the program with its own socket as a service") ;
+    else if (!strncmp(n, "fcgi-program:", 13)) note_listener(sec, "tm creates no FastCGI socket: give the program its own, as a service") ;
     else if (strncmp(n, "program:", 8)) note_section(sec, "not a supervisord section, ignored by supervisord too") ;
   }
   for (size_t i = 0 ; i < ctx.nsec ; i++)
@@ -666,6 +691,7 @@ static void cleanup (void)
   imp_sbfree(&ctx.notes) ;
   imp_sbfree(&ctx.incnotes) ;
   imp_env_free(&ctx.genv) ;
+  imp_safe_free() ;
   free(ctx.maindir) ;
 }
 
@@ -688,7 +714,7 @@ int ctl_import_supervisord (ctl_args_t const *a)
   sections() ;
   sort_services() ;
 
-  imp_printf(&out, "# services.toml for tm, generated by tm-ctl import-supervisord from %s\n", file) ;
+  imp_printf(&out, "# services.toml for tm, generated by tm-ctl import-supervisord from %s\n", imp_safe(file)) ;
   imp_puts(&out, "# The comments say what supervisord did that tm does not, or does differently.\n"
     "# Check the result with: tm-ctl check services.toml\n") ;
   if (ctx.notes.len) { imp_putc(&out, '\n') ; imp_puts(&out, imp_str(&ctx.notes)) ; }

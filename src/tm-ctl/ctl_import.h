@@ -106,13 +106,15 @@ struct imp_exp_s
 extern int imp_expand (imp_kv_t const *kv, imp_exp_t *e, sbuf_t *out, sbuf_t *err) ;
 extern int imp_split (char const *s, imp_list_t *argv, sbuf_t *err) ;
 extern char const *imp_shell_syntax (char const *s) ;
-extern int imp_env_parse (char const *s, imp_env_t *env, sbuf_t *err) ;
+extern int imp_env_parse (char const *s, imp_env_t *env, imp_list_t *odd, sbuf_t *err) ;
 extern int imp_is_varname (char const *s, size_t n) ;
 extern int imp_utf8_check (char const *s, size_t n, size_t *bad) ;
 extern void imp_toml_string (sbuf_t *b, char const *s) ;
 extern void imp_toml_key (sbuf_t *b, char const *s) ;
 extern void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n) ;
 extern void imp_comment_text (sbuf_t *b, char const *s) ;
+extern char const *imp_safe (char const *s) ;
+extern void imp_safe_free (void) ;
 extern int imp_integer (char const *s, long *out) ;
 extern int imp_boolean (char const *s, int *out) ;
 extern int imp_byte_size (char const *s, long long *out) ;

@@ -23,6 +23,8 @@ struct proc_s
   char const *pname ;           /* the program's name, as supervisord has it */
   imp_exp_t e ;
   imp_env_t penv ;              /* the program's own environment= */
+  imp_list_t odd ;              /* its keys whose values lost unpaired quotes */
+  imp_list_t tmp ;              /* expanded values, freed with the process */
   char *done ;                  /* per key of the section: dealt with */
   imp_service_t *sv ;
 } ;
@@ -37,6 +39,8 @@ static imp_kv_t const *get (proc_t *x, char const *key)
   return imp_sec_get(x->p->defaults, key) ;
 }
 
+/* what it returns lives until the process is done: reachable from x, so
+   that an imp_fatal() on the way leaks nothing either */
 static char *expand (proc_t *x, imp_kv_t const *kv, int now)
 {
   sbuf_t v = SBUF_ZERO, err = SBUF_ZERO ;
@@ -44,6 +48,8 @@ static char *expand (proc_t *x, imp_kv_t const *kv, int now)
   x->e.used_env = 0 ;
   if (!imp_expand(kv, &x->e, &v, &err)) imp_fatal(kv->file, kv->line, "%s: %s", kv->key, imp_str(&err)) ;
   x->e.now = 0 ;
+  imp_sbfree(&err) ;
+  imp_list_add(&x->tmp, v.s) ;
   return v.s ;
 }
 
@@ -53,7 +59,7 @@ static void put_raw (sbuf_t *b, char const *s)
   size_t n = strlen(s) ;
   if (n <= COMMENT_VALUE_MAX) { imp_comment_text(b, s) ; return ; }
   n = COMMENT_VALUE_MAX - 3 ;
-  while (n && (s[n] & 0xc0) == 0x80) n-- ;
+  while (n && ((unsigned char)s[n] & 0xc0) == 0x80) n-- ;
   {
     char cut[n + 1] ;
     memcpy(cut, s, n) ;
@@ -69,7 +75,7 @@ static void note (sbuf_t *b, imp_kv_t const *kv, char const *fmt, ...)
 {
   va_list ap ;
   int n ;
-  imp_printf(b, "# %s = ", kv->key) ;
+  imp_printf(b, "# %s = ", imp_safe(kv->key)) ;
   put_raw(b, imp_str(&kv->value)) ;
   imp_puts(b, ": ") ;
   va_start(ap, fmt) ;
@@ -92,7 +98,7 @@ static char *now_value (proc_t *x, imp_kv_t const *kv)
   char *v = expand(x, kv, 1) ;
   if (x->e.used_env)
   {
-    note(&x->sv->tail, kv, "expanded from the environment of tm-ctl import-supervisord (%s)", v) ;
+    note(&x->sv->tail, kv, "expanded from the environment of tm-ctl import-supervisord (%s)", imp_safe(v)) ;
     x->e.used_env = 0 ;
   }
   return v ;
@@ -107,7 +113,6 @@ static long get_int (proc_t *x, char const *key, long def, int *set)
   if (!kv) return def ;
   s = now_value(x, kv) ;
   if (!imp_integer(s, &v)) imp_fatal(kv->file, kv->line, "%s = %s: not an integer", key, s) ;
-  free(s) ;
   return v ;
 }
 
@@ -120,7 +125,6 @@ static int get_bool (proc_t *x, char const *key, int def, int *set)
   if (!kv) return def ;
   s = now_value(x, kv) ;
   if (!imp_boolean(s, &v)) imp_fatal(kv->file, kv->line, "%s = %s: not a boolean (true, false, yes, no, on, off, 1, 0)", key, s) ;
-  free(s) ;
   return v ;
 }
 
@@ -184,9 +188,10 @@ static char *process_name (proc_t *x, long numprocs)
     {
       char *v = expand(x, kv, 1) ;
       if (strcmp(v, x->pname)) note(&x->sv->head, kv, "not used, tm names the service after the program") ;
-      free(v) ;
     }
-    return imp_strdup(x->pname) ;
+    name = imp_strdup(x->pname) ;
+    imp_list_add(&x->tmp, name) ;
+    return name ;
   }
   if (kv && !strstr(imp_str(&kv->value), "%(process_num)"))
   {
@@ -209,9 +214,9 @@ static void put_name (proc_t *x, long numprocs, imp_service_t const *all, size_t
   imp_section_t const *sec = x->p->sec ;
   char *want = process_name(x, numprocs) ;
   char *name = unique_name(tm_name(want), all, nall) ;
-  imp_printf(b, "# [%s]", sec->name) ;
+  imp_printf(b, "# [%s]", imp_safe(sec->name)) ;
   if (numprocs > 1) imp_printf(b, ", process %ld (numprocs = %ld)", x->e.process_num, numprocs) ;
-  if (x->p->show_file) imp_printf(b, " in %s", sec->file) ;
+  if (x->p->show_file) imp_printf(b, " in %s", imp_safe(sec->file)) ;
   imp_putc(b, '\n') ;
   if (strcmp(name, want))
   {
@@ -223,7 +228,6 @@ static void put_name (proc_t *x, long numprocs, imp_service_t const *all, size_t
   imp_puts(b, "[[services]]\n") ;
   put_key_string(b, "name", name, 0) ;
   x->sv->name = name ;
-  free(want) ;
 }
 
 /* ---- command, args ---- */
@@ -256,11 +260,10 @@ static void put_command (proc_t *x)
   {
     char *sh[2] = { "-c", cmd } ;
     unfold(cmd) ;
-    imp_printf(b, "# the command line uses shell syntax (%s), which supervisord passed\n"
-      "#   to the program as arguments: tm runs it with /bin/sh -c\n", shell) ;
+    imp_printf(b, "# shell syntax (%s): supervisord passed it to the program as arguments;\n"
+      "#   tm runs the command line with /bin/sh -c\n", shell) ;
     put_key_string(b, "command", "/bin/sh", 0) ;
     imp_toml_array(b, "args", sh, 2) ;
-    free(cmd) ;
     return ;
   }
   if (!imp_split(cmd, &argv, &err)) imp_fatal(kv->file, kv->line, "command: %s", imp_str(&err)) ;
@@ -278,7 +281,6 @@ static void put_command (proc_t *x)
       imp_puts(b, "# supervisord ran the relative command path from directory: made absolute\n") ;
       free(argv.s[0]) ;
       argv.s[0] = abs.s ;
-      free(d) ;
     }
     else imp_puts(b, "# a relative command path: tm needs an absolute path or a name found in PATH\n") ;
   }
@@ -286,24 +288,38 @@ static void put_command (proc_t *x)
   if (argv.n > 1) imp_toml_array(b, "args", argv.s + 1, argv.n - 1) ;
   imp_list_free(&argv) ;
   imp_sbfree(&err) ;
-  free(cmd) ;
 }
 
 /* ---- user, working_dir, env ---- */
 
-static void put_string_key (proc_t *x, char const *from, char const *to)
+/* tm needs absolute paths. supervisord expanded ~/ in log file names, and
+   took a relative one from its own working directory, which is not known
+   here: 0 */
+static char *absolute (proc_t *x, char *v, int tilde)
 {
-  imp_kv_t const *kv = get(x, from) ;
+  char *home ;
+  if (v[0] == '/' || v[0] == IMP_MARK) return v ;
+  if (!tilde || v[0] != '~' || (v[1] && v[1] != '/')) return 0 ;
+  home = imp_alloc(strlen(v) + 7) ;
+  sprintf(home, "%cHOME%c%s", IMP_MARK, IMP_MARKEND, v + 1) ;
+  imp_list_add(&x->tmp, home) ;
+  return home ;
+}
+
+static void put_dir (proc_t *x)
+{
+  imp_kv_t const *kv = get(x, "directory") ;
   char *v ;
   if (!kv) return ;
-  v = expand(x, kv, 0) ;
-  put_key_string(&x->sv->tail, to, v, 0) ;
-  free(v) ;
+  v = absolute(x, expand(x, kv, 0), 0) ;
+  if (v) put_key_string(&x->sv->tail, "working_dir", v, 0) ;
+  else note(&x->sv->tail, kv, "a relative path, from supervisord's working directory: tm needs an absolute one") ;
 }
 
 static void put_user (proc_t *x)
 {
-  if (get(x, "user")) put_string_key(x, "user", "user") ;
+  imp_kv_t const *kv = get(x, "user") ;
+  if (kv) put_key_string(&x->sv->tail, "user", expand(x, kv, 0), 0) ;
   else if (x->p->guser) put_key_string(&x->sv->tail, "user", x->p->guser, "[supervisord] user") ;
 }
 
@@ -325,6 +341,12 @@ static void put_env (proc_t *x)
         imp_puts(b, "\" is not a variable name tm accepts: dropped\n") ;
       }
     }
+  for (size_t i = 0 ; i < x->odd.n ; i++)
+  {
+    imp_puts(b, "# environment ") ;
+    imp_comment_text(b, x->odd.s[i]) ;
+    imp_puts(b, ": supervisord strips every quote at both ends of a value\n") ;
+  }
   if (!env.k.n) return ;
   imp_puts(&line, "env = { ") ;
   for (size_t i = 0 ; i < env.k.n ; i++)
@@ -351,7 +373,7 @@ static void put_env (proc_t *x)
 
 /* ---- output ---- */
 
-enum { LOG_NONE, LOG_AUTO, LOG_SYSLOG, LOG_CONSOLE, LOG_FILE } ;
+enum { LOG_NONE, LOG_AUTO, LOG_SYSLOG, LOG_CONSOLE, LOG_FILE, LOG_RELATIVE } ;
 
 static int log_kind (char const *v)
 {
@@ -376,6 +398,7 @@ static void note_log (sbuf_t *b, imp_kv_t const *kv, int kind, char const *strea
     case LOG_AUTO : note(b, kv, "tm keeps no automatic log file; it relays the output to its own %s", stream) ; break ;
     case LOG_SYSLOG : note(b, kv, "tm has no syslog output; it relays the output to its own %s", stream) ; break ;
     case LOG_CONSOLE : note(b, kv, "tm relays the output to its own %s anyway", stream) ; break ;
+    case LOG_RELATIVE : note(b, kv, "a relative path, from supervisord's working directory: tm needs an absolute one") ; break ;
     default : break ;
   }
 }
@@ -404,7 +427,6 @@ static void put_output_file (proc_t *x, char const *stream, char const *path)
   {
     char *s = now_value(x, kv) ;
     if (!imp_byte_size(s, &size)) imp_fatal(kv->file, kv->line, "%s = %s: not a size (such as 50MB, 1KB or a number of bytes)", key, s) ;
-    free(s) ;
   }
   if (size > 0)
   {
@@ -412,18 +434,27 @@ static void put_output_file (proc_t *x, char const *stream, char const *path)
     size_string(buf, sizeof(buf), size) ;
     put_key_string(b, "output_max_size", buf, kv ? 0 : "supervisord's default") ;
   }
-  else note(b, kv, "supervisord never rotated this file; tm always rotates output_file: its default size applies") ;
+  else note(b, kv, "no rotation; tm always rotates, at its default size") ;
   snprintf(key, sizeof(key), "%s_logfile_backups", stream) ;
   kv = get(x, key) ;
   if (kv)
   {
     char *s = now_value(x, kv) ;
     if (!imp_integer(s, &files)) imp_fatal(kv->file, kv->line, "%s = %s: not an integer", key, s) ;
-    free(s) ;
   }
   if (files < 0) files = 0 ;
   if (files > 1000) { note(b, kv, "tm keeps at most 1000 files") ; files = 1000 ; }
   imp_printf(b, "output_max_files = %ld%s\n", files, kv ? "" : "  # supervisord's default") ;
+}
+
+static int log_file (proc_t *x, imp_kv_t const *kv, char **v)
+{
+  int kind ;
+  if (!kv) return LOG_AUTO ;
+  *v = expand(x, kv, 0) ;
+  kind = log_kind(*v) ;
+  if (kind == LOG_FILE && !(*v = absolute(x, *v, 1))) kind = LOG_RELATIVE ;
+  return kind ;
 }
 
 static void put_output (proc_t *x)
@@ -432,10 +463,9 @@ static void put_output (proc_t *x)
   imp_kv_t const *out = get(x, "stdout_logfile") ;
   imp_kv_t const *err = get(x, "stderr_logfile") ;
   int redirect = get_bool(x, "redirect_stderr", 0, 0) ;
-  char *outv = out ? expand(x, out, 0) : 0 ;
-  char *errv = err ? expand(x, err, 0) : 0 ;
-  int outk = outv ? log_kind(outv) : LOG_AUTO ;
-  int errk = errv ? log_kind(errv) : LOG_AUTO ;
+  char *outv = 0, *errv = 0 ;
+  int outk = log_file(x, out, &outv) ;
+  int errk = log_file(x, err, &errv) ;
   if (out) note_log(b, out, outk, "stdout") ;
   if (outk == LOG_FILE) put_output_file(x, "stdout", outv) ;
   if (err && redirect) note(b, err, "ignored, as redirect_stderr = true (by supervisord too)") ;
@@ -443,7 +473,7 @@ static void put_output (proc_t *x)
   {
     if (outk == LOG_FILE)
     {
-      if (strcmp(outv, errv)) note(b, err, "no separate file: tm's output_file gets both streams") ;
+      if (strcmp(outv, errv)) note(b, err, "tm's output_file gets both streams") ;
     }
     else
     {
@@ -453,9 +483,7 @@ static void put_output (proc_t *x)
   }
   else if (err) note_log(b, err, errk, "stderr") ;
   if (redirect)
-    note(b, get(x, "redirect_stderr"), "%s", outk == LOG_FILE || errk == LOG_FILE ? "output_file gets both streams (tm relays stderr to its own stderr)" : "tm relays stderr to its own stderr, apart from stdout") ;
-  free(outv) ;
-  free(errv) ;
+    note(b, get(x, "redirect_stderr"), "%s", outk == LOG_FILE ? "output_file gets both streams (tm relays stderr to its own stderr)" : "tm relays stderr to its own stderr, apart from stdout") ;
 }
 
 /* ---- restart ---- */
@@ -475,7 +503,6 @@ static int exitcodes_just_zero (proc_t *x, imp_kv_t const *kv)
     if (!c) break ;
     p += n + 1 ;
   }
-  free(s) ;
   return zero ;
 }
 
@@ -494,7 +521,6 @@ static void put_restart (proc_t *x)
     if (!strcasecmp(s, "unexpected")) policy = "on-failure" ;
     else if (imp_boolean(s, &yes)) policy = yes ? "always" : "never" ;
     else imp_fatal(kv->file, kv->line, "autorestart = %s: not true, false nor unexpected", s) ;
-    free(s) ;
     put_key_string(b, "restart", policy, 0) ;
   }
   if (codes && !exitcodes_just_zero(x, codes) && !strcmp(policy, "on-failure"))
@@ -538,7 +564,6 @@ static void put_stop (proc_t *x)
     if (!sig) imp_fatal(kv->file, kv->line, "stopsignal = %s: not a signal name", s) ;
     if (sig >= 32) note(b, kv, "tm stops services with a standard signal only: SIGTERM used") ;
     else put_key_string(b, "stop_signal", tm_signal_name(sig), 0) ;
-    free(s) ;
   }
   secs = get_int(x, "stopwaitsecs", 10, &secs_set) ;
   if (secs_set)
@@ -590,7 +615,6 @@ static int moot (proc_t *x, char const *key)
   {
     char *v = expand(x, kv, 0) ;
     int k = log_kind(v) ;
-    free(v) ;
     return k != LOG_FILE ;
   }
 }
@@ -625,14 +649,13 @@ static void put_environment (proc_t *x)
   char *v ;
   if (!kv) return ;
   v = expand(x, kv, 0) ;
-  if (!imp_env_parse(v, &x->penv, &err)) imp_fatal(kv->file, kv->line, "%s", imp_str(&err)) ;
-  free(v) ;
+  if (!imp_env_parse(v, &x->penv, &x->odd, &err)) imp_fatal(kv->file, kv->line, "%s", imp_str(&err)) ;
   imp_sbfree(&err) ;
 }
 
 static void map_process (imp_program_t const *p, char const *pname, long num, long numprocs, imp_service_t *sv, imp_service_t const *all, size_t nall)
 {
-  proc_t x = { .p = p, .pname = pname, .e = IMP_EXP_ZERO, .penv = IMP_ENV_ZERO, .sv = sv } ;
+  proc_t x = { .p = p, .pname = pname, .e = IMP_EXP_ZERO, .penv = IMP_ENV_ZERO, .odd = IMP_LIST_ZERO, .tmp = IMP_LIST_ZERO, .sv = sv } ;
   x.done = imp_alloc(p->sec->n + 1) ;
   memset(x.done, 0, p->sec->n + 1) ;
   x.e.program_name = pname ;
@@ -654,13 +677,15 @@ static void map_process (imp_program_t const *p, char const *pname, long num, lo
     sv->enabled = 0 ;
   }
   put_user(&x) ;
-  put_string_key(&x, "directory", "working_dir") ;
+  put_dir(&x) ;
   put_env(&x) ;
   put_output(&x) ;
   put_restart(&x) ;
   put_stop(&x) ;
   put_rest(&x) ;
   imp_env_free(&x.penv) ;
+  imp_list_free(&x.odd) ;
+  imp_list_free(&x.tmp) ;
   free(x.done) ;
 }
 
@@ -670,7 +695,7 @@ void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, siz
   char const *s = sec->name + 8 ;
   size_t len ;
   long numprocs, start, prio ;
-  proc_t x = { .p = p, .e = IMP_EXP_ZERO, .penv = IMP_ENV_ZERO } ;
+  proc_t x = { .p = p, .e = IMP_EXP_ZERO, .penv = IMP_ENV_ZERO, .odd = IMP_LIST_ZERO, .tmp = IMP_LIST_ZERO } ;
   imp_service_t scratch = { .name = 0 } ;
   while (*s == ' ' || *s == '\t') s++ ;
   len = strlen(s) ;
@@ -689,11 +714,12 @@ void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, siz
     numprocs = get_int(&x, "numprocs", 1, 0) ;
     start = get_int(&x, "numprocs_start", 0, 0) ;
     prio = get_int(&x, "priority", 999, 0) ;
+    imp_list_free(&x.tmp) ;
     free(x.done) ;
     if (scratch.tail.len || scratch.head.len)
     {
       /* an %(ENV_X)s in those keys was expanded: say so once, at the top */
-      imp_printf(p->notes, "# [%s]: ", sec->name) ;
+      imp_printf(p->notes, "# [%s]: ", imp_safe(sec->name)) ;
       imp_puts(p->notes, imp_str(&scratch.tail) + 2) ;
     }
     imp_sbfree(&scratch.head) ;
@@ -703,7 +729,7 @@ void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, siz
       imp_kv_t const *kv = imp_sec_get(sec, "numprocs") ;
       imp_fatal(kv->file, kv->line, "numprocs = %ld: tm-ctl import-supervisord makes at most %d services of a program", numprocs, NUMPROCS_MAX) ;
     }
-    if (!numprocs) imp_printf(p->notes, "# [%s]: numprocs = 0, so no process and no service\n", sec->name) ;
+    if (!numprocs) imp_printf(p->notes, "# [%s]: numprocs = 0, so no process and no service\n", imp_safe(sec->name)) ;
     for (long i = 0 ; i < numprocs ; i++)
     {
       imp_service_t *v ;

@@ -365,27 +365,44 @@ int imp_split (char const *s, imp_list_t *argv, sbuf_t *err)
 }
 
 /* The first shell construct outside quotes. supervisord never runs a
-   shell, but a command line written with these was meant for one. */
+   shell, but a command line written with these was meant for one. Only
+   clear cases count: "a|b", "x=1&y=2", "a;b" inside a word, and ? or [ of
+   URLs and IPv6 addresses, are arguments, as supervisord passed them. */
+static char const *shell_word_start (char const *s)
+{
+  char const *p = s ;
+  while (isdigit((unsigned char)*p)) p++ ;
+  if (p == s && *p == '&' && p[1] == '>') p++ ;
+  return *p == '<' || *p == '>' ? "a redirection" : 0 ;
+}
+
 char const *imp_shell_syntax (char const *s)
 {
-  char state = 0 ;
+  char q = 0 ;
+  int start = 1 ;
   for (; *s ; s++)
   {
     char c = *s ;
-    if (state) { if (c == state) state = 0 ; else if (state == '"' && c == '\\' && s[1]) s++ ; continue ; }
+    int end = !s[1] || is_ws(s[1]) ;
+    if (q) { if (c == q) q = 0 ; else if (q == '"' && c == '\\' && s[1]) s++ ; start = 0 ; continue ; }
+    if (is_ws(c)) { start = 1 ; continue ; }
+    if (start && shell_word_start(s)) return shell_word_start(s) ;
     switch (c)
     {
       case '\\' : if (s[1]) s++ ; break ;
-      case '\'' : case '"' : state = c ; break ;
-      case '|' : return "a pipe, |" ;
-      case '&' : return s[1] == '&' ? "a command list, &&" : "a background job, &" ;
-      case ';' : return "a command list, ;" ;
-      case '<' : case '>' : return "a redirection" ;
-      case '`' : return "a command substitution" ;
-      case '$' : return s[1] == '(' ? "a command substitution" : "a shell variable" ;
-      case '*' : case '?' : case '[' : return "a glob pattern" ;
+      case '\'' : case '"' : q = c ; break ;
+      case '|' : if (start || end) return "a pipe, |" ; break ;
+      case '&' : if (start || end) return s[1] == '&' || (!start && s[-1] == '&') ? "a command list, &&" : "a background job, &" ; break ;
+      case ';' : if (end) return "a command list, ;" ; break ;
+      case '`' : return "a command substitution, `...`" ;
+      case '$' :
+        if (s[1] == '(') return "a command substitution, $(...)" ;
+        if (s[1] == '{' || s[1] == '_' || isalpha((unsigned char)s[1])) return "a shell variable" ;
+        break ;
+      case '*' : return "a glob pattern, *" ;
       default : break ;
     }
+    start = 0 ;
   }
   return 0 ;
 }
@@ -464,20 +481,25 @@ int imp_env_parse (char const *s, imp_env_t *env, imp_list_t *odd, sbuf_t *err)
   int ok = env_lex(s, &t, err) ;
   for (size_t i = 0 ; ok && i < t.n ; i += 4)
   {
+    char const *tok ;
     char *v ;
-    size_t n ;
+    size_t a, n ;
     if (i + 2 >= t.n || strcmp(t.s[i + 1], "="))
     {
       imp_printf(err, "environment is not a list of KEY=\"value\" pairs separated by commas (at \"%s\")", t.s[i]) ;
       ok = 0 ;
       break ;
     }
-    v = t.s[i + 2] ;
-    n = strlen(v) ;
-    while (n && (v[n - 1] == '"' || v[n - 1] == '\'')) v[--n] = 0 ;
-    v += strspn(v, "\"'") ;
+    tok = t.s[i + 2] ;
+    a = strspn(tok, "\"'") ;
+    n = strlen(tok) ;
+    while (n > a && (tok[n - 1] == '"' || tok[n - 1] == '\'')) n-- ;
+    v = imp_alloc(n - a + 1) ;
+    memcpy(v, tok + a, n - a) ;
+    v[n - a] = 0 ;
     imp_env_set(env, t.s[i], v) ;
-    if (odd && odd_quotes(t.s[i + 2], v)) imp_list_add(odd, imp_strdup(t.s[i])) ;
+    if (odd && odd_quotes(tok, v)) imp_list_add(odd, imp_strdup(t.s[i])) ;
+    free(v) ;
   }
   imp_list_free(&t) ;
   return ok ;
@@ -652,4 +674,22 @@ void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n)
   }
   imp_sbfree(&item) ;
   imp_sbfree(&line) ;
+}
+
+/* imp_comment_text() of s, for a "%s" in a comment; the last 4 stay valid */
+static sbuf_t safe_bufs[4] ;
+static unsigned int safe_next ;
+
+char const *imp_safe (char const *s)
+{
+  sbuf_t *b = &safe_bufs[safe_next++ % 4] ;
+  b->len = 0 ;
+  imp_putn(b, "", 0) ;
+  imp_comment_text(b, s) ;
+  return b->s ;
+}
+
+void imp_safe_free (void)
+{
+  for (unsigned int i = 0 ; i < 4 ; i++) imp_sbfree(&safe_bufs[i]) ;
 }

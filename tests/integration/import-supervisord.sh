@@ -1,0 +1,87 @@
+# tm-ctl import-supervisord: every tests/data/supervisord/NAME.conf gives
+# NAME.toml.expected byte for byte, as valid TOML that tm-ctl check accepts;
+# then the error exits. UPDATE=1 rewrites the .expected files instead.
+. "$(dirname "$0")/../lib.sh"
+SRC=$(cd "$(dirname "$0")/../data/supervisord" && pwd -P)
+DECODER="$TM_BIN/tests/toml-decoder"
+[ -x "$DECODER" ] || fail "no $DECODER (make tests builds it)"
+
+# %(here)s makes absolute paths: run on a copy whose path always has the
+# same length (so that lines wrap alike), shown as @DATA@ in .expected
+DATA="$T/data"
+cp -R "$SRC" "$DATA" || fail "cannot copy $SRC"
+DATA=$(cd "$DATA" && pwd -P)
+
+has_check=0
+if tm-ctl check --help >/dev/null 2>&1 && tm-ctl --help 2>&1 | grep -q '^ *check ' ; then has_check=1 ; fi
+
+n=0
+for conf in "$DATA"/*.conf ; do
+  name=${conf##*/}
+  expected="$SRC/${name%.conf}.toml.expected"
+  (cd "$DATA" && tm-ctl import-supervisord "$name") >"$T/out" 2>"$T/err" ; rc=$?
+  assert_eq "$rc" 0 "$name: exit code ($(cat "$T/err"))"
+  [ -s "$T/err" ] && fail "$name: wrote to stderr: $(cat "$T/err")"
+  got=$(cat "$T/out" ; printf x) ; got=${got%x}
+  printf '%s' "${got//"$DATA"/@DATA@}" >"$T/got"
+  if [ -n "${UPDATE:-}" ] ; then cp "$T/got" "$expected" ; echo "updated ${expected##*/}" ; fi
+  [ -f "$expected" ] || fail "$name: no ${expected##*/}"
+  if ! cmp -s "$T/got" "$expected" ; then
+    diff -u "$expected" "$T/got" | head -n 60 >&2
+    fail "$name: the output differs from ${expected##*/}"
+  fi
+  "$DECODER" <"$T/out" >/dev/null 2>"$T/err" || fail "$name: the output is not valid TOML: $(cat "$T/err")"
+  if [ $has_check = 1 ] ; then
+    # the ${VARIABLES} the data files refer to
+    GUNICORN_WORKERS=4 API_TOKEN=t0k3n HOSTNAME=box tm-ctl check --offline "$T/out" >"$T/err" 2>&1 \
+      || fail "$name: tm-ctl check --offline rejects the output: $(cat "$T/err")"
+  fi
+  n=$((n + 1))
+done
+[ $n -ge 4 ] || fail "only $n data files in $SRC"
+
+# no FILE: usage; two: usage
+tm-ctl import-supervisord >/dev/null 2>"$T/err" ; assert_eq $? 100 "no FILE"
+tm-ctl import-supervisord a b >/dev/null 2>"$T/err" ; assert_eq $? 100 "two FILEs"
+
+# a missing file: exit 1, named, nothing on stdout
+tm-ctl import-supervisord "$T/nosuch.conf" >"$T/out" 2>"$T/err" ; assert_eq $? 1 "missing file"
+grep -q "nosuch.conf" "$T/err" || fail "missing file: the message does not name it: $(cat "$T/err")"
+[ -s "$T/out" ] && fail "missing file: something on stdout"
+
+# invalid files: exit 1 with FILE:LINE, nothing on stdout
+bad () {  # bad LINE TEXT: the file TEXT fails at LINE
+  printf '%b' "$2" >"$T/bad.conf"
+  tm-ctl import-supervisord "$T/bad.conf" >"$T/out" 2>"$T/err" ; rc=$?
+  assert_eq "$rc" 1 "invalid file $2"
+  grep -q "^tm-ctl: fatal: $T/bad.conf:$1: " "$T/err" || fail "invalid file $2: no FILE:$1: in: $(cat "$T/err")"
+  [ -s "$T/out" ] && fail "invalid file $2: something on stdout"
+}
+bad 3 '[program:a]\ncommand=/bin/true\nno equals sign\n'
+bad 1 '[program:a\ncommand=/bin/true\n'
+bad 1 'command=/bin/true\n'
+bad 3 '[program:a]\ncommand=/bin/true\nautostart=maybe\n'
+bad 3 '[program:a]\ncommand=/bin/true\nautorestart=sometimes\n'
+bad 2 '[program:a]\ncommand=/bin/echo "unclosed\n'
+bad 2 '[program:a]\ncommand=/bin/date +%Y\n'
+bad 2 '[program:a]\ncommand=/bin/echo %(nosuch)s\n'
+bad 1 '[program:a]\ndirectory=/\n'
+bad 3 '[program:a]\ncommand=/bin/true\nenvironment=A=1,B\n'
+bad 3 '[program:a]\ncommand=/bin/true\nstopsignal=NOSUCH\n'
+bad 2 '[program:a]\ncommand=/bin/true \xff\n'
+
+# long lines: 6000 bytes of command, 5000 of environment value
+long=$(printf 'x%.0s' $(seq 1 5000))
+{
+  printf '[program:long]\ncommand=/bin/echo'
+  for i in $(seq 1 100) ; do printf ' --option%d=%s' "$i" "0123456789012345678901234567890123456789012345" ; done
+  printf ' ; a comment\nenvironment=LONG="%s"\n' "$long"
+} >"$T/long.conf"
+[ "$(wc -L <"$T/long.conf")" -ge 4096 ] || fail "the long line is not long"
+tm-ctl import-supervisord "$T/long.conf" >"$T/out" 2>"$T/err" || fail "long lines: $(cat "$T/err")"
+"$DECODER" <"$T/out" >"$T/json" || fail "long lines: not valid TOML"
+grep -q -- "--option100=0123456789012345678901234567890123456789012345\"" "$T/json" || fail "long lines: the last argument is missing"
+grep -q "a comment" "$T/json" && fail "long lines: the inline comment became an argument"
+grep -q "\"$long\"" "$T/json" || fail "long lines: the long environment value was cut"
+
+exit 0
