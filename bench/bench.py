@@ -9,8 +9,9 @@ compete for the CPU with what it measures."""
 
 import os, shutil, statistics, struct, subprocess, sys, tempfile, time
 
-BIN, IDLE = sys.argv[1], os.path.abspath(sys.argv[2])
-SIZES = [int(n) for n in sys.argv[3:]] or [100, 1000]
+BIN, IDLE, STORM = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+SIZES = [int(n) for n in sys.argv[4:]] or [100, 1000]
+HAVE_TINI = shutil.which("tini") is not None
 RESTARTS = int(os.environ.get("BENCH_RESTARTS", "50"))
 HAVE_S6 = shutil.which("s6-svscan") is not None
 TAI_UTC = 37            # skalibs labels with the current TAI-UTC offset
@@ -165,6 +166,135 @@ def run_system(kind, n, fsdir):
             "restart_wait": statistics.median(lat_wait) if lat_wait else None}
 
 
+def ns_child(proc):
+    for _ in range(500):
+        out = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        if out:
+            return int(out[0])
+        time.sleep(0.01)
+    raise SystemExit("namespace did not start")
+
+
+def stop_ns(proc, ns1):
+    try:
+        os.kill(ns1, 15)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def write_config(path, n):
+    with open(path, "w") as f:
+        f.write("[timeouts]\nglobal_shutdown_timeout = 60\n")
+        for i in range(n):
+            f.write('[[services]]\nname = "svc%04d"\ncommand = "%s"\nrestart = "always"\n' % (i, IDLE))
+
+
+def tm_init_boot(n, fsdir):
+    """tm-init from start to every service RUNNING (compile included), then
+    SIGTERM to exit: the graceful shutdown time."""
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    cfg, sd = os.path.join(root, "services.toml"), os.path.join(root, "sv")
+    write_config(cfg, n)
+    env = dict(os.environ, PATH=BIN + ":" + os.environ["PATH"])
+    wall0 = time.time()
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child",
+                             os.path.join(BIN, "tm-init"), "-c", cfg, "-d", sd],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    ns1 = ns_child(proc)
+    names = ["svc%04d" % i for i in range(n)]
+    deadline = time.monotonic() + 120
+    while True:
+        dirs = [os.path.join(sd, x) for x in names]
+        if os.path.isdir(sd) and all(tm_up(d) for d in dirs):
+            break
+        if time.monotonic() > deadline:
+            raise SystemExit("tm-init: not up after 120 s")
+        time.sleep(0.05)
+    boot = max(tm_stamp(d) for d in dirs) - wall0
+    t = time.monotonic()
+    stop_ns(proc, ns1)
+    down = time.monotonic() - t
+    shutil.rmtree(root, ignore_errors=True)
+    return boot, down
+
+
+def s6_shutdown(n, fsdir):
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    sd = os.path.join(root, "sv")
+    os.makedirs(sd)
+    make_tree(sd, n)
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "s6-svscan", sd],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ns1 = ns_child(proc)
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd))]
+    while not all(s6_up(d) for d in dirs):
+        time.sleep(0.05)
+    t = time.monotonic()
+    stop_ns(proc, ns1)
+    down = time.monotonic() - t
+    shutil.rmtree(root, ignore_errors=True)
+    return down
+
+
+def zombie_storm(kind, n=2000):
+    """PID 1 of a namespace gets n orphans that exit at once: time until it
+    has reaped them all (its children list is back to what it was)."""
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    sd = os.path.join(root, "sv")
+    os.makedirs(sd)
+    if kind == "tm":
+        cmd = [os.path.join(BIN, "tm-svscan"), "-d", sd]
+    elif kind == "s6":
+        cmd = ["s6-svscan", sd]
+    else:
+        cmd = ["tini", "-s", "--", IDLE]
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] + cmd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ns1 = ns_child(proc)
+    time.sleep(0.3)
+    children = "/proc/%d/task/%d/children" % (ns1, ns1)
+    with open(children) as f:
+        base = len(f.read().split())
+    storm = subprocess.Popen(["nsenter", "-t", str(ns1), "-p", "-m", "--", STORM, str(n)],
+                             stdout=subprocess.PIPE)
+    storm.stdout.readline()      # "go": the orphans are exiting now
+    t = time.monotonic()
+    while True:
+        with open(children) as f:
+            left = len(f.read().split()) - base
+        if left <= 0:
+            break
+        if time.monotonic() - t > 30:
+            raise SystemExit("%s: %d zombies left after 30 s" % (kind, left))
+        time.sleep(0.0005)
+    took = time.monotonic() - t
+    storm.wait()
+    stop_ns(proc, ns1)
+    shutil.rmtree(root, ignore_errors=True)
+    return took
+
+
+def check_time(n):
+    root = tempfile.mkdtemp(prefix="tm-bench.")
+    cfg = os.path.join(root, "services.toml")
+    write_config(cfg, n)
+    res = {}
+    for mode in (["--offline"], []):
+        runs = []
+        for _ in range(15):
+            t = time.monotonic()
+            subprocess.run([os.path.join(BIN, "tm-ctl"), "check"] + mode + [cfg], check=True, stdout=subprocess.DEVNULL)
+            runs.append(time.monotonic() - t)
+        res[" ".join(mode) or "online"] = statistics.median(runs)
+    shutil.rmtree(root, ignore_errors=True)
+    return res
+
+
 def main():
     kinds = ["tm"] + (["s6"] if HAVE_S6 else [])
     print("restart: median and min of %d; boot: start to the last service up; Pss: mean per supervisor" % RESTARTS)
@@ -177,6 +307,26 @@ def main():
                 r = run_system(k, n, fsdir)
                 rw = "%.2f" % (r["restart_wait"] * 1000) if r["restart_wait"] is not None else "-"
                 print("%-4s %-6s %6d  %10.3f  %12.1f  %12d  %12.2f  %9.2f  %12s" % (k, fsname, n, r["boot"], r["pss"], r["scanner"], r["restart"] * 1000, r["restart_min"] * 1000, rw), flush=True)
+
+    print("\ntm-init from start to all RUNNING (compile included); graceful shutdown (SIGTERM to exit)")
+    print("%-12s %-6s %6s  %10s  %12s" % ("", "fs", "N", "boot (s)", "shutdown (s)"))
+    for fsname, fsdir in FILESYSTEMS:
+        if fsdir and not os.path.isdir(fsdir):
+            continue
+        for n in SIZES:
+            boot, down = tm_init_boot(n, fsdir)
+            print("%-12s %-6s %6d  %10.3f  %12.3f" % ("tm-init", fsname, n, boot, down), flush=True)
+            if HAVE_S6:
+                print("%-12s %-6s %6d  %10s  %12.3f" % ("s6-svscan", fsname, n, "(above)", s6_shutdown(n, fsdir)), flush=True)
+
+    print("\nzombie storm: 2000 orphans exit at once; time until PID 1 reaped them all")
+    for k in ["tm"] + (["tini"] if HAVE_TINI else []) + (["s6"] if HAVE_S6 else []):
+        print("%-12s %10.1f ms" % ({"tm": "tm-svscan", "s6": "s6-svscan"}.get(k, k), zombie_storm(k) * 1000), flush=True)
+
+    print("\ntm-ctl check, median of 15 runs")
+    for n in SIZES:
+        r = check_time(n)
+        print("%6d services: --offline %7.1f ms, online %7.1f ms" % (n, r["--offline"] * 1000, r["online"] * 1000), flush=True)
 
 
 main()

@@ -328,9 +328,10 @@ static int get_strings (toml_value_t const *v, char const *path, strlist_t *l)
 
 static int get_enum (toml_value_t const *v, char const *path, char const *const *names, unsigned int n, int *out)
 {
-  if (!want(v, TOML_STRING, path, "a string")) return 0 ;
+  char *s = get_string(v, path, 0) ;
+  if (!s) return 0 ;
   for (unsigned int i = 0 ; i < n ; i++)
-    if (!strcmp(v->s, names[i])) { *out = i ; return 1 ; }
+    if (!strcmp(s, names[i])) { *out = i ; free(s) ; return 1 ; }
   {
     char list[256] = "" ;
     for (unsigned int i = 0 ; i < n ; i++)
@@ -339,8 +340,9 @@ static int get_enum (toml_value_t const *v, char const *path, char const *const 
       strcat(list, names[i]) ;
       strcat(list, "\"") ;
     }
-    error_at(v->line, path, "\"%s\" is not one of %s", v->s, list) ;
+    error_at(v->line, path, "\"%s\" is not one of %s", s, list) ;
   }
+  free(s) ;
   return 0 ;
 }
 
@@ -597,8 +599,10 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
       if (v->type == TOML_INTEGER) { if (get_int(v, path, 1, 1LL << 50, &ll)) sv->output_max_size = ll ; }
       else if (v->type == TOML_STRING)
       {
-        if (!parse_size(v->s, &sv->output_max_size))
-          error_at(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", v->s) ;
+        char *size = get_string(v, path, 0) ;
+        if (size && !parse_size(size, &sv->output_max_size))
+          error_at(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
+        free(size) ;
       }
       else error_at(v->line, path, "expected a size (\"10MB\" or a number of bytes), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
     }
@@ -615,11 +619,13 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
     else if (!strcmp(k, "max_restarts")) { if (get_int(v, path, 0, 1000000, &ll)) sv->max_restarts = ll ; }
     else if (!strcmp(k, "stop_signal"))
     {
-      if (want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\""))
+      char *name = want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\"") ? get_string(v, path, 0) : 0 ;
+      if (name)
       {
-        int sig = tm_signal_scan(v->s) ;
-        if (!sig || sig >= 32) error_at(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", v->s) ;
+        int sig = tm_signal_scan(name) ;
+        if (!sig || sig >= 32) error_at(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", name) ;
         else sv->stop_signal = sig ;
+        free(name) ;
       }
     }
     else if (!strcmp(k, "stop_timeout")) get_secs(v, path, 0, &sv->stop_timeout) ;
@@ -695,7 +701,7 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
   if (sv->oneshot)
   {
     if (sv->restart == RESTART_ALWAYS || sv->restart == RESTART_UNLESS_STOPPED)
-      error_at(toml_table_get(t, "restart")->line, prefix, "restart = \"always\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"") ;
+      error_at(toml_table_get(t, "restart")->line, prefix, "restart = \"%s\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"", sv->restart == RESTART_ALWAYS ? "always" : "unless-stopped") ;
     if (sv->health.kind) error_at(toml_table_get(t, "healthcheck")->line, prefix, "type = \"oneshot\" and healthcheck are mutually exclusive: a oneshot is done when it exits 0") ;
     if (sv->ready_fd >= 0) error_at(toml_table_get(t, "ready_fd")->line, prefix, "type = \"oneshot\" and ready_fd are mutually exclusive: a oneshot is ready when it exits 0") ;
   }
@@ -828,7 +834,13 @@ static void check_user (config_t const *c, service_t *sv, toml_value_t const *t,
   sv->has_user = 1 ;
   sv->uid = uid ; sv->gid = gid ;
   sv->home = xstrdup(pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/") ;
-  sv->username = xstrdup(pw ? pw->pw_name : sv->user) ;
+  if (pw) sv->username = xstrdup(pw->pw_name) ;
+  else
+  {
+    char num[16] ;
+    snprintf(num, sizeof(num), "%lu", uid) ;
+    sv->username = xstrdup(num) ;
+  }
   sv->ngroups = 0 ;
   sv->groups = 0 ;
   if (pw)

@@ -59,6 +59,7 @@ static struct
 } ;
 
 #define QUICK_MS 10000          /* a run shorter than this is a quick failure */
+#define MIN_BACKOFF_MS 100      /* quick failures wait at least this, doubled: never a busy loop */
 #define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
 
 static tm_status_t st = TM_STATUS_ZERO ;
@@ -156,9 +157,12 @@ static void end_for_good (unsigned char state, char const *reason, char const *m
 
 /* ---- dependencies ---- */
 
+/* Ready, or done: a oneshot that exited 0, and also a longrun that exited 0
+   and is not restarted (the seed's configs run migrations that way) */
 static int dep_ready (tm_status_t const *s)
 {
-  return s->ready && ((s->type == TM_ONESHOT && s->state == TM_STOPPED) || s->state == TM_RUNNING) ;
+  if (s->state == TM_RUNNING) return s->ready ;
+  return s->state == TM_STOPPED && s->want && !s->exit_code && !s->exit_signal ;
 }
 
 /* 1 all ready (*start_at: wall ms when wait_after allows the start),
@@ -312,6 +316,13 @@ static void schedule_restart (void)
   {
     end_for_good(TM_FAILED, "too many restarts", 0) ;
     return ;
+  }
+  if (quick_failures)
+  {
+    /* even with restart_delay = 0, a service that dies at once backs off */
+    unsigned int floor = MIN_BACKOFF_MS << (quick_failures > 8 ? 8 : quick_failures - 1) ;
+    unsigned int cap = conf.restart_max_delay > MIN_BACKOFF_MS ? conf.restart_max_delay : MIN_BACKOFF_MS ;
+    if (next_delay < floor) next_delay = floor < cap ? floor : cap ;
   }
   tain_copynow(&deadline_start) ;
   deadline_in(&deadline_start, next_delay) ;
