@@ -102,7 +102,7 @@ def run_system(kind, n, fsdir):
     sd = os.path.join(root, "sv")
     os.makedirs(sd)
     make_tree(sd, n)
-    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd))]
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd)) if x[0] != "."]
     if kind == "tm":
         cmd = [os.path.join(BIN, "tm-svscan"), "-c", str(n + 10), "-d", sd]
         up, getpid, stamp = tm_up, tm_pid, tm_stamp
@@ -231,11 +231,17 @@ def s6_shutdown(n, fsdir):
     proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "s6-svscan", sd],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ns1 = ns_child(proc)
-    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd))]
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd)) if x[0] != "."]
     while not all(s6_up(d) for d in dirs):
         time.sleep(0.05)
     t = time.monotonic()
-    stop_ns(proc, ns1)
+    # s6-svscan as PID 1 does not exit on SIGTERM: its own command does it
+    subprocess.run(["s6-svscanctl", "-t", sd], check=True)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
     down = time.monotonic() - t
     shutil.rmtree(root, ignore_errors=True)
     return down
