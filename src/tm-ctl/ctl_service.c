@@ -375,7 +375,7 @@ static void watch_start (char const *scandir, waiter_t const *w, unsigned int n,
   wt->dirty = calloc(n, 1) ;
   if (!wt->wd || !wt->fd || !wt->fifo || !wt->dirty) ctl_die(EX_SYS, "out of memory", 0, 0) ;
   for (unsigned int i = 0 ; i < n ; i++) wt->fd[i] = -1 ;
-  if (geteuid() == 0 && watch_fifodirs(scandir, w, wt)) return ;
+  if (watch_fifodirs(scandir, w, wt)) return ;  /* root, or the [control] group */
   watch_inotify(scandir, w, wt) ;
 }
 

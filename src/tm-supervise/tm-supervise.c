@@ -703,12 +703,25 @@ static void die_another (void)
    we take the lock, so whoever sees the lock held also sees our status,
    never the one a dead supervisor left (tm-ctl compares the status's
    supervisor field with the lock holder). */
+/* [control] group: its members may write our control FIFO and wait on
+   our events, as root does */
+static gid_t control_gid (void)
+{
+  size_t n = strlen(scandir_prefix) ;
+  char file[n + 24] ;
+  unsigned int gid ;
+  memcpy(file, scandir_prefix, n) ;
+  memcpy(file + n, ".tm-svscan/control-gid", 23) ;
+  return tm_svfile_uint(file, &gid) > 0 ? (gid_t)gid : (gid_t)-1 ;
+}
+
 static void supervise_dir_init (void)
 {
   int lockfd ;
+  gid_t gid = control_gid() ;
   if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
     strerr_diefu2sys(111, "mkdir ", "supervise") ;
-  if (!tm_fifodir_make("event", -1)) strerr_diefu2sys(111, "make fifodir ", "event") ;
+  if (!tm_fifodir_make("event", gid)) strerr_diefu2sys(111, "make fifodir ", "event") ;
   lockfd = open("supervise/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
   if (lockfd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
   if (fd_islocked(lockfd) > 0) die_another() ;
@@ -723,6 +736,9 @@ static void supervise_dir_init (void)
     default : break ;
   }
   if (!tm_mkfifo("supervise/control", 0600)) strerr_diefu2sys(111, "mkfifo ", "supervise/control") ;
+  if (gid == (gid_t)-1 ? chmod("supervise/control", 0600) < 0
+      : chown("supervise/control", 0, gid) < 0 || chmod("supervise/control", 0620) < 0)
+    strerr_warnwu2sys("set the owner and mode of ", "supervise/control") ;
   ctlfd = open("supervise/control", O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
   if (ctlfd < 0) strerr_diefu2sys(111, "open ", "supervise/control") ;
   /* also open it for writing, so that it never reports EOF */

@@ -16,3 +16,23 @@ grep -qi 'permission denied' "$T/rs" || fail "no 'permission denied' message: $(
 asuser tm-ctl shutdown > "$T/sd" 2>&1 ; rc=$?
 assert_eq "$rc" 1 "exit code of non-root shutdown"
 assert_eq "$(field app pid)" "$pid" "pid after refused restart"
+
+# [control] group: its members may control services (FIFO 0620) and wait
+getent group tmops >/dev/null || groupadd -r tmops || fail "cannot create group tmops"
+id tmopuser >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin -G tmops tmopuser || fail "cannot create tmopuser"
+kill -TERM "$NS1" ; wait_exit 20
+cat > "$T/c.toml" <<TOML
+[control]
+group = "tmops"
+[[services]]
+name = "app"
+command = "standin"
+args = ["app"]
+TOML
+boot_init "$T/c.toml"
+ns tm-ctl wait -u -t 10 app || fail "app not up"
+assert_eq "$(stat -c '%a %G' "$SD/app/supervise/control")" "620 tmops" "control FIFO mode and group"
+pid=$(field app pid)
+ns setpriv --reuid=tmopuser --regid=tmopuser --init-groups --reset-env env PATH="$PATH" TM_SCANDIR="$SD" tm-ctl restart app --wait -t 10 > "$T/g" 2>&1 || fail "group member cannot restart: $(cat "$T/g")"
+[ "$(field app pid)" != "$pid" ] || fail "not restarted"
+asuser tm-ctl restart app > "$T/rs" 2>&1 ; assert_eq $? 1 "non-member restart"
