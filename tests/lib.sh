@@ -21,6 +21,22 @@ export TM_SCANDIR="$SD"
 NS1=                    # host pid of the namespace's PID 1
 UNSHARE=
 
+# The steering repository's shared data (seed configs, toml-test): beside
+# the checkout, or where TM_SHARED says.
+shared_dir () {
+  local top ; top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  for d in "${TM_SHARED:-}" "$top/../shared" /work/shared ; do
+    [ -n "$d" ] && [ -d "$d/seed-configs" ] && { (cd "$d" && pwd) ; return 0 ; }
+  done
+  return 1
+}
+
+# skip REASON: this test cannot run here (exit 77: reported, not counted)
+skip () {
+  echo "SKIP: $*" >&2
+  exit 77
+}
+
 fail () {
   echo "FAIL: $*" >&2
   if [ -s "$LOG" ] ; then echo "--- stdout of the system (tail):" >&2 ; tail -n 20 "$LOG" >&2 ; fi

@@ -1,8 +1,7 @@
 # Every services.toml written for the Go seed passes check --offline, and
 # compiles to the meaning the seed gave it.
 . "$(dirname "$0")/../lib.sh"
-SEEDS=${SEEDS:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/seed-configs}
-[ -d "$SEEDS" ] || fail "no seed configs at $SEEDS"
+SEEDS=$(shared_dir)/seed-configs || skip "no shared/seed-configs beside the checkout (set TM_SHARED)"
 for f in "$SEEDS"/*.toml ; do
   out=$(tm-ctl check --offline "$f" 2>&1) || fail "$(basename "$f") rejected: $out"
   echo "$out" | tail -n 1 | grep -q '^ok: [0-9]* services\?$' || fail "$(basename "$f"): $out"

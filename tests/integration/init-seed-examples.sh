@@ -2,8 +2,7 @@
 # ones: they boot in dependency order with their waits, as their users, log
 # with prefixes, and stop in reverse order on SIGTERM.
 . "$(dirname "$0")/../lib.sh"
-SEEDS=${SEEDS:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/seed-configs}
-[ -d "$SEEDS" ] || fail "no seed configs at $SEEDS"
+SEEDS=$(shared_dir)/seed-configs || skip "no shared/seed-configs beside the checkout (set TM_SHARED)"
 id appuser >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin appuser || fail "cannot create appuser"
 mkdir -p "$T/bin"
 cat > "$T/bin/stub" <<'SH'
