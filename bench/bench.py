@@ -228,7 +228,7 @@ def s6_shutdown(n, fsdir):
     sd = os.path.join(root, "sv")
     os.makedirs(sd)
     make_tree(sd, n)
-    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "s6-svscan", sd],
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "s6-svscan", "-c", str(n + 10), sd],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ns1 = ns_child(proc)
     dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd)) if x[0] != "."]
@@ -303,6 +303,18 @@ def check_time(n):
 
 def main():
     kinds = ["tm"] + (["s6"] if HAVE_S6 else [])
+    sections = os.environ.get("BENCH_SECTIONS", "supervision,init,storm,check").split(",")
+    if "supervision" in sections:
+        supervision(kinds)
+    if "init" in sections:
+        init_section()
+    if "storm" in sections:
+        storm_section()
+    if "check" in sections:
+        check_section()
+
+
+def supervision(kinds):
     print("restart: median and min of %d; boot: start to the last service up; Pss: mean per supervisor" % RESTARTS)
     print("%-4s %-6s %6s  %10s  %12s  %12s  %12s  %9s  %12s" % ("", "fs", "N", "boot (s)", "Pss/svc (KB)", "scanner (KB)", "restart (ms)", "min (ms)", "--wait (ms)"))
     for fsname, fsdir in FILESYSTEMS:
@@ -314,6 +326,9 @@ def main():
                 rw = "%.2f" % (r["restart_wait"] * 1000) if r["restart_wait"] is not None else "-"
                 print("%-4s %-6s %6d  %10.3f  %12.1f  %12d  %12.2f  %9.2f  %12s" % (k, fsname, n, r["boot"], r["pss"], r["scanner"], r["restart"] * 1000, r["restart_min"] * 1000, rw), flush=True)
 
+
+
+def init_section():
     print("\ntm-init from start to all RUNNING (compile included); graceful shutdown (SIGTERM to exit)")
     print("%-12s %-6s %6s  %10s  %12s" % ("", "fs", "N", "boot (s)", "shutdown (s)"))
     for fsname, fsdir in FILESYSTEMS:
@@ -325,10 +340,16 @@ def main():
             if HAVE_S6:
                 print("%-12s %-6s %6d  %10s  %12.3f" % ("s6-svscan", fsname, n, "(above)", s6_shutdown(n, fsdir)), flush=True)
 
+
+
+def storm_section():
     print("\nzombie storm: 2000 orphans exit at once; time until PID 1 reaped them all")
     for k in ["tm"] + (["tini"] if HAVE_TINI else []) + (["s6"] if HAVE_S6 else []):
         print("%-12s %10.1f ms" % ({"tm": "tm-svscan", "s6": "s6-svscan"}.get(k, k), zombie_storm(k) * 1000), flush=True)
 
+
+
+def check_section():
     print("\ntm-ctl check, median of 15 runs")
     for n in SIZES:
         r = check_time(n)

@@ -1,0 +1,36 @@
+/* ISC license. */
+
+/* libFuzzer target for the configuration loader: TOML, schema, validation,
+   substitution. The input is written to a memfd and loaded offline. */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "tm-ctl.h"
+#include "ctl_config.h"
+
+void ctl_warn (char const *a, char const *b, char const *c) { (void)a ; (void)b ; (void)c ; }
+void ctl_die (int code, char const *a, char const *b, char const *c) { (void)a ; (void)b ; (void)c ; abort() ; (void)code ; }
+
+int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
+{
+  static int fd = -1 ;
+  char path[64] ;
+  config_t c ;
+  if (fd < 0)
+  {
+    fd = memfd_create("config", 0) ;
+    if (fd < 0) abort() ;
+    if (!freopen("/dev/null", "w", stderr)) abort() ;
+    setenv("TM_FUZZ_SET", "value", 1) ;
+  }
+  if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size) abort() ;
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) ;
+  config_load(&c, path, 1) ;
+  config_free(&c) ;
+  return 0 ;
+}
