@@ -103,9 +103,19 @@ void relay_init (relay_t *r, char const *fds, int out)
   {
     unsigned int a, b ;
     size_t n = uint_scan(fds, &a) ;
-    if (!n || fds[n] != ',' || !uint0_scan(fds + n + 1, &b)) strerr_dief2x(100, "invalid pipe fds: ", fds) ;
-    r->rfd = a ; r->wfd = b ;
-    if (coe(a) < 0 || coe(b) < 0) strerr_diefu1sys(111, "set close-on-exec on log pipe") ;
+    if (!n || (fds[n] && (fds[n] != ',' || !uint0_scan(fds + n + 1, &b)))) strerr_dief2x(100, "invalid pipe fds: ", fds) ;
+    r->rfd = a ;
+    if (fds[n]) r->wfd = b ;
+    else
+    {
+      /* a respawned supervisor gets only the read end tm-svscan kept: a
+         pipe reopened through /proc is the same pipe, as a FIFO would be */
+      char path[32] = "/proc/self/fd/" ;
+      path[14 + uint_fmt(path + 14, a)] = 0 ;
+      r->wfd = open(path, O_WRONLY | O_CLOEXEC) ;
+      if (r->wfd < 0) strerr_diefu2sys(111, "reopen the log pipe via ", path) ;
+    }
+    if (coe(r->rfd) < 0 || coe(r->wfd) < 0) strerr_diefu1sys(111, "set close-on-exec on log pipe") ;
   }
   else
   {

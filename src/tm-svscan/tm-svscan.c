@@ -46,7 +46,7 @@ struct svc_s
 {
   char name[TM_NAME_MAX + 1] ;
   pid_t pid ;                   /* its supervisor, 0 when none */
-  int fd[4] ;                   /* stdout pipe r,w ; stderr pipe r,w */
+  int fd[4] ;                   /* stdout pipe r,w ; stderr pipe r,w ; w ends -1 once given */
   tain respawn ;                /* when a dead supervisor may be spawned again */
   unsigned char used ;
   unsigned char active ;        /* its directory was there at the last scan */
@@ -105,6 +105,14 @@ static void status_write (void)
 
 /* ---- supervisors ---- */
 
+/* "R,W", or "R" when the supervisor must reopen the write end itself */
+static void pipe_arg (char *buf, int r, int w)
+{
+  size_t n = uint_fmt(buf, r) ;
+  if (w >= 0) { buf[n++] = ',' ; n += uint_fmt(buf + n, w) ; }
+  buf[n] = 0 ;
+}
+
 static void spawn_supervisor (svc_t *s)
 {
   posix_spawnattr_t attr ;
@@ -112,10 +120,9 @@ static void spawn_supervisor (svc_t *s)
   sigset_t set ;
   char ofds[2 * UINT_FMT + 2], efds[2 * UINT_FMT + 2], w[UINT_FMT] ;
   char const *argv[10] = { "tm-supervise", "-o", ofds, "-e", efds, "-p", w, "--", s->name, 0 } ;
-  size_t n ;
   int e ;
-  n = uint_fmt(ofds, s->fd[0]) ; ofds[n++] = ',' ; ofds[n + uint_fmt(ofds + n, s->fd[1])] = 0 ;
-  n = uint_fmt(efds, s->fd[2]) ; efds[n++] = ',' ; efds[n + uint_fmt(efds + n, s->fd[3])] = 0 ;
+  pipe_arg(ofds, s->fd[0], s->fd[1]) ;
+  pipe_arg(efds, s->fd[2], s->fd[3]) ;
   w[uint_fmt(w, width)] = 0 ;
   posix_spawnattr_init(&attr) ;
   posix_spawn_file_actions_init(&fa) ;
@@ -125,7 +132,8 @@ static void spawn_supervisor (svc_t *s)
   sigfillset(&set) ;
   posix_spawnattr_setsigdefault(&attr, &set) ;
   /* dup2 onto itself clears close-on-exec for the supervisor's copy */
-  for (unsigned int i = 0 ; i < 4 ; i++) posix_spawn_file_actions_adddup2(&fa, s->fd[i], s->fd[i]) ;
+  for (unsigned int i = 0 ; i < 4 ; i++)
+    if (s->fd[i] >= 0) posix_spawn_file_actions_adddup2(&fa, s->fd[i], s->fd[i]) ;
   e = strchr(supervise_path, '/')
     ? posix_spawn(&s->pid, supervise_path, &fa, &attr, (char *const *)argv, environ)
     : posix_spawnp(&s->pid, supervise_path, &fa, &attr, (char *const *)argv, environ) ;
@@ -138,12 +146,18 @@ static void spawn_supervisor (svc_t *s)
     errno = e ;
     s->pid = 0 ;
     strerr_warnwu4sys("spawn ", supervise_path, " for ", s->name) ;
+    return ;
   }
+  /* The supervisor keeps the write ends; we keep only the read ends, which
+     is what keeps the pipes (and their unread lines) alive. Every fd we
+     hold is copied and closed again at each spawn: fewer is faster. */
+  fd_close(s->fd[1]) ; s->fd[1] = -1 ;
+  fd_close(s->fd[3]) ; s->fd[3] = -1 ;
 }
 
 static void svc_close (svc_t *s)
 {
-  for (unsigned int i = 0 ; i < 4 ; i++) fd_close(s->fd[i]) ;
+  for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) fd_close(s->fd[i]) ;
   s->used = 0 ;
   while (nsvc && !svc[nsvc - 1].used) nsvc-- ;
 }
@@ -229,6 +243,8 @@ static void measure (char const *name)
   if (n > width) width = n ;
 }
 
+/* A new service gets its pipes and its supervisor at once: each spawn
+   copies our fd table, so the fewer fds exist yet, the cheaper the boot. */
 static void activate (char const *name)
 {
   svc_t *s = svc_find(name) ;
@@ -236,6 +252,9 @@ static void activate (char const *name)
   {
     s = svc_new(name) ;
     if (!s) return ;
+    s->active = 1 ;
+    if (!stopping) spawn_supervisor(s) ;
+    return ;
   }
   s->active = 1 ;
 }
@@ -507,7 +526,7 @@ static void signals_init (void)
 static void nofile_init (void)
 {
   struct rlimit r ;
-  rlim_t need = (rlim_t)maxsvc * 4 + 64 ;
+  rlim_t need = (rlim_t)maxsvc * 4 + 64 ;  /* 2 per service, 4 while one is spawned */
   if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= need) return ;
   r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > need ? need : r.rlim_max ;
   if (setrlimit(RLIMIT_NOFILE, &r) < 0) strerr_warnwu1sys("raise the open files limit") ;
