@@ -66,20 +66,11 @@ void imp_fatal (char const *file, unsigned int line, char const *fmt, ...)
 {
   sbuf_t b = SBUF_ZERO ;
   va_list ap ;
-  int n ;
   if (line) imp_printf(&b, "%s:%u: ", file, line) ;
   else imp_printf(&b, "%s: ", file) ;
   va_start(ap, fmt) ;
-  n = vsnprintf(0, 0, fmt, ap) ;
+  imp_vprintf(&b, fmt, ap) ;
   va_end(ap) ;
-  if (n > 0)
-  {
-    char msg[n + 1] ;
-    va_start(ap, fmt) ;
-    vsnprintf(msg, n + 1, fmt, ap) ;
-    va_end(ap) ;
-    imp_puts(&b, msg) ;
-  }
   ctl_die(EX_FALSE, imp_str(&b), 0, 0) ;
   abort() ;
 }

@@ -5,6 +5,7 @@
 #ifndef CTL_IMPORT_H
 #define CTL_IMPORT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* A reference to a variable that tm substitutes when it compiles the
@@ -34,6 +35,7 @@ extern void imp_putn (sbuf_t *b, char const *s, size_t n) ;
 extern void imp_puts (sbuf_t *b, char const *s) ;
 extern void imp_putc (sbuf_t *b, char c) ;
 extern void imp_printf (sbuf_t *b, char const *fmt, ...) __attribute__((format(printf, 2, 3))) ;
+extern void imp_vprintf (sbuf_t *b, char const *fmt, va_list ap) __attribute__((format(printf, 2, 0))) ;
 extern char const *imp_str (sbuf_t const *b) ;    /* "" when empty */
 extern void imp_sbfree (sbuf_t *b) ;
 

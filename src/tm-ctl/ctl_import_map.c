@@ -74,21 +74,12 @@ static void note (sbuf_t *b, imp_kv_t const *kv, char const *fmt, ...) __attribu
 static void note (sbuf_t *b, imp_kv_t const *kv, char const *fmt, ...)
 {
   va_list ap ;
-  int n ;
   imp_printf(b, "# %s = ", imp_safe(kv->key)) ;
   put_raw(b, imp_str(&kv->value)) ;
   imp_puts(b, ": ") ;
   va_start(ap, fmt) ;
-  n = vsnprintf(0, 0, fmt, ap) ;
+  imp_vprintf(b, fmt, ap) ;
   va_end(ap) ;
-  if (n > 0)
-  {
-    char msg[n + 1] ;
-    va_start(ap, fmt) ;
-    vsnprintf(msg, n + 1, fmt, ap) ;
-    va_end(ap) ;
-    imp_puts(b, msg) ;
-  }
   imp_putc(b, '\n') ;
 }
 

@@ -63,19 +63,25 @@ void imp_putc (sbuf_t *b, char c)
   imp_putn(b, &c, 1) ;
 }
 
+void imp_vprintf (sbuf_t *b, char const *fmt, va_list ap)
+{
+  va_list aq ;
+  int n ;
+  va_copy(aq, ap) ;
+  n = vsnprintf(0, 0, fmt, aq) ;
+  va_end(aq) ;
+  if (n < 0) ctl_die(EX_SYS, "unable to format a message", 0, 0) ;
+  sb_ready(b, n) ;
+  vsnprintf(b->s + b->len, n + 1, fmt, ap) ;
+  b->len += n ;
+}
+
 void imp_printf (sbuf_t *b, char const *fmt, ...)
 {
   va_list ap ;
-  int n ;
   va_start(ap, fmt) ;
-  n = vsnprintf(0, 0, fmt, ap) ;
+  imp_vprintf(b, fmt, ap) ;
   va_end(ap) ;
-  if (n < 0) ctl_die(EX_SYS, "unable to format a message", 0, 0) ;
-  sb_ready(b, n) ;
-  va_start(ap, fmt) ;
-  vsnprintf(b->s + b->len, n + 1, fmt, ap) ;
-  va_end(ap) ;
-  b->len += n ;
 }
 
 char const *imp_str (sbuf_t const *b)
