@@ -1,7 +1,8 @@
 /* ISC license. */
 
 /* libFuzzer target for the configuration loader: TOML, schema, validation,
-   substitution. The input is written to a memfd and loaded offline. */
+   substitution. The input is written to a memfd and loaded offline. Run
+   with -close_fd_mask=2: every input prints its errors. */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,6 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   {
     fd = memfd_create("config", 0) ;
     if (fd < 0) abort() ;
-    if (!freopen("/dev/null", "w", stderr)) abort() ;
     setenv("TM_FUZZ_SET", "value", 1) ;
   }
   if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size) abort() ;
