@@ -138,3 +138,13 @@ event () {
 before () {
   awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0) }'
 }
+
+# wait_event NAME WHAT [SECS]: until a stand-in has logged that event (a
+# service is up as soon as it is spawned, a moment before it logs)
+wait_event () {
+  local end=$(( $(date +%s) + ${3:-10} ))
+  while [ -z "$(event "$1" "$2")" ] ; do
+    [ "$(date +%s)" -lt "$end" ] || fail "no event '$1 $2' in $STANDIN_LOG"
+    sleep 0.02
+  done
+}

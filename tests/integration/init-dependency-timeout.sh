@@ -21,11 +21,14 @@ waitfor 5 sh -c "grep -q '^state=FAILED' '$SD/app/supervise/status'" || fail "ap
 assert_eq "$(field app reason)" "dependency timeout: never-ready" reason
 [ -z "$(event app start)" ] || fail "app started"
 
-# a FAILED dependency fails its dependents at once
+# a FAILED dependency fails its dependents at once (one that never got
+# ready: without a readiness fd, a dependency is ready when spawned)
 cat > "$T/f.toml" <<TOML
 [[services]]
 name = "broken"
-command = "/bin/false"
+command = "/bin/sh"
+args = ["-c", "sleep 0.3 ; exit 1"]
+ready_fd = 3
 restart = "never"
 [[services]]
 name = "app"

@@ -14,6 +14,7 @@ required = true
 restart = "never"
 TOML
 boot_init "$T/exit.toml"
+wait_event other start
 wait_exit 20
 assert_eq "$RC" 3 "exit code of a required longrun exiting 3"
 [ -n "$(event other stop)" ] || fail "the other service was not stopped gracefully"

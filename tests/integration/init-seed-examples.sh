@@ -26,7 +26,10 @@ standin_config () {
 standin_config "$SEEDS/examples-flask-celery-stack.toml" > "$T/flask.toml"
 boot_init "$T/flask.toml"
 ns tm-ctl wait -u -t 15 redis web celery-worker celery-beat || fail "not all up: $(ns tm-ctl list)"
-awk -v r="$(event redis start)" -v w="$(event web start)" 'BEGIN { exit !(w - r >= 1.95) }' || fail "web did not wait 2 s after redis"
+for s in redis web celery-worker celery-beat ; do wait_event $s start ; done
+# wait_after counts from the dependency's spawn; its own "start" line comes
+# a little later, more so on a loaded machine: hence the margins
+awk -v r="$(event redis start)" -v w="$(event web start)" 'BEGIN { exit !(w - r >= 1.7) }' || fail "web did not wait 2 s after redis: $(cat "$STANDIN_LOG")"
 awk '$2 == "web" && $3 == "start" { exit !($4 == "appuser") }' "$STANDIN_LOG" || fail "web not run as appuser: $(grep ' web start' "$STANDIN_LOG")"
 grep -q '"/usr/local/bin/gunicorn"' "$SD/web/run" && fail "stub not used"
 grep -q '^\[celery-worker\] celery-worker running$' "$LOG" || fail "prefix: $(cat "$LOG")"
@@ -41,7 +44,8 @@ done
 standin_config "$SEEDS/seed-era-root.toml" > "$T/era.toml"
 boot_init "$T/era.toml"
 ns tm-ctl wait -u -t 15 nginx logger background-task monitor || fail "not all up: $(ns tm-ctl list)"
-awk -v a="$(event logger start)" -v b="$(event background-task start)" 'BEGIN { exit !(b - a >= 0.95) }' || fail "background-task did not wait 1 s after logger"
+for s in nginx logger background-task monitor ; do wait_event $s start ; done
+awk -v a="$(event logger start)" -v b="$(event background-task start)" 'BEGIN { exit !(b - a >= 0.7) }' || fail "background-task did not wait 1 s after logger: $(cat "$STANDIN_LOG")"
 kill -TERM "$NS1"
 wait_exit 30
 assert_eq "$RC" 0 "exit code"

