@@ -6,10 +6,8 @@
 #include <sys/stat.h>
 #include <ctype.h>
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
 #include <math.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +18,7 @@
 #include "toml.h"
 #include "tm-ctl.h"
 #include "ctl_config.h"
+#include "ctl_userdb.h"
 
 #define MAX_SECS 86400
 
@@ -409,12 +408,12 @@ static void load_control (config_t *c, toml_value_t const *t)
     c->control_group = get_string(t->items[i], "control.group", 0) ;
     if (!c->control_group || c->offline) continue ;
     {
-      struct group *g = getgrnam(c->control_group) ;
+      gid_t g ;
       unsigned int gid ;
       char *end ;
-      if (g) c->control_gid = g->gr_gid ;
+      if (userdb_group(c->control_group, &g)) c->control_gid = g ;
       else if ((gid = strtoul(c->control_group, &end, 10), !*end && *c->control_group)) c->control_gid = gid ;
-      else error_at(t->items[i]->line, "control.group", "no group named \"%s\" on this system", c->control_group) ;
+      else error_at(t->items[i]->line, "control.group", "no group named \"%s\" in /etc/group", c->control_group) ;
     }
   }
 }
@@ -807,7 +806,8 @@ static void check_dir_of (config_t const *c, char const *file, toml_value_t cons
 static void check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
 {
   char path[256] ;
-  struct passwd *pw = 0 ;
+  userinfo_t u = { 0 } ;
+  int known ;
   unsigned long uid, gid ;
   char *end ;
   if (!sv->user || c->offline) return ;
@@ -815,6 +815,7 @@ static void check_user (config_t const *c, service_t *sv, toml_value_t const *t,
   uid = strtoul(sv->user, &end, 10) ;
   if (end != sv->user && (*end == 0 || *end == ':'))
   {
+    /* UID or UID:GID: need not be in /etc/passwd */
     gid = uid ;
     if (*end == ':')
     {
@@ -822,36 +823,32 @@ static void check_user (config_t const *c, service_t *sv, toml_value_t const *t,
       gid = strtoul(end + 1, &e2, 10) ;
       if (e2 == end + 1 || *e2) { error_at(key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID", sv->user) ; return ; }
     }
-    pw = getpwuid(uid) ;
-    if (*end != ':' && pw) gid = pw->pw_gid ;
+    known = userdb_user(0, uid, &u) ;
+    if (known && *end != ':') gid = u.gid ;
   }
   else
   {
-    pw = getpwnam(sv->user) ;
-    if (!pw) { error_at(key_line(t, "user"), path, "no user named \"%s\" on this system", sv->user) ; return ; }
-    uid = pw->pw_uid ; gid = pw->pw_gid ;
+    known = userdb_user(sv->user, 0, &u) ;
+    if (!known) { error_at(key_line(t, "user"), path, "no user named \"%s\" in /etc/passwd", sv->user) ; return ; }
+    uid = u.uid ; gid = u.gid ;
   }
   sv->has_user = 1 ;
   sv->uid = uid ; sv->gid = gid ;
-  sv->home = xstrdup(pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/") ;
-  if (pw) sv->username = xstrdup(pw->pw_name) ;
+  if (known)
+  {
+    sv->home = u.home ;
+    sv->username = u.name ;
+    sv->groups = userdb_groups(u.name, gid, &sv->ngroups) ;
+    if (!sv->groups) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  }
   else
   {
     char num[16] ;
     snprintf(num, sizeof(num), "%lu", uid) ;
+    sv->home = xstrdup("/") ;
     sv->username = xstrdup(num) ;
-  }
-  sv->ngroups = 0 ;
-  sv->groups = 0 ;
-  if (pw)
-  {
-    int n = 64 ;
-    for (;;)
-    {
-      sv->groups = realloc(sv->groups, n * sizeof(gid_t)) ;
-      if (!sv->groups) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-      if (getgrouplist(pw->pw_name, gid, sv->groups, &n) >= 0) { sv->ngroups = n ; break ; }
-    }
+    sv->groups = 0 ;
+    sv->ngroups = 0 ;
   }
 }
 
