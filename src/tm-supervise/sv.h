@@ -4,6 +4,7 @@
 #define TM_SV_H
 
 #include <sys/types.h>
+#include <stdint.h>
 
 #include "tm.h"
 
@@ -19,8 +20,12 @@ struct relay_s
   char buf[TM_LINE_MAX] ;
 } ;
 
-extern relay_t relay[2] ;
+extern relay_t relay[3] ;     /* stdout, stderr, log_file */
 extern void relay_init (relay_t *r, char const *fds, int out) ;
+extern void relay_options (int timestamps) ;
+extern void relay_output_init (char const *path, uint64_t max, unsigned int files) ;
+extern void relay_follow_init (char const *path) ;
+extern void relay_follow_poll (void) ;
 extern void relay_prefix_init (char const *name, unsigned int width) ;
 extern int relay_read (relay_t *r) ;
 extern void relay_drain (void) ;

@@ -61,6 +61,7 @@ static struct
 #define QUICK_MS 10000          /* a run shorter than this is a quick failure */
 #define MIN_BACKOFF_MS 100      /* quick failures wait at least this, doubled: never a busy loop */
 #define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
+#define FOLLOW_MS 250           /* log_file is looked at this often */
 
 static tm_status_t st = TM_STATUS_ZERO ;
 static peers_t deps, dependents ;
@@ -84,6 +85,7 @@ static tain deadline_post_kill = TAIN_INFINITE ;
 static tain deadline_finish = TAIN_INFINITE ;
 static tain deadline_resubscribe = TAIN_INFINITE ;
 static tain deadline_leftover = TAIN_INFINITE ;
+static tain deadline_follow = TAIN_INFINITE ;
 static pid_t leftover_pgid = 0 ;  /* group of a stopped run that still had members */
 
 /* ---- status ---- */
@@ -631,6 +633,12 @@ static void timers (void)
     if (st.state == TM_PENDING || flag_ordered) { tain_copynow(&deadline_resubscribe) ; deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ; }
   }
   if (expired(&deadline_start)) try_start() ;
+  if (expired(&deadline_follow))
+  {
+    relay_follow_poll() ;
+    tain_copynow(&deadline_follow) ;
+    deadline_in(&deadline_follow, FOLLOW_MS) ;
+  }
 }
 
 static void earliest (tain *d, tain const *t)
@@ -650,6 +658,7 @@ static void next_deadline (tain *d)
   earliest(d, &deadline_post_kill) ;
   earliest(d, &deadline_finish) ;
   earliest(d, &deadline_resubscribe) ;
+  earliest(d, &deadline_follow) ;
 }
 
 /* ---- start-up ---- */
@@ -746,6 +755,28 @@ static void supervise_dir_init (void)
     strerr_diefu2sys(111, "open ", "supervise/control for writing") ;
 }
 
+static void logs_conf_read (void)
+{
+  char path[4096] ;
+  relay_options(tm_svfile_exists("log-timestamps")) ;
+  if (tm_svfile_read("output-file", path, sizeof(path)) > 0)
+  {
+    char buf[32] ;
+    uint64_t max = 0 ;
+    unsigned int files = 5 ;
+    if (tm_svfile_read("output-max-size", buf, sizeof(buf)) > 0 && !uint640_scan(buf, &max))
+      strerr_warnw1x("invalid output-max-size: using 10 MiB") ;
+    tm_svfile_uint("output-max-files", &files) ;
+    relay_output_init(path, max, files) ;
+  }
+  if (tm_svfile_read("log-file", path, sizeof(path)) > 0)
+  {
+    relay_follow_init(path) ;
+    tain_copynow(&deadline_follow) ;
+    deadline_in(&deadline_follow, FOLLOW_MS) ;
+  }
+}
+
 static void read_uint_file (char const *file, unsigned int *u)
 {
   if (tm_svfile_uint(file, u) < 0)
@@ -795,6 +826,7 @@ static void conf_read (void)
   next_delay = conf.restart_delay ;
   if (!peers_read(&deps, "dependencies.d", 1) || !peers_read(&dependents, "dependents.d", 0))
     strerr_diefu1sys(111, "read dependencies.d or dependents.d") ;
+  logs_conf_read() ;
 }
 
 /* "SCANDIR/" and the absolute service directory, from how svscan (or a
