@@ -203,12 +203,22 @@ static void put_health (char const *sd, service_t const *sv)
   if (!h->kind) return ;
   put_dir(sd, "health") ;
   join(dir, sd, "health") ;
-  if (h->kind == HEALTH_HTTP) put_fmt(dir, "http", "%s\n", h->target) ;
-  else if (h->kind == HEALTH_TCP) put_fmt(dir, "tcp", "%s\n", h->target) ;
-  else
+  if (h->kind == HEALTH_COMMAND)
   {
     strlist_t rest = { h->command.s + 1, h->command.n - 1 } ;
     put_execline(dir, "check", "healthcheck command", h->command.s[0], &rest) ;
+  }
+  else
+  {
+    /* http and tcp: tm-ctl probe does it, run by the same check script */
+    char self[PATH_MAX] ;
+    char *argv[3] = { "probe", h->kind == HEALTH_HTTP ? "http" : "tcp", h->target } ;
+    strlist_t args = { argv, 3 } ;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1) ;
+    if (n <= 0) { fail_sys("find tm-ctl's own path for", dir) ; return ; }
+    self[n] = 0 ;
+    put_fmt(dir, h->kind == HEALTH_HTTP ? "http" : "tcp", "%s\n", h->target) ;
+    put_execline(dir, "check", "healthcheck", self, &args) ;
   }
   put_fmt(dir, "interval", "%u\n", h->interval) ;
   put_fmt(dir, "timeout", "%u\n", h->timeout) ;

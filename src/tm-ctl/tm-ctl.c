@@ -30,6 +30,7 @@
 "  check [--offline] [CONFIG]    validate; print every error, or \"ok: N services\"\n" \
 "  compile CONFIG DIR            write the service tree of CONFIG into DIR, atomically\n" \
 "  install [DIR]                 symlinks tm-ctl, tm-orchestrator, entrypoint in DIR (/usr/local/bin)\n" \
+"  probe http URL | tcp HOST:PORT  one health probe (what compiled healthchecks run): exit 0 healthy\n" \
 "  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
 "\n" \
 "Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
@@ -110,6 +111,7 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "check")) return ctl_check(a) ;
   if (!strcmp(v, "compile")) return ctl_compile(a) ;
   if (!strcmp(v, "install")) return ctl_install(a) ;
+  if (!strcmp(v, "probe")) return ctl_probe(a) ;
   if (!strcmp(v, "help")) usage(0) ;
   ctl_die(EX_USAGE, "unknown verb ", v, " (see tm-ctl --help)") ;
   return EX_USAGE ;

@@ -48,10 +48,17 @@ struct spawn_conf_s
 extern spawn_conf_t spawn_conf ;
 extern int spawn_conf_init (char const *dir) ;  /* reads working-dir, env/, uid, gid, groups */
 /* Runs FILE (relative to the service dir) with argv in its own session,
-   stdin /dev/null, stdout/stderr into the relay; as the service's user if
-   as_user. notif_w >= 0 becomes fd notif_fd. Returns the pid, or 0 with
-   errno set when it could not be executed. */
-extern pid_t spawn_in_dir (char const *file, char const *const *argv, int as_user, int notif_w, int notif_fd) ;
+   stdin /dev/null, stdout/stderr into the relay. Returns the pid, or 0
+   with errno set when it could not be executed. */
+typedef struct spawn_opts_s spawn_opts_t ;
+struct spawn_opts_s
+{
+  int as_user ;                 /* as the service's user (else root) */
+  int notif_w ;                 /* >= 0: becomes fd notif_fd */
+  int notif_fd ;
+  int quiet ;                   /* stdout and stderr to /dev/null, not the relay */
+} ;
+extern pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o) ;
 
 /* ---- sv_deps.c: other services' states, through their event fifodirs ---- */
 

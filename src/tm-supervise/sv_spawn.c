@@ -102,8 +102,9 @@ int spawn_conf_init (char const *dir)
   return 1 ;
 }
 
-static pid_t spawn_plain (char const *path, char const *const *argv, int notif_w, int notif_fd)
+static pid_t spawn_plain (char const *path, char const *const *argv, spawn_opts_t const *o)
 {
+  int notif_w = o->notif_w, notif_fd = o->notif_fd ;
   posix_spawnattr_t attr ;
   posix_spawn_file_actions_t fa ;
   sigset_t set ;
@@ -116,9 +117,9 @@ static pid_t spawn_plain (char const *path, char const *const *argv, int notif_w
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK) ;
   sigemptyset(&set) ;
   posix_spawnattr_setsigmask(&attr, &set) ;
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ;
-  posix_spawn_file_actions_adddup2(&fa, relay[0].wfd, 1) ;
-  posix_spawn_file_actions_adddup2(&fa, relay[1].wfd, 2) ;
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", o->quiet ? O_RDWR : O_RDONLY, 0) ;
+  posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[0].wfd, 1) ;
+  posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[1].wfd, 2) ;
   if (notif_w >= 0) posix_spawn_file_actions_adddup2(&fa, notif_w, notif_fd) ;
   /* the service gets 0, 1, 2 (and its notification fd), nothing else */
   for (int fd = 3 ; fd < notif_fd ; fd++) posix_spawn_file_actions_addclose(&fa, fd) ;
@@ -142,8 +143,9 @@ static void close_all_but (int a, int b)
 
 /* The user switch needs a real fork: posix_spawn cannot setuid. Only
    async-signal-safe calls between fork and exec. */
-static pid_t spawn_as_user (char const *path, char const *const *argv, int notif_w, int notif_fd)
+static pid_t spawn_as_user (char const *path, char const *const *argv, spawn_opts_t const *o)
 {
+  int notif_w = o->notif_w, notif_fd = o->notif_fd ;
   int p[2] ;
   int e = 0 ;
   pid_t pid ;
@@ -153,8 +155,9 @@ static pid_t spawn_as_user (char const *path, char const *const *argv, int notif
   if (!pid)
   {
     sigset_t set ;
-    int fd0 = open("/dev/null", O_RDONLY) ;
-    if (fd0 < 0 || setsid() < 0 || dup2(fd0, 0) < 0 || dup2(relay[0].wfd, 1) < 0 || dup2(relay[1].wfd, 2) < 0
+    int fd0 = open("/dev/null", o->quiet ? O_RDWR : O_RDONLY) ;
+    if (fd0 < 0 || setsid() < 0 || dup2(fd0, 0) < 0
+     || dup2(o->quiet ? fd0 : relay[0].wfd, 1) < 0 || dup2(o->quiet ? fd0 : relay[1].wfd, 2) < 0
      || (notif_w >= 0 && dup2(notif_w, notif_fd) < 0) || chdir(spawn_conf.cwd) < 0
      || setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0)
       goto err ;
@@ -177,14 +180,12 @@ static pid_t spawn_as_user (char const *path, char const *const *argv, int notif
   return pid ;
 }
 
-pid_t spawn_in_dir (char const *file, char const *const *argv, int as_user, int notif_w, int notif_fd)
+pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o)
 {
   size_t dlen = strlen(spawn_conf.dir), flen = strlen(file) ;
   char path[dlen + flen + 2] ;
   memcpy(path, spawn_conf.dir, dlen) ;
   path[dlen] = '/' ;
   memcpy(path + dlen + 1, file, flen + 1) ;
-  return as_user && spawn_conf.user
-    ? spawn_as_user(path, argv, notif_w, notif_fd)
-    : spawn_plain(path, argv, notif_w, notif_fd) ;
+  return o->as_user && spawn_conf.user ? spawn_as_user(path, argv, o) : spawn_plain(path, argv, o) ;
 }

@@ -51,23 +51,29 @@ static struct
   unsigned int timeout_script ;
   unsigned int post_start_delay ;
   int has_pre, has_post, has_finish ;
+  int has_health ;              /* health/check: readiness and liveness */
+  unsigned int health_interval, health_timeout, health_retries, health_start_period ;
+  int health_restart ;          /* on_unhealthy = restart */
 } conf =
 {
   .timeout_kill = 15000, .stop_signal = SIGTERM, .notif_fd = -1,
   .restart = RESTART_ALWAYS, .restart_delay = 1000, .restart_max_delay = 30000,
-  .timeout_deps = 120000, .timeout_script = 60000, .post_start_delay = 5000
+  .timeout_deps = 120000, .timeout_script = 60000, .post_start_delay = 5000,
+  .health_interval = 10000, .health_timeout = 3000, .health_retries = 3, .health_restart = 1
 } ;
 
 #define QUICK_MS 10000          /* a run shorter than this is a quick failure */
 #define MIN_BACKOFF_MS 100      /* quick failures wait at least this, doubled: never a busy loop */
 #define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
 #define FOLLOW_MS 250           /* log_file is looked at this often */
+#define HEALTH_EAGER_MS 1000    /* checks until the first success come at least this often */
 
 static tm_status_t st = TM_STATUS_ZERO ;
 static peers_t deps, dependents ;
 static int ctlfd = -1, sigfd = -1 ;
 static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
-static pid_t pid_pre = 0, pid_post = 0, pid_finish = 0 ;
+static pid_t pid_pre = 0, pid_post = 0, pid_finish = 0, pid_health = 0 ;
+static unsigned int health_failures = 0 ;
 static int flag_exit = 0 ;      /* exit once the service is down */
 static int flag_once = 0 ;      /* do not restart after this run */
 static int flag_restart = 0 ;   /* start again at once after this exit */
@@ -86,6 +92,8 @@ static tain deadline_finish = TAIN_INFINITE ;
 static tain deadline_resubscribe = TAIN_INFINITE ;
 static tain deadline_leftover = TAIN_INFINITE ;
 static tain deadline_follow = TAIN_INFINITE ;
+static tain deadline_health = TAIN_INFINITE ;      /* the next check */
+static tain deadline_health_kill = TAIN_INFINITE ; /* the running check's timeout */
 static pid_t leftover_pgid = 0 ;  /* group of a stopped run that still had members */
 
 /* ---- status ---- */
@@ -203,6 +211,79 @@ static void fail_start (char const *reason, char const *more)
 /* ---- the service process ---- */
 
 static void on_service_exit (int wstat) ;
+static void stop (void) ;
+
+/* ---- health checks ---- */
+
+static void health_schedule (void)
+{
+  unsigned int ms = conf.health_interval ;
+  if (st.health != TM_HEALTH_HEALTHY && ms > HEALTH_EAGER_MS) ms = HEALTH_EAGER_MS ;
+  tain_copynow(&deadline_health) ;
+  deadline_in(&deadline_health, ms) ;
+}
+
+static void health_start (void)
+{
+  st.health = TM_HEALTH_STARTING ;
+  health_failures = 0 ;
+  health_schedule() ;
+}
+
+static void health_stop (void)
+{
+  if (pid_health) group_signal(pid_health, SIGKILL) ;
+  deadline_health = deadline_health_kill = tain_infinite ;
+  st.health = TM_HEALTH_NONE ;
+}
+
+static void health_run (void)
+{
+  static char const *const argv[2] = { "health/check", 0 } ;
+  spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = -1, .quiet = 1 } ;
+  if (!st.pid || pid_health) return ;
+  pid_health = spawn_in_dir("health/check", argv, &o) ;
+  if (!pid_health) { strerr_warnwu2sys("spawn ", "health/check") ; health_schedule() ; return ; }
+  tain_copynow(&deadline_health_kill) ;
+  deadline_in(&deadline_health_kill, conf.health_timeout) ;
+}
+
+static void run_post (void) ;
+
+static void health_result (int wstat)
+{
+  pid_health = 0 ;
+  deadline_health_kill = tain_infinite ;
+  if (!st.pid) return ;
+  health_schedule() ;
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat))
+  {
+    health_failures = 0 ;
+    if (st.health == TM_HEALTH_HEALTHY) return ;
+    if (st.health == TM_HEALTH_UNHEALTHY) strerr_warnw2x(st.name, ": healthy again") ;
+    st.health = TM_HEALTH_HEALTHY ;
+    health_schedule() ;
+    if (st.state == TM_STARTING && notif_rfd < 0 && !st.ready)
+    {
+      st.ready = 1 ;
+      set_state(TM_RUNNING, 0, 0) ;
+      run_post() ;
+    }
+    else status_commit() ;
+    return ;
+  }
+  if (ms_since(&started) < conf.health_start_period) return ;
+  if (++health_failures < conf.health_retries || st.health == TM_HEALTH_UNHEALTHY) return ;
+  st.health = TM_HEALTH_UNHEALTHY ;
+  strerr_warnw3x(st.name, ": unhealthy", conf.health_restart ? ": restarting it" : "") ;
+  status_commit() ;
+  if (conf.health_restart && st.state != TM_STOPPING)
+  {
+    st.restarts++ ;
+    flag_restart = 1 ;
+    stop() ;
+  }
+}
 
 static void spawn_service (void)
 {
@@ -211,7 +292,10 @@ static void spawn_service (void)
   pid_t pid ;
   tain_copynow(&started) ;
   if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) p[0] = p[1] = -1 ;
-  pid = spawn_in_dir("run", argv, 1, p[1], conf.notif_fd) ;
+  {
+    spawn_opts_t o = { .as_user = 1, .notif_w = p[1], .notif_fd = conf.notif_fd, .quiet = 0 } ;
+    pid = spawn_in_dir("run", argv, &o) ;
+  }
   if (p[1] >= 0) close(p[1]) ;
   flag_restart = 0 ;
   if (!pid)
@@ -226,16 +310,19 @@ static void spawn_service (void)
   st.pid = pid ;
   if (p[0] >= 0) ndelay_on(p[0]) ;
   notif_rfd = p[0] ;
-  if (conf.has_post && notif_rfd < 0) { tain_copynow(&deadline_post_start) ; deadline_in(&deadline_post_start, conf.post_start_delay) ; }
+  if (conf.has_post && notif_rfd < 0 && !conf.has_health) { tain_copynow(&deadline_post_start) ; deadline_in(&deadline_post_start, conf.post_start_delay) ; }
+  if (conf.has_health && st.type != TM_ONESHOT) health_start() ;
   if (st.type == TM_ONESHOT) { st.ready = 0 ; set_state(TM_STARTING, "running", 0) ; }
   else if (notif_rfd >= 0) { st.ready = 0 ; set_state(TM_STARTING, "waiting for readiness", 0) ; }
+  else if (conf.has_health) { st.ready = 0 ; set_state(TM_STARTING, "waiting for a healthy check", 0) ; }
   else { st.ready = 1 ; set_state(TM_RUNNING, 0, 0) ; }
 }
 
 static pid_t spawn_script (char const *file, char const *arg1, char const *arg2, tain *deadline)
 {
   char const *argv[4] = { file, arg1, arg2, 0 } ;
-  pid_t pid = spawn_in_dir(file, argv, 0, -1, -1) ;
+  spawn_opts_t o = { .as_user = 0, .notif_w = -1, .notif_fd = -1, .quiet = 0 } ;
+  pid_t pid = spawn_in_dir(file, argv, &o) ;
   if (!pid) strerr_warnwu2sys("spawn ", file) ;
   else { tain_copynow(deadline) ; deadline_in(deadline, conf.timeout_script) ; }
   return pid ;
@@ -376,9 +463,9 @@ static void on_service_exit (int wstat)
   }
   deadline_kill = tain_infinite ;
   deadline_post_start = tain_infinite ;
+  health_stop() ;
   st.pid = 0 ;
   st.ready = 0 ;
-  st.health = TM_HEALTH_NONE ;
   st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
   st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
   relay_drain() ;
@@ -456,6 +543,7 @@ static void reap (void)
     if (pid == st.pid) on_service_exit(wstat) ;
     else if (pid == pid_pre) on_pre_exit(wstat) ;
     else if (pid == pid_post) on_post_exit(wstat) ;
+    else if (pid == pid_health) health_result(wstat) ;
     else if (pid == pid_finish) { pid_finish = 0 ; deadline_finish = tain_infinite ; after_exit() ; }
   }
 }
@@ -620,6 +708,8 @@ static void timers (void)
   if (expired(&deadline_post_kill) && pid_post) group_signal(pid_post, SIGKILL) ;
   if (expired(&deadline_finish) && pid_finish) group_signal(pid_finish, SIGKILL) ;
   if (expired(&deadline_post_start)) run_post() ;
+  if (expired(&deadline_health_kill) && pid_health) group_signal(pid_health, SIGKILL) ;
+  if (expired(&deadline_health)) health_run() ;
   if (expired(&deadline_deps) && st.state == TM_PENDING)
   {
     char const *why = 0 ;
@@ -659,6 +749,8 @@ static void next_deadline (tain *d)
   earliest(d, &deadline_finish) ;
   earliest(d, &deadline_resubscribe) ;
   earliest(d, &deadline_follow) ;
+  earliest(d, &deadline_health) ;
+  earliest(d, &deadline_health_kill) ;
 }
 
 /* ---- start-up ---- */
@@ -755,6 +847,26 @@ static void supervise_dir_init (void)
     strerr_diefu2sys(111, "open ", "supervise/control for writing") ;
 }
 
+static void read_uint_file (char const *file, unsigned int *u)
+{
+  if (tm_svfile_uint(file, u) < 0)
+    strerr_warnw3x("invalid ", file, ": using the default") ;
+}
+
+static void health_conf_read (void)
+{
+  char buf[16] ;
+  conf.has_health = access("health/check", X_OK) == 0 ;
+  if (!conf.has_health) return ;
+  read_uint_file("health/interval", &conf.health_interval) ;
+  read_uint_file("health/timeout", &conf.health_timeout) ;
+  read_uint_file("health/retries", &conf.health_retries) ;
+  read_uint_file("health/start-period", &conf.health_start_period) ;
+  if (tm_svfile_read("health/on-unhealthy", buf, sizeof(buf)) > 0) conf.health_restart = !!strcmp(buf, "none") ;
+  if (!conf.health_interval) conf.health_interval = 1 ;
+  if (!conf.health_retries) conf.health_retries = 1 ;
+}
+
 static void logs_conf_read (void)
 {
   char path[4096] ;
@@ -777,11 +889,6 @@ static void logs_conf_read (void)
   }
 }
 
-static void read_uint_file (char const *file, unsigned int *u)
-{
-  if (tm_svfile_uint(file, u) < 0)
-    strerr_warnw3x("invalid ", file, ": using the default") ;
-}
 
 static void conf_read (void)
 {
@@ -827,6 +934,7 @@ static void conf_read (void)
   if (!peers_read(&deps, "dependencies.d", 1) || !peers_read(&dependents, "dependents.d", 0))
     strerr_diefu1sys(111, "read dependencies.d or dependents.d") ;
   logs_conf_read() ;
+  health_conf_read() ;
 }
 
 /* "SCANDIR/" and the absolute service directory, from how svscan (or a

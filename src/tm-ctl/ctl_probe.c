@@ -1,0 +1,125 @@
+/* ISC license. */
+
+/* tm-ctl probe http URL | tcp HOST:PORT: one health probe, for the
+   health/check scripts tm-ctl compile writes. Exit 0 healthy, 1 not.
+   tm-supervise bounds it with the healthcheck's timeout. */
+
+#include <sys/socket.h>
+#include <netdb.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm-ctl.h"
+
+/* host and port of "HOST:PORT" or "[V6]:PORT"; 1 ok */
+static int split_hostport (char const *s, size_t len, char *host, size_t hmax, char *port, size_t pmax)
+{
+  char const *colon ;
+  size_t hl ;
+  if (len && s[0] == '[')
+  {
+    char const *end = memchr(s, ']', len) ;
+    if (!end || end + 1 >= s + len || end[1] != ':') return 0 ;
+    hl = end - s - 1 ;
+    if (hl >= hmax) return 0 ;
+    memcpy(host, s + 1, hl) ;
+    colon = end + 1 ;
+  }
+  else
+  {
+    colon = s + len ;
+    while (colon > s && colon[-1] != ':') colon-- ;
+    if (colon == s) return 0 ;
+    colon-- ;
+    hl = colon - s ;
+    if (hl >= hmax) return 0 ;
+    memcpy(host, s, hl) ;
+  }
+  host[hl] = 0 ;
+  if ((size_t)(s + len - colon - 1) >= pmax || colon + 1 == s + len) return 0 ;
+  memcpy(port, colon + 1, s + len - colon - 1) ;
+  port[s + len - colon - 1] = 0 ;
+  return 1 ;
+}
+
+static int dial (char const *host, char const *port)
+{
+  struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV } ;
+  struct addrinfo *res, *ai ;
+  int fd = -1 ;
+  if (!strcmp(host, "localhost")) host = "127.0.0.1" ;  /* no resolver needed */
+  if (getaddrinfo(host, port, &hints, &res)) { fprintf(stderr, "tm-ctl: probe: cannot resolve %s\n", host) ; return -1 ; }
+  for (ai = res ; ai ; ai = ai->ai_next)
+  {
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol) ;
+    if (fd < 0) continue ;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break ;
+    close(fd) ;
+    fd = -1 ;
+  }
+  freeaddrinfo(res) ;
+  if (fd < 0) fprintf(stderr, "tm-ctl: probe: cannot connect to %s port %s: %s\n", host, port, strerror(errno)) ;
+  return fd ;
+}
+
+static int probe_tcp (char const *target)
+{
+  char host[256], port[16] ;
+  int fd ;
+  if (!split_hostport(target, strlen(target), host, sizeof(host), port, sizeof(port)))
+    ctl_die(EX_USAGE, "probe tcp needs HOST:PORT, got ", target, 0) ;
+  fd = dial(host, port) ;
+  if (fd < 0) return EX_FALSE ;
+  close(fd) ;
+  return EX_OK ;
+}
+
+/* GET the URL; 2xx and 3xx are healthy */
+static int probe_http (char const *url)
+{
+  char host[256], port[16] = "80", req[2048], resp[64] ;
+  char const *auth, *path ;
+  size_t alen, got = 0 ;
+  int fd, code ;
+  if (strncmp(url, "http://", 7)) ctl_die(EX_USAGE, "probe http needs an http:// URL, got ", url, 0) ;
+  auth = url + 7 ;
+  path = strchr(auth, '/') ;
+  alen = path ? (size_t)(path - auth) : strlen(auth) ;
+  if (!path) path = "/" ;
+  if (!split_hostport(auth, alen, host, sizeof(host), port, sizeof(port)))
+  {
+    if (alen >= sizeof(host)) ctl_die(EX_USAGE, "host too long in ", url, 0) ;
+    memcpy(host, auth, alen) ;
+    host[alen] = 0 ;
+    strcpy(port, "80") ;
+  }
+  if ((size_t)snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %.*s\r\nUser-Agent: tm-ctl probe\r\nConnection: close\r\n\r\n", path, (int)alen, auth) >= sizeof(req))
+    ctl_die(EX_USAGE, "URL too long: ", url, 0) ;
+  fd = dial(host, port) ;
+  if (fd < 0) return EX_FALSE ;
+  if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) { close(fd) ; return EX_FALSE ; }
+  while (got < sizeof(resp) - 1)
+  {
+    ssize_t r = read(fd, resp + got, sizeof(resp) - 1 - got) ;
+    if (r <= 0) break ;
+    got += r ;
+    if (memchr(resp, '\n', got)) break ;
+  }
+  close(fd) ;
+  resp[got] = 0 ;
+  if (sscanf(resp, "HTTP/%*d.%*d %d", &code) != 1) { fprintf(stderr, "tm-ctl: probe: %s: not an HTTP response\n", url) ; return EX_FALSE ; }
+  if (code < 200 || code > 399) { fprintf(stderr, "tm-ctl: probe: %s: HTTP %d\n", url, code) ; return EX_FALSE ; }
+  return EX_OK ;
+}
+
+int ctl_probe (ctl_args_t const *a)
+{
+  if (a->nnames != 2) ctl_die(EX_USAGE, "probe needs: http URL, or tcp HOST:PORT", 0, 0) ;
+  if (!strcmp(a->names[0], "tcp")) return probe_tcp(a->names[1]) ;
+  if (!strcmp(a->names[0], "http")) return probe_http(a->names[1]) ;
+  ctl_die(EX_USAGE, "probe kinds are http and tcp, not ", a->names[0], 0) ;
+  return EX_USAGE ;
+}
