@@ -20,12 +20,15 @@ struct relay_s
   char buf[TM_LINE_MAX] ;
 } ;
 
-extern relay_t relay[3] ;     /* stdout, stderr, log_file */
+extern relay_t relay[4] ;     /* stdout, stderr, log_file, pty */
 extern void relay_init (relay_t *r, char const *fds, int out) ;
 extern void relay_options (int timestamps) ;
 extern void relay_output_init (char const *path, uint64_t max, unsigned int files) ;
 extern void relay_follow_init (char const *path) ;
 extern void relay_follow_poll (void) ;
+extern int relay_pty_open (char *slave, size_t max) ;  /* the master fd (relayed as stdout), -1 on error */
+extern int relay_pty_read (void) ;    /* 1 data, 0 none now, -1 the end */
+extern void relay_pty_close (void) ;
 extern void relay_prefix_init (char const *name, unsigned int width) ;
 extern int relay_read (relay_t *r) ;
 extern void relay_drain (void) ;
@@ -57,6 +60,7 @@ struct spawn_opts_s
   int notif_w ;                 /* >= 0: becomes fd notif_fd */
   int notif_fd ;
   int quiet ;                   /* stdout and stderr to /dev/null, not the relay */
+  char const *pty ;             /* stdout and stderr on this terminal, made the controlling one */
 } ;
 extern pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o) ;
 

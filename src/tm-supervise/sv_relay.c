@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,7 +22,7 @@
 
 #include "sv.h"
 
-relay_t relay[3] ;
+relay_t relay[4] ;
 static char prefix[TM_NAME_MAX + 8] ;
 static size_t prefixlen ;
 static int timestamps = 0 ;
@@ -220,6 +221,53 @@ void relay_drain (void)
     while (relay_read(&relay[i])) ;
     relay_lines(&relay[i], 1) ;
   }
+}
+
+/* ---- pty: the service's terminal; its stdout and stderr are one stream ---- */
+
+int relay_pty_open (char *slave, size_t max)
+{
+  relay_t *r = &relay[3] ;
+  struct termios t ;
+  int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (grantpt(fd) < 0 || unlockpt(fd) < 0 || ptsname_r(fd, slave, max) != 0) { close(fd) ; return -1 ; }
+  /* no \n -> \r\n on output: the lines are relayed as they were written */
+  if (tcgetattr(fd, &t) == 0)
+  {
+    t.c_oflag &= ~OPOST ;
+    t.c_lflag &= ~ECHO ;
+    tcsetattr(fd, TCSANOW, &t) ;
+  }
+  ndelay_on(fd) ;
+  r->rfd = fd ;
+  r->wfd = -1 ;
+  r->out = 1 ;
+  r->len = 0 ;
+  return fd ;
+}
+
+/* 1 read something, 0 nothing now, -1 the end (EIO: no one has the
+   terminal open any more) */
+int relay_pty_read (void)
+{
+  relay_t *r = &relay[3] ;
+  ssize_t n = read(r->rfd, r->buf + r->len, sizeof(r->buf) - r->len) ;
+  if (n < 0 && errno == EAGAIN) return 0 ;
+  if (n <= 0) return -1 ;
+  r->len += n ;
+  relay_lines(r, 0) ;
+  return 1 ;
+}
+
+void relay_pty_close (void)
+{
+  relay_t *r = &relay[3] ;
+  if (r->rfd < 0) return ;
+  while (relay_pty_read() > 0) ;
+  relay_lines(r, 1) ;
+  close(r->rfd) ;
+  r->rfd = -1 ;
 }
 
 /* ---- log_file ---- */

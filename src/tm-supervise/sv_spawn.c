@@ -118,8 +118,17 @@ static pid_t spawn_plain (char const *path, char const *const *argv, spawn_opts_
   sigemptyset(&set) ;
   posix_spawnattr_setsigmask(&attr, &set) ;
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", o->quiet ? O_RDWR : O_RDONLY, 0) ;
-  posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[0].wfd, 1) ;
-  posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[1].wfd, 2) ;
+  if (o->pty)
+  {
+    /* opened by a session leader without a terminal: its controlling one */
+    posix_spawn_file_actions_addopen(&fa, 1, o->pty, O_RDWR, 0) ;
+    posix_spawn_file_actions_adddup2(&fa, 1, 2) ;
+  }
+  else
+  {
+    posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[0].wfd, 1) ;
+    posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[1].wfd, 2) ;
+  }
   if (notif_w >= 0) posix_spawn_file_actions_adddup2(&fa, notif_w, notif_fd) ;
   /* the service gets 0, 1, 2 (and its notification fd), nothing else */
   for (int fd = 3 ; fd < notif_fd ; fd++) posix_spawn_file_actions_addclose(&fa, fd) ;
@@ -156,8 +165,10 @@ static pid_t spawn_as_user (char const *path, char const *const *argv, spawn_opt
   {
     sigset_t set ;
     int fd0 = open("/dev/null", o->quiet ? O_RDWR : O_RDONLY) ;
-    if (fd0 < 0 || setsid() < 0 || dup2(fd0, 0) < 0
-     || dup2(o->quiet ? fd0 : relay[0].wfd, 1) < 0 || dup2(o->quiet ? fd0 : relay[1].wfd, 2) < 0
+    int fd1 = o->quiet ? fd0 : relay[0].wfd, fd2 = o->quiet ? fd0 : relay[1].wfd ;
+    if (fd0 < 0 || setsid() < 0) goto err ;
+    if (o->pty && (fd1 = fd2 = open(o->pty, O_RDWR)) < 0) goto err ;  /* our controlling terminal */
+    if (dup2(fd0, 0) < 0 || dup2(fd1, 1) < 0 || dup2(fd2, 2) < 0
      || (notif_w >= 0 && dup2(notif_w, notif_fd) < 0) || chdir(spawn_conf.cwd) < 0
      || setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0)
       goto err ;

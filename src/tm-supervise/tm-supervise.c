@@ -52,6 +52,7 @@ static struct
   unsigned int post_start_delay ;
   int has_pre, has_post, has_finish ;
   int has_health ;              /* health/check: readiness and liveness */
+  int pty ;                     /* run the service on a pseudo-terminal */
   unsigned int health_interval, health_timeout, health_retries, health_start_period ;
   int health_restart ;          /* on_unhealthy = restart */
 } conf =
@@ -293,7 +294,14 @@ static void spawn_service (void)
   tain_copynow(&started) ;
   if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) p[0] = p[1] = -1 ;
   {
-    spawn_opts_t o = { .as_user = 1, .notif_w = p[1], .notif_fd = conf.notif_fd, .quiet = 0 } ;
+    char slave[64] ;
+    spawn_opts_t o = { .as_user = 1, .notif_w = p[1], .notif_fd = conf.notif_fd, .quiet = 0, .pty = 0 } ;
+    if (conf.pty)
+    {
+      relay_pty_close() ;  /* a previous run's, drained */
+      if (relay_pty_open(slave, sizeof(slave)) < 0) strerr_warnwu1sys("open a pseudo-terminal: running without") ;
+      else o.pty = slave ;
+    }
     pid = spawn_in_dir("run", argv, &o) ;
   }
   if (p[1] >= 0) close(p[1]) ;
@@ -469,6 +477,7 @@ static void on_service_exit (int wstat)
   st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
   st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
   relay_drain() ;
+  relay_pty_close() ;
   if (conf.has_finish)
   {
     char code[INT_FMT] ;
@@ -927,6 +936,7 @@ static void conf_read (void)
     else if (strcmp(buf, "longrun")) strerr_warnw3x("invalid type ", buf, ": using longrun") ;
   }
   st.required = tm_svfile_exists("required") ;
+  conf.pty = tm_svfile_exists("pty") ;
   conf.has_pre = tm_svfile_exists("pre-start") ;
   conf.has_post = tm_svfile_exists("post-start") ;
   conf.has_finish = tm_svfile_exists("finish") ;
@@ -1020,6 +1030,7 @@ int main (int argc, char const *const *argv)
   st.supervisor = getpid() ;
   relay_init(&relay[0], ofds, 1) ;
   relay_init(&relay[1], efds, 2) ;
+  relay[2].rfd = relay[3].rfd = -1 ;
   relay_prefix_init(st.name, width) ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   umask(022) ;
@@ -1033,8 +1044,8 @@ int main (int argc, char const *const *argv)
 
   for (;;)
   {
-    iopause_fd x[5 + deps.n + dependents.n] ;
-    unsigned int n = 0, ictl, inotif = 0, ideps, idependents ;
+    iopause_fd x[6 + deps.n + dependents.n] ;
+    unsigned int n = 0, ictl, inotif = 0, ipty = 0, ideps, idependents ;
     tain deadline ;
     int r ;
 
@@ -1045,6 +1056,7 @@ int main (int argc, char const *const *argv)
     x[n].fd = relay[1].rfd ; x[n++].events = IOPAUSE_READ ;
     ictl = n ; x[n].fd = ctlfd ; x[n++].events = IOPAUSE_READ ;
     if (notif_rfd >= 0) { inotif = n ; x[n].fd = notif_rfd ; x[n++].events = IOPAUSE_READ ; }
+    if (relay[3].rfd >= 0) { ipty = n ; x[n].fd = relay[3].rfd ; x[n++].events = IOPAUSE_READ ; }
     ideps = n ;
     for (unsigned int i = 0 ; i < deps.n ; i++) { x[n].fd = deps.p[i].fd ; x[n++].events = IOPAUSE_READ ; }
     idependents = n ;
@@ -1064,6 +1076,7 @@ int main (int argc, char const *const *argv)
     if (x[1].revents & IOPAUSE_READ) relay_read(&relay[0]) ;
     if (x[2].revents & IOPAUSE_READ) relay_read(&relay[1]) ;
     if (inotif && notif_rfd == x[inotif].fd && x[inotif].revents & IOPAUSE_READ) read_notification() ;
+    if (ipty && relay[3].rfd == x[ipty].fd && x[ipty].revents & IOPAUSE_READ && relay_pty_read() < 0) relay_pty_close() ;
     {
       int depev = 0, dependentev = 0 ;
       for (unsigned int i = 0 ; i < deps.n ; i++)
@@ -1076,6 +1089,7 @@ int main (int argc, char const *const *argv)
     if (x[ictl].revents & IOPAUSE_READ) read_control() ;
   }
   relay_drain() ;
+  relay_pty_close() ;
   status_commit() ;
   return 0 ;
 }
