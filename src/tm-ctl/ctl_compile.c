@@ -245,10 +245,12 @@ static void put_deps (char const *sd, config_t const *c, service_t const *sv)
 static void put_service (char const *root, config_t const *c, service_t const *sv, char const *cwd)
 {
   char sd[PATH_MAX] ;
-  char comment[PATH_MAX + 64] ;
+  char comment[TM_NAME_MAX + 64] ;
   put_dir(root, sv->name) ;
   join(sd, root, sv->name) ;
-  snprintf(comment, sizeof(comment), "service %s, compiled by tm-ctl from %s:%u", sv->name, c->file, sv->line) ;
+  /* nothing here that changes when the config file is only rearranged:
+     a reload restarts the services whose files differ */
+  snprintf(comment, sizeof(comment), "service %s, compiled by tm-ctl", sv->name) ;
   put_execline(sd, "run", comment, sv->command_path, &sv->args) ;
   {
     /* the event fifodir exists before any supervisor runs, so that
@@ -288,7 +290,7 @@ static void put_service (char const *root, config_t const *c, service_t const *s
   put_health(sd, sv) ;
 }
 
-static void put_global (char const *root, config_t const *c)
+static void put_global (char const *root, config_t const *c, char const *cwd)
 {
   char dir[PATH_MAX] ;
   put_dir(root, ".tm-svscan") ;
@@ -296,6 +298,12 @@ static void put_global (char const *root, config_t const *c)
   put_fmt(dir, "timeout-shutdown", "%u\n", c->global_shutdown_timeout) ;
   if (c->metrics_listen) put_fmt(dir, "metrics-listen", "%s\n", c->metrics_listen) ;
   if (c->control_group) put_fmt(dir, "control-gid", "%u\n", (unsigned int)c->control_gid) ;
+  {
+    /* where it came from, for tm-ctl reload */
+    char real[PATH_MAX] ;
+    if (realpath(c->file, real)) put_fmt(dir, "config", "%s\n", real) ;
+  }
+  put_fmt(dir, "working-dir", "%s\n", cwd) ;
 }
 
 /* ---- into place ---- */
@@ -348,10 +356,24 @@ static int swap_into_place (char const *tmp, char const *dir)
   }
 }
 
+/* the tree into dir, which must not exist; services without working_dir
+   run in cwd (default: ours, tm-init's: Docker's WORKDIR). 1 ok, 0 error
+   (reported) */
+int config_write_tree (config_t const *c, char const *dir, char const *defcwd)
+{
+  char cwd[PATH_MAX] ;
+  if (defcwd) snprintf(cwd, sizeof(cwd), "%s", defcwd) ;
+  else if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, "/") ;
+  failed = 0 ;
+  if (mkdir(dir, 0755) < 0) { fail_sys("mkdir", dir) ; return 0 ; }
+  for (unsigned int i = 0 ; i < c->nservices && !failed ; i++) put_service(dir, c, c->services + i, cwd) ;
+  if (!failed) put_global(dir, c, cwd) ;
+  return !failed ;
+}
+
 int config_compile (config_t const *c, char const *dir)
 {
   char tmp[PATH_MAX] ;
-  char cwd[PATH_MAX] ;
   size_t n = strlen(dir) ;
   while (n > 1 && dir[n-1] == '/') n-- ;
   if (in_use(dir))
@@ -359,15 +381,10 @@ int config_compile (config_t const *c, char const *dir)
     fprintf(stderr, "tm-ctl: %s is the live tree of a running tm-svscan: use tm-ctl reload\n", dir) ;
     return 0 ;
   }
-  if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, "/") ;
   snprintf(tmp, sizeof(tmp), "%.*s.new.%d", (int)n, dir, (int)getpid()) ;
   if (!mkdir_parents(tmp)) { fail_sys("create the parents of", tmp) ; return 0 ; }
   rm_rf(tmp) ;
-  failed = 0 ;
-  if (mkdir(tmp, 0755) < 0) { fail_sys("mkdir", tmp) ; return 0 ; }
-  for (unsigned int i = 0 ; i < c->nservices && !failed ; i++) put_service(tmp, c, c->services + i, cwd) ;
-  if (!failed) put_global(tmp, c) ;
-  if (failed || !swap_into_place(tmp, dir))
+  if (!config_write_tree(c, tmp, 0) || !swap_into_place(tmp, dir))
   {
     if (!failed) fail_sys("rename into place", dir) ;
     rm_rf(tmp) ;

@@ -91,5 +91,6 @@ extern void config_free (config_t *c) ;
 /* ctl_compile.c: writes the service tree of a valid config into dir,
    atomically. 1 ok, 0 error (reported). */
 extern int config_compile (config_t const *c, char const *dir) ;
+extern int config_write_tree (config_t const *c, char const *dir, char const *defcwd) ;
 
 #endif

@@ -25,6 +25,7 @@
 "  wait [-u|-r|-d] [-t S] NAME... wait until up (default), ready, or down\n" \
 "  health [NAME...]              exit 0 iff the services are RUNNING and not unhealthy\n" \
 "  shutdown                      graceful shutdown of the whole system\n" \
+"  reload [CONFIG]               recompile; start new services, stop removed ones, restart changed ones\n" \
 "\n" \
 "Configuration:\n" \
 "  check [--offline] [CONFIG]    validate; print every error, or \"ok: N services\"\n" \
@@ -110,6 +111,7 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
   if (!strcmp(v, "check")) return ctl_check(a) ;
   if (!strcmp(v, "compile")) return ctl_compile(a) ;
+  if (!strcmp(v, "reload")) return ctl_reload(a) ;
   if (!strcmp(v, "install")) return ctl_install(a) ;
   if (!strcmp(v, "probe")) return ctl_probe(a) ;
   if (!strcmp(v, "help")) usage(0) ;

@@ -48,6 +48,9 @@ extern char const *ctl_default_config (void) ;
 extern int ctl_check (ctl_args_t const *a) ;
 extern int ctl_compile (ctl_args_t const *a) ;
 
+/* ctl_reload.c */
+extern int ctl_reload (ctl_args_t const *a) ;
+
 /* ctl_probe.c */
 extern int ctl_probe (ctl_args_t const *a) ;
 

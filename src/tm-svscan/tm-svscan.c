@@ -261,6 +261,9 @@ static void activate (char const *name)
 
 static void scan (void)
 {
+  unsigned int u ;
+  /* tm-ctl reload may have changed it */
+  if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
   for (unsigned int i = 0 ; i < nsvc ; i++) svc[i].active = 0 ;
   width = 0 ;
   if (!scan_dir(&measure) || !scan_dir(&activate))
@@ -442,7 +445,7 @@ static void reap (void)
       if (!s->used || s->pid != pid) continue ;
       s->pid = 0 ;
       if (!s->active) svc_close(s) ;
-      else if (!stopping)
+      else if (!stopping && (!WIFEXITED(wstat) || WEXITSTATUS(wstat)))
       {
         char fmt[INT_FMT] ;
         fmt[int_fmt(fmt, wait_estatus(wstat))] = 0 ;
