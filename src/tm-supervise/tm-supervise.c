@@ -102,8 +102,13 @@ static pid_t leftover_pgid = 0 ;  /* group of a stopped run that still had membe
 static void status_commit (void)
 {
   static char const letters[TM_NSTATES] = { 'p', 's', 'u', 'T', 'd', 'F' } ;
+  static int failing = 0 ;  /* a full disk is reported once, not at every change */
   if (!tm_status_write("supervise/status", &st))
-    strerr_warnwu2sys("write ", "supervise/status") ;
+  {
+    if (!failing) strerr_warnwu2sys("write ", "supervise/status") ;
+    failing = 1 ;
+  }
+  else failing = 0 ;
   tm_fifodir_notify("event", letters[st.state]) ;
 }
 
