@@ -256,28 +256,24 @@ static void health_run (void)
 
 static void run_post (void) ;
 
-static void health_result (int wstat)
+static void health_success (void)
 {
-  pid_health = 0 ;
-  deadline_health_kill = tain_infinite ;
-  if (!st.pid) return ;
-  health_schedule() ;
-  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat))
+  health_failures = 0 ;
+  if (st.health == TM_HEALTH_HEALTHY) return ;
+  if (st.health == TM_HEALTH_UNHEALTHY) strerr_warnw2x(st.name, ": healthy again") ;
+  st.health = TM_HEALTH_HEALTHY ;
+  if (st.state == TM_STARTING && notif_rfd < 0 && !st.ready)
   {
-    health_failures = 0 ;
-    if (st.health == TM_HEALTH_HEALTHY) return ;
-    if (st.health == TM_HEALTH_UNHEALTHY) strerr_warnw2x(st.name, ": healthy again") ;
-    st.health = TM_HEALTH_HEALTHY ;
-    health_schedule() ;
-    if (st.state == TM_STARTING && notif_rfd < 0 && !st.ready)
-    {
-      st.ready = 1 ;
-      set_state(TM_RUNNING, 0, 0) ;
-      run_post() ;
-    }
-    else status_commit() ;
-    return ;
+    /* a healthcheck is the readiness of a service without a readiness fd */
+    st.ready = 1 ;
+    set_state(TM_RUNNING, 0, 0) ;
+    run_post() ;
   }
+  else status_commit() ;
+}
+
+static void health_failure (void)
+{
   if (ms_since(&started) < conf.health_start_period) return ;
   if (++health_failures < conf.health_retries || st.health == TM_HEALTH_UNHEALTHY) return ;
   st.health = TM_HEALTH_UNHEALTHY ;
@@ -289,6 +285,16 @@ static void health_result (int wstat)
     flag_restart = 1 ;
     stop() ;
   }
+}
+
+static void health_result (int wstat)
+{
+  pid_health = 0 ;
+  deadline_health_kill = tain_infinite ;
+  if (!st.pid) return ;
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) health_success() ;
+  else health_failure() ;
+  if (st.pid && st.state != TM_STOPPING) health_schedule() ;
 }
 
 static void spawn_service (void)
