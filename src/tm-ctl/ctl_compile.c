@@ -290,6 +290,26 @@ static void put_service (char const *root, config_t const *c, service_t const *s
   put_health(sd, sv) ;
 }
 
+/* [metrics] listen: the server as an ordinary service. Without a
+   working-dir it runs in its own directory, so the scandir is "..",
+   wherever a reload or a rename puts the tree. */
+static void put_metrics (char const *root, config_t const *c)
+{
+  char sd[PATH_MAX], self[PATH_MAX] ;
+  char *argv[4] = { "-d", "..", "serve-metrics", c->metrics_listen } ;
+  strlist_t args = { argv, 4 } ;
+  ssize_t n ;
+  if (!c->metrics_listen) return ;
+  n = readlink("/proc/self/exe", self, sizeof(self) - 1) ;
+  if (n <= 0) { fail_sys("find tm-ctl's own path for", TM_METRICS_SERVICE) ; return ; }
+  self[n] = 0 ;
+  put_dir(root, TM_METRICS_SERVICE) ;
+  join(sd, root, TM_METRICS_SERVICE) ;
+  put_execline(sd, "run", "the [metrics] server, compiled by tm-ctl", self, &args) ;
+  put_fmt(sd, "type", "longrun\n") ;
+  put_fmt(sd, "restart", "always\n") ;
+}
+
 static void put_global (char const *root, config_t const *c, char const *cwd)
 {
   char dir[PATH_MAX] ;
@@ -367,6 +387,7 @@ int config_write_tree (config_t const *c, char const *dir, char const *defcwd)
   failed = 0 ;
   if (mkdir(dir, 0755) < 0) { fail_sys("mkdir", dir) ; return 0 ; }
   for (unsigned int i = 0 ; i < c->nservices && !failed ; i++) put_service(dir, c, c->services + i, cwd) ;
+  if (!failed) put_metrics(dir, c) ;
   if (!failed) put_global(dir, c, cwd) ;
   return !failed ;
 }

@@ -4,6 +4,7 @@
    path, and all of them are printed, sorted by line, in one run. */
 
 #include <sys/stat.h>
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -385,6 +386,26 @@ static int valid_hostport (char const *s)
   return *end == 0 && colon[1] && port > 0 && port < 65536 ;
 }
 
+/* the host part of HOST:PORT is an IP address (v6 in brackets) or localhost:
+   the server resolves no names */
+static int ip_host (char const *hostport)
+{
+  char host[64] ;
+  unsigned char addr[16] ;
+  char const *colon = strrchr(hostport, ':') ;
+  size_t n = colon - hostport ;
+  if (n >= sizeof(host)) return 0 ;
+  memcpy(host, hostport, n) ;
+  host[n] = 0 ;
+  if (!strcmp(host, "localhost")) return 1 ;
+  if (host[0] == '[' && n > 2 && host[n-1] == ']')
+  {
+    host[n-1] = 0 ;
+    return inet_pton(AF_INET6, host + 1, addr) == 1 ;
+  }
+  return inet_pton(AF_INET, host, addr) == 1 ;
+}
+
 static void load_metrics (config_t *c, toml_value_t const *t)
 {
   static char const *const keys[] = { "listen" } ;
@@ -393,8 +414,8 @@ static void load_metrics (config_t *c, toml_value_t const *t)
   {
     if (strcmp(t->keys[i].s, "listen")) { unknown_key(&t->keys[i], "metrics", keys, 1) ; continue ; }
     c->metrics_listen = get_string(t->items[i], "metrics.listen", 0) ;
-    if (c->metrics_listen && !valid_hostport(c->metrics_listen))
-      error_at(t->items[i]->line, "metrics.listen", "\"%s\" is not HOST:PORT (e.g. \"127.0.0.1:9100\")", c->metrics_listen) ;
+    if (c->metrics_listen && (!valid_hostport(c->metrics_listen) || !ip_host(c->metrics_listen)))
+      error_at(t->items[i]->line, "metrics.listen", "\"%s\" is not ADDRESS:PORT with an IP address or localhost (e.g. \"127.0.0.1:9100\", \"[::]:9100\")", c->metrics_listen) ;
   }
 }
 
@@ -694,6 +715,7 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
     snprintf(path, sizeof(path), "%s.name", prefix) ;
     error_at(sv->name_line, path, "\"%s\" is not a valid name: use 1 to 64 letters, digits, '_' or '-'", sv->name) ;
   }
+  if (sv->name && !strcmp(sv->name, TM_METRICS_SERVICE)) error_at(sv->name_line, prefix, "the name \"" TM_METRICS_SERVICE "\" is reserved for the [metrics] server") ;
   if (!toml_table_get(t, "command")) error_at(t->line, prefix, "missing required key \"command\"") ;
   if (sv->restart_max_delay < sv->restart_delay)
     error_at(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;

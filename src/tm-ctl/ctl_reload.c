@@ -233,8 +233,6 @@ int ctl_reload (ctl_args_t const *a)
     int known = tm_svfile_read(cat3(file2, a->scandir, "/.tm-svscan/working-dir", ""), wd, sizeof(wd)) > 0 ;
     if (!config_write_tree(&c, tmp, known ? wd : 0)) { rm_rf(tmp) ; config_free(&c) ; return EX_SYS ; }
   }
-  restart = calloc(c.nservices + 1, sizeof(char *)) ;
-  if (!restart) ctl_die(EX_SYS, "out of memory", 0, 0) ;
   {
     DIR *d = opendir(a->scandir) ;
     struct dirent *e ;
@@ -250,29 +248,38 @@ int ctl_reload (ctl_args_t const *a)
     }
     closedir(d) ;
   }
-  for (unsigned int i = 0 ; i < c.nservices ; i++)
   {
-    char live[PATH_MAX], fresh[PATH_MAX] ;
-    char const *name = c.services[i].name ;
-    join2(fresh, tmp, name) ;
-    if (!is_dir(join2(live, a->scandir, name)))
+    /* every directory of the new tree: the configured services, and those
+       the compiler adds (tm-metrics) */
+    DIR *d = opendir(tmp) ;
+    struct dirent *e ;
+    if (!d) ctl_die(EX_SYS, "unable to open ", tmp, 0) ;
+    while ((e = readdir(d)))
     {
-      if (rename(fresh, live) < 0) ctl_die(EX_SYS, "unable to move in ", live, 0) ;
-      added++ ;
+      char live[PATH_MAX], fresh[PATH_MAX] ;
+      char const *name = e->d_name ;
+      if (name[0] == '.' || !is_dir(join2(fresh, tmp, name))) continue ;
+      if (!is_dir(join2(live, a->scandir, name)))
+      {
+        if (rename(fresh, live) < 0) ctl_die(EX_SYS, "unable to move in ", live, 0) ;
+        added++ ;
+      }
+      else if (same_service(fresh, live))
+      {
+        /* its dependents may still have changed */
+        char p[PATH_MAX], q[PATH_MAX] ;
+        rm_rf(join2(q, live, "dependents.d")) ;
+        if (rename(join2(p, fresh, "dependents.d"), q) < 0 && errno != ENOENT) ctl_warn("unable to update ", q, "") ;
+        kept++ ;
+      }
+      else
+      {
+        if (!replace_files(fresh, live)) ctl_die(EX_SYS, "unable to update ", live, 0) ;
+        restart = realloc(restart, (changed + 1) * sizeof(char *)) ;
+        if (!restart || !(restart[changed++] = strdup(name))) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      }
     }
-    else if (same_service(fresh, live))
-    {
-      /* its dependents may still have changed */
-      char p[PATH_MAX], q[PATH_MAX] ;
-      rm_rf(join2(q, live, "dependents.d")) ;
-      if (rename(join2(p, fresh, "dependents.d"), q) < 0) ctl_warn("unable to update ", q, "") ;
-      kept++ ;
-    }
-    else
-    {
-      if (!replace_files(fresh, live)) ctl_die(EX_SYS, "unable to update ", live, 0) ;
-      restart[changed++] = c.services[i].name ;
-    }
+    closedir(d) ;
   }
   {
     char p[PATH_MAX], q[PATH_MAX] ;
@@ -296,6 +303,7 @@ int ctl_reload (ctl_args_t const *a)
   printf("reload: %u added, %u removed, %u restarted, %u unchanged\n", added, removed, changed, kept) ;
   fflush(stdout) ;
   if (removed) reap_removed(trash, 60000) ;
+  for (unsigned int i = 0 ; i < changed ; i++) free(restart[i]) ;
   free(restart) ;
   config_free(&c) ;
   return EX_OK ;

@@ -20,17 +20,6 @@
 
 #include "tm-ctl.h"
 
-typedef struct svinfo_s svinfo_t ;
-struct svinfo_s
-{
-  char const *name ;
-  tm_status_t st ;
-  int has_status ;
-  int supervised ;              /* a supervisor holds the lock */
-  int fresh ;                   /* the status was written by that supervisor */
-  int ourns ;                   /* its pids are in our pid namespace */
-} ;
-
 static void svpath (char *buf, char const *scandir, char const *name, char const *file)
 {
   snprintf(buf, PATH_MAX, "%s/%s/%s", scandir, name, file) ;
@@ -82,8 +71,8 @@ static int same_pidns (pid_t pid)
   return a.st_ino == b.st_ino && a.st_dev == b.st_dev ;
 }
 
-/* 1 loaded, 0 unknown service; dies on a system error */
-static int sv_load (char const *scandir, char const *name, svinfo_t *sv)
+/* 1 loaded, 0 unknown service, -1 unreadable status (errno set) */
+int sv_read (char const *scandir, char const *name, svinfo_t *sv)
 {
   char path[PATH_MAX] ;
   int r ;
@@ -94,7 +83,7 @@ static int sv_load (char const *scandir, char const *name, svinfo_t *sv)
   snprintf(sv->st.name, sizeof(sv->st.name), "%s", name) ;
   svpath(path, scandir, name, "supervise/status") ;
   r = tm_status_read(path, &sv->st) ;
-  if (r < 0) ctl_die(EX_SYS, "unable to read ", path, errno == EPROTO ? ": malformed" : ": system error") ;
+  if (r < 0) return -1 ;
   if (!r) snprintf(sv->st.reason, sizeof(sv->st.reason), "never supervised") ;
   sv->has_status = r > 0 ;
   {
@@ -107,35 +96,72 @@ static int sv_load (char const *scandir, char const *name, svinfo_t *sv)
   return 1 ;
 }
 
+/* 1 loaded, 0 unknown service; dies on a system error */
+int sv_load (char const *scandir, char const *name, svinfo_t *sv)
+{
+  int r = sv_read(scandir, name, sv) ;
+  if (r < 0)
+  {
+    int e = errno ;
+    char path[PATH_MAX] ;
+    svpath(path, scandir, name, "supervise/status") ;
+    ctl_die(EX_SYS, "unable to read ", path, e == EPROTO ? ": malformed" : ": system error") ;
+  }
+  return r ;
+}
+
 static int cmpstr (void const *a, void const *b)
 {
   return strcmp(*(char const *const *)a, *(char const *const *)b) ;
 }
 
-/* every service of the scandir, sorted; the array and names are malloc'ed */
-static char const **all_services (char const *scandir, unsigned int *n)
+/* every service of the scandir, sorted, into *names (malloc'ed, as the
+   names); 1 ok, 0 error (errno set) */
+int sv_names (char const *scandir, char const ***names, unsigned int *n)
 {
   DIR *d = opendir(scandir) ;
-  char const **names = 0 ;
+  char const **v = 0 ;
   unsigned int len = 0, cap = 0 ;
   struct dirent *e ;
-  if (!d) ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : ": system error") ;
+  if (!d) return 0 ;
   while ((e = readdir(d)))
   {
     if (!is_service_dir(scandir, e->d_name)) continue ;
     if (len == cap)
     {
-      cap = cap ? 2 * cap : 64 ;
-      names = realloc(names, cap * sizeof(char *)) ;
-      if (!names) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      char const **w = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(char *)) ;
+      if (!w) goto nomem ;
+      v = w ;
     }
-    names[len] = strdup(e->d_name) ;
-    if (!names[len++]) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!(v[len] = strdup(e->d_name))) goto nomem ;
+    len++ ;
   }
   closedir(d) ;
-  if (len) qsort(names, len, sizeof(char *), &cmpstr) ;
+  if (len) qsort(v, len, sizeof(char *), &cmpstr) ;
+  *names = v ;
   *n = len ;
-  return names ;
+  return 1 ;
+ nomem:
+  closedir(d) ;
+  sv_names_free(v, len) ;
+  errno = ENOMEM ;
+  return 0 ;
+}
+
+void sv_names_free (char const **names, unsigned int n)
+{
+  for (unsigned int i = 0 ; i < n ; i++) free((char *)names[i]) ;
+  free(names) ;
+}
+
+/* sv_names, dying on an error */
+char const **all_services (char const *scandir, unsigned int *n)
+{
+  char const **names ;
+  if (sv_names(scandir, &names, n)) return names ;
+  if (errno == ENOMEM) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : ": system error") ;
+  return 0 ;
 }
 
 static char const **targets (ctl_args_t const *a, unsigned int *n)
@@ -146,9 +172,7 @@ static char const **targets (ctl_args_t const *a, unsigned int *n)
 
 static void targets_free (ctl_args_t const *a, char const **names, unsigned int n)
 {
-  if (a->nnames) return ;
-  for (unsigned int i = 0 ; i < n ; i++) free((char *)names[i]) ;
-  free(names) ;
+  if (!a->nnames) sv_names_free(names, n) ;
 }
 
 static uint64_t now_ms (void)
@@ -156,7 +180,7 @@ static uint64_t now_ms (void)
   return tm_wallclock_ms() ;
 }
 
-static void fmt_duration (char *buf, size_t max, uint64_t ms)
+void fmt_duration (char *buf, size_t max, uint64_t ms)
 {
   uint64_t s = ms / 1000 ;
   if (s < 60) snprintf(buf, max, "%us", (unsigned int)s) ;
@@ -166,7 +190,7 @@ static void fmt_duration (char *buf, size_t max, uint64_t ms)
 }
 
 /* CPU seconds and RSS bytes of a running process; 0 if unavailable */
-static int proc_usage (pid_t pid, double *cpu, unsigned long long *rss)
+int proc_usage (pid_t pid, double *cpu, unsigned long long *rss)
 {
   char path[64], buf[1024] ;
   unsigned long utime, stime ;
@@ -552,6 +576,36 @@ int ctl_signal (ctl_args_t const *a)
   return EX_OK ;
 }
 
+/* ---- health ---- */
+
+int sv_enabled (char const *scandir, char const *name)
+{
+  char path[PATH_MAX] ;
+  svpath(path, scandir, name, "down") ;
+  return access(path, F_OK) < 0 ;
+}
+
+/* longrun RUNNING and ready, oneshot completed */
+int sv_ready (svinfo_t const *sv)
+{
+  tm_status_t const *st = &sv->st ;
+  return sv->supervised && st->ready
+    && (st->state == TM_RUNNING || (st->type == TM_ONESHOT && st->state == TM_STOPPED)) ;
+}
+
+int sv_healthy (svinfo_t const *sv)
+{
+  return sv_ready(sv) && sv->st.health != TM_HEALTH_UNHEALTHY ;
+}
+
+/* why it is not healthy: "FAILED: too many restarts" */
+void sv_problem (char *buf, size_t max, svinfo_t const *sv)
+{
+  snprintf(buf, max, "%s%s%s%s", !sv->supervised ? "no supervisor" : tm_state_names[sv->st.state],
+    sv->st.health == TM_HEALTH_UNHEALTHY ? " unhealthy" : "",
+    sv->st.reason[0] ? ": " : "", sv->st.reason) ;
+}
+
 int ctl_health (ctl_args_t const *a)
 {
   unsigned int n ;
@@ -560,19 +614,13 @@ int ctl_health (ctl_args_t const *a)
   for (unsigned int i = 0 ; i < n ; i++)
   {
     svinfo_t sv ;
-    char path[PATH_MAX] ;
-    int ok ;
     if (!sv_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = EX_FALSE ; continue ; }
-    svpath(path, a->scandir, names[i], "down") ;
-    if (!a->nnames && access(path, F_OK) == 0) continue ;  /* disabled */
-    ok = sv.supervised && sv.st.health != TM_HEALTH_UNHEALTHY
-      && ((sv.st.state == TM_RUNNING && sv.st.ready)
-       || (sv.st.type == TM_ONESHOT && sv.st.state == TM_STOPPED && sv.st.ready)) ;
-    if (!ok)
+    if (!a->nnames && !sv_enabled(a->scandir, names[i])) continue ;
+    if (!sv_healthy(&sv))
     {
-      printf("%s: %s%s%s%s\n", names[i], !sv.supervised ? "no supervisor" : tm_state_names[sv.st.state],
-        sv.st.health == TM_HEALTH_UNHEALTHY ? " unhealthy" : "",
-        sv.st.reason[0] ? ": " : "", sv.st.reason) ;
+      char why[TM_REASON_MAX + 64] ;
+      sv_problem(why, sizeof(why), &sv) ;
+      printf("%s: %s\n", names[i], why) ;
       rc = EX_FALSE ;
     }
   }

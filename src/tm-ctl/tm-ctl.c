@@ -26,6 +26,8 @@
 "  health [NAME...]              exit 0 iff the services are RUNNING and not unhealthy\n" \
 "  shutdown                      graceful shutdown of the whole system\n" \
 "  reload [CONFIG]               recompile; start new services, stop removed ones, restart changed ones\n" \
+"  metrics                       Prometheus text exposition of every service\n" \
+"  serve-metrics HOST:PORT       serve /metrics, /healthz, /readyz and a status page over HTTP\n" \
 "\n" \
 "Configuration:\n" \
 "  check [--offline] [CONFIG]    validate; print every error, or \"ok: N services\"\n" \
@@ -108,6 +110,8 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "wait")) return need_names(a), ctl_wait(a) ;
   if (!strcmp(v, "health")) return ctl_health(a) ;
   if (!strcmp(v, "shutdown")) return ctl_shutdown(a) ;
+  if (!strcmp(v, "metrics")) return ctl_metrics(a) ;
+  if (!strcmp(v, "serve-metrics")) return ctl_serve_metrics(a) ;
   if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
   if (!strcmp(v, "check")) return ctl_check(a) ;
   if (!strcmp(v, "compile")) return ctl_compile(a) ;

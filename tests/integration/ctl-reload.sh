@@ -60,3 +60,10 @@ ns tm-ctl reload "$T/bad.toml" 2> "$T/err" ; assert_eq $? 1 "reload of an invali
 grep -q 'nothing changed' "$T/err" || fail "message: $(cat "$T/err")"
 assert_eq "$(field keep pid)" "$keep" "keep's pid after a failed reload"
 [ -d "$SD/new" ] || fail "tree changed by a failed reload"
+# [metrics] listen added by a reload: the tm-metrics service comes with it
+P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+{ cat "$T/b.toml" ; printf '[metrics]\nlisten = "127.0.0.1:%s"\n' "$P" ; } > "$T/m.toml"
+ns tm-ctl reload "$T/m.toml" > "$T/out" 2>&1 || fail "reload with metrics: $(cat "$T/out")"
+assert_eq "$(cat "$T/out")" "reload: 1 added, 0 removed, 0 restarted, 3 unchanged" "summary with metrics"
+ns tm-ctl wait -u -t 10 tm-metrics || fail "tm-metrics not up"
+waitfor 5 python3 -c "import urllib.request; assert b'tm_service_up' in urllib.request.urlopen('http://127.0.0.1:$P/metrics', timeout=2).read()" || fail "no /metrics after the reload"
