@@ -81,6 +81,10 @@ extern int tm_fifodir_listen (char const *dir, char *fifo, size_t fifomax) ; /* 
 extern int tm_mkfifo (char const *path, mode_t mode) ;        /* 1 ok (created or present), 0 error */
 extern int tm_control_write (char const *fifo, char const *s, size_t len) ; /* 1 ok, 0 no reader (ENXIO/ENOENT), -1 other error */
 
+/* tm_self.c */
+extern int tm_self_path (char *buf, size_t max) ;   /* /proc/self/exe; 1 ok */
+extern char const *tm_sibling (char const *name, char *buf, size_t max) ;  /* beside us if there, else name (PATH) */
+
 /* tm_env.c */
 extern char const *tm_scandir (char const *opt) ;   /* opt, else $TM_SCANDIR, else the default */
 extern int tm_secs_scan (char const *s, tain *t) ;  /* "1.5" -> 1.5 s; 1 ok, 0 bad */

@@ -214,9 +214,7 @@ static void put_health (char const *sd, service_t const *sv)
     char self[PATH_MAX] ;
     char *argv[3] = { "probe", h->kind == HEALTH_HTTP ? "http" : "tcp", h->target } ;
     strlist_t args = { argv, 3 } ;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1) ;
-    if (n <= 0) { fail_sys("find tm-ctl's own path for", dir) ; return ; }
-    self[n] = 0 ;
+    if (!tm_self_path(self, sizeof(self))) { fail_sys("find tm-ctl's own path for", dir) ; return ; }
     put_fmt(dir, h->kind == HEALTH_HTTP ? "http" : "tcp", "%s\n", h->target) ;
     put_execline(dir, "check", "healthcheck", self, &args) ;
   }
@@ -298,11 +296,8 @@ static void put_metrics (char const *root, config_t const *c)
   char sd[PATH_MAX], self[PATH_MAX] ;
   char *argv[4] = { "-d", "..", "serve-metrics", c->metrics_listen } ;
   strlist_t args = { argv, 4 } ;
-  ssize_t n ;
   if (!c->metrics_listen) return ;
-  n = readlink("/proc/self/exe", self, sizeof(self) - 1) ;
-  if (n <= 0) { fail_sys("find tm-ctl's own path for", TM_METRICS_SERVICE) ; return ; }
-  self[n] = 0 ;
+  if (!tm_self_path(self, sizeof(self))) { fail_sys("find tm-ctl's own path for", TM_METRICS_SERVICE) ; return ; }
   put_dir(root, TM_METRICS_SERVICE) ;
   join(sd, root, TM_METRICS_SERVICE) ;
   put_execline(sd, "run", "the [metrics] server, compiled by tm-ctl", self, &args) ;

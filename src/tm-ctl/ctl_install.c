@@ -12,14 +12,6 @@
 
 #include "tm-ctl.h"
 
-static int self_path (char *buf, size_t max)
-{
-  ssize_t n = readlink("/proc/self/exe", buf, max - 1) ;
-  if (n <= 0) return 0 ;
-  buf[n] = 0 ;
-  return 1 ;
-}
-
 int ctl_install (ctl_args_t const *a)
 {
   static char const *const links[3] = { "tm-ctl", "tm-orchestrator", "entrypoint" } ;
@@ -27,7 +19,7 @@ int ctl_install (ctl_args_t const *a)
   char self[PATH_MAX] ;
   int rc = EX_OK ;
   if (a->nnames > 1) ctl_die(EX_USAGE, "install takes at most one DIR", 0, 0) ;
-  if (!self_path(self, sizeof(self))) ctl_die(EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
+  if (!tm_self_path(self, sizeof(self))) ctl_die(EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
   for (unsigned int i = 0 ; i < 3 ; i++)
   {
     char path[PATH_MAX] ;
@@ -55,25 +47,15 @@ int ctl_install (ctl_args_t const *a)
 void ctl_compat (int argc, char const **argv)
 {
   char const *base = strrchr(argv[0], '/') ;
-  char self[PATH_MAX], init[PATH_MAX] ;
+  char init[PATH_MAX] ;
   base = base ? base + 1 : argv[0] ;
   if (strcmp(base, "tm-orchestrator") && strcmp(base, "entrypoint")) return ;
   if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "status") || !strcmp(argv[1], "restart")
     || !strcmp(argv[1], "install") || argv[1][0] == '-')) return ;
   {
     char const *nargv[argc + 3] ;
-    char const *prog = "tm-init" ;
+    char const *prog = tm_sibling("tm-init", init, sizeof(init)) ;
     int n = 0 ;
-    if (self_path(self, sizeof(self)))
-    {
-      char *slash = strrchr(self, '/') ;
-      if (slash && (size_t)(slash - self) + 9 < sizeof(init))
-      {
-        memcpy(init, self, slash + 1 - self) ;
-        strcpy(init + (slash + 1 - self), "tm-init") ;
-        if (access(init, X_OK) == 0) prog = init ;
-      }
-    }
     nargv[n++] = "tm-init" ;
     if (argc > 1) nargv[n++] = "--" ;
     for (int i = 1 ; i < argc ; i++) nargv[n++] = argv[i] ;
@@ -82,4 +64,5 @@ void ctl_compat (int argc, char const **argv)
     else execvp(prog, (char *const *)nargv) ;
     ctl_die(errno == ENOENT ? 127 : 126, "unable to exec ", prog, 0) ;
   }
+
 }

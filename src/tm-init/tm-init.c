@@ -29,28 +29,6 @@
 #define USAGE "tm-init [ -c config ] [ -d scandir ] [ -- ] [ command args... ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
-static char bindir[PATH_MAX] ;  /* where our siblings are, "" for PATH */
-
-static void bindir_init (void)
-{
-  ssize_t n = readlink("/proc/self/exe", bindir, sizeof(bindir) - 1) ;
-  char *slash ;
-  if (n <= 0) { bindir[0] = 0 ; return ; }
-  bindir[n] = 0 ;
-  slash = strrchr(bindir, '/') ;
-  if (slash) slash[1] = 0 ; else bindir[0] = 0 ;
-}
-
-/* a sibling program's path: beside us if it is there, else its bare name */
-static char const *sibling (char const *name, char *buf)
-{
-  size_t n = strlen(bindir) ;
-  if (!n || n + strlen(name) + 1 > PATH_MAX) return name ;
-  memcpy(buf, bindir, n) ;
-  strcpy(buf + n, name) ;
-  return access(buf, X_OK) == 0 ? buf : name ;
-}
-
 static char const *default_config (void)
 {
   char const *s = getenv("TM_CONFIG") ;
@@ -87,10 +65,8 @@ static void auto_install (void)
   static char const *const links[3] = { "tm-ctl", "tm-orchestrator", "entrypoint" } ;
   char const *no = getenv("TM_NO_AUTO_INSTALL") ;
   char target[PATH_MAX] ;
-  if ((no && !strcmp(no, "1")) || in_path("tm-ctl") || !bindir[0]) return ;
-  if (strlen(bindir) + 7 > sizeof(target)) return ;
-  strcpy(target, bindir) ;
-  strcat(target, "tm-ctl") ;
+  if ((no && !strcmp(no, "1")) || in_path("tm-ctl")) return ;
+  if (tm_sibling("tm-ctl", target, sizeof(target))[0] != '/') return ;
   for (unsigned int i = 0 ; i < 3 ; i++)
   {
     char path[64] = "/usr/local/bin/" ;
@@ -109,7 +85,7 @@ static int compile (char const *config, char const *scandir)
   if (!pid)
   {
     char const *argv[5] = { "tm-ctl", "compile", config, scandir, 0 } ;
-    char const *ctl = sibling("tm-ctl", buf) ;
+    char const *ctl = tm_sibling("tm-ctl", buf, sizeof(buf)) ;
     auto_install() ;
     if (strchr(ctl, '/')) execv(ctl, (char *const *)argv) ;
     else execvp(ctl, (char *const *)argv) ;
@@ -218,7 +194,6 @@ int main (int argc, char const *const *argv)
     argc -= l.ind ; argv += l.ind ;
   }
   scandir = tm_scandir(scandir) ;
-  bindir_init() ;
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
   if (!config)
   {
@@ -235,7 +210,7 @@ int main (int argc, char const *const *argv)
   if (argc) cmd = start_command(scandir, argv) ;
   pidfmt[pid_fmt(pidfmt, cmd)] = 0 ;
   {
-    char const *svscan = sibling("tm-svscan", buf) ;
+    char const *svscan = tm_sibling("tm-svscan", buf, sizeof(buf)) ;
     char const *sargv[6] = { svscan, "-d", scandir, "-C", pidfmt, 0 } ;
     if (!cmd) sargv[3] = 0 ;
     if (strchr(svscan, '/')) execv(svscan, (char *const *)sargv) ;

@@ -17,7 +17,7 @@ struct relay_s
   int wfd ;                     /* write end: the service's fd 1 or 2 */
   int out ;                     /* where relayed lines go */
   size_t len ;
-  char buf[TM_LINE_MAX] ;
+  char *buf ;                   /* TM_LINE_MAX bytes, apart: untouched pages cost no memory */
 } ;
 
 extern relay_t relay[4] ;     /* stdout, stderr, log_file, pty */

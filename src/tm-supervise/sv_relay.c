@@ -22,7 +22,17 @@
 
 #include "sv.h"
 
-relay_t relay[4] ;
+/* The line buffers are apart from the small fields, so that a buffer that
+   is never used (no log_file, no pty, a quiet service) is never touched and
+   costs no memory: that is most of a supervisor's Pss. */
+static char linebuf[4][TM_LINE_MAX] ;
+relay_t relay[4] =
+{
+  { .rfd = -1, .wfd = -1, .out = 1, .buf = linebuf[0] },
+  { .rfd = -1, .wfd = -1, .out = 2, .buf = linebuf[1] },
+  { .rfd = -1, .wfd = -1, .out = 1, .buf = linebuf[2] },
+  { .rfd = -1, .wfd = -1, .out = 1, .buf = linebuf[3] },
+} ;
 static char prefix[TM_NAME_MAX + 8] ;
 static size_t prefixlen ;
 static int timestamps = 0 ;
@@ -193,7 +203,7 @@ static void relay_lines (relay_t *r, int flush)
     start = nl + 1 - r->buf ;
   }
   /* a full buffer without any newline is a line too long: split it */
-  if (start < r->len && (flush || (!start && r->len == sizeof(r->buf))))
+  if (start < r->len && (flush || (!start && r->len == TM_LINE_MAX)))
   {
     relay_line(r, r->buf + start, r->len - start, 1) ;
     start = r->len ;
@@ -207,7 +217,7 @@ static void relay_lines (relay_t *r, int flush)
 
 int relay_read (relay_t *r)
 {
-  ssize_t n = read(r->rfd, r->buf + r->len, sizeof(r->buf) - r->len) ;
+  ssize_t n = read(r->rfd, r->buf + r->len, TM_LINE_MAX - r->len) ;
   if (n <= 0) return 0 ;
   r->len += n ;
   relay_lines(r, 0) ;
@@ -252,7 +262,7 @@ int relay_pty_open (char *slave, size_t max)
 int relay_pty_read (void)
 {
   relay_t *r = &relay[3] ;
-  ssize_t n = read(r->rfd, r->buf + r->len, sizeof(r->buf) - r->len) ;
+  ssize_t n = read(r->rfd, r->buf + r->len, TM_LINE_MAX - r->len) ;
   if (n < 0 && errno == EAGAIN) return 0 ;
   if (n <= 0) return -1 ;
   r->len += n ;
@@ -277,9 +287,6 @@ void relay_follow_init (char const *path)
   struct stat sb ;
   follow.path = strdup(path) ;
   if (!follow.path) strerr_diefu1sys(111, "allocate") ;
-  relay[2].rfd = relay[2].wfd = -1 ;
-  relay[2].out = 1 ;
-  relay[2].len = 0 ;
   /* like tail -F -n 0: only what is written from now on */
   follow.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
   if (follow.fd >= 0 && fstat(follow.fd, &sb) == 0)
@@ -295,7 +302,7 @@ static void follow_read (void)
   for (;;)
   {
     relay_t *r = &relay[2] ;
-    ssize_t n = pread(follow.fd, r->buf + r->len, sizeof(r->buf) - r->len, follow.offset) ;
+    ssize_t n = pread(follow.fd, r->buf + r->len, TM_LINE_MAX - r->len, follow.offset) ;
     if (n <= 0) return ;
     follow.offset += n ;
     r->len += n ;

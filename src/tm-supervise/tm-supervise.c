@@ -1041,7 +1041,6 @@ int main (int argc, char const *const *argv)
   st.supervisor = getpid() ;
   relay_init(&relay[0], ofds, 1) ;
   relay_init(&relay[1], efds, 2) ;
-  relay[2].rfd = relay[3].rfd = -1 ;
   relay_prefix_init(st.name, width) ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   umask(022) ;

@@ -555,30 +555,9 @@ static void control_init (void)
   if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
 }
 
-/* Finds tm-supervise beside ourselves when we were run by path; the path
-   is made absolute since we chdir to the scandir. */
-static void supervise_path_init (char const *argv0, char *buf, size_t max)
-{
-  char const *slash = strrchr(argv0, '/') ;
-  size_t n = 0, dirlen ;
-  if (!slash) return ;
-  dirlen = slash + 1 - argv0 ;
-  if (argv0[0] != '/')
-  {
-    if (!getcwd(buf, max - 1)) return ;
-    n = strlen(buf) ;
-    buf[n++] = '/' ;
-  }
-  if (n + dirlen + sizeof("tm-supervise") > max) return ;
-  memcpy(buf + n, argv0, dirlen) ;
-  memcpy(buf + n + dirlen, "tm-supervise", sizeof("tm-supervise")) ;
-  if (access(buf, X_OK) == 0) supervise_path = buf ;
-}
-
 int main (int argc, char const *const *argv)
 {
   char const *dir = 0 ;
-  char const *argv0 = argv[0] ;
   char pathbuf[4096] ;
   PROG = "tm-svscan" ;
   {
@@ -605,7 +584,7 @@ int main (int argc, char const *const *argv)
     svc_t table[maxsvc] ;
     svc = table ;
     fd_sanitize() ;
-    supervise_path_init(argv0, pathbuf, sizeof(pathbuf)) ;
+    supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
     if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
       strerr_warnwu1sys("become a child subreaper") ;
     if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
