@@ -83,7 +83,8 @@ struct peers_s
 } ;
 
 extern char const *scandir_prefix ;  /* "SCANDIR/" */
-extern int peers_read (peers_t *ps, char const *listdir, int with_wait) ;
+extern int peers_read (peers_t *ps, char const *listdir, int with_wait) ;  /* 0: error, errno set, ps empty */
+extern void peers_free (peers_t *ps) ;
 extern void peers_subscribe (peers_t *ps) ;
 extern void peers_unsubscribe (peers_t *ps) ;
 extern int peers_drain (peers_t *ps, unsigned int i) ;  /* 1 if fd i had events */

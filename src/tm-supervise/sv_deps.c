@@ -29,6 +29,43 @@ static char *peer_path (char const *name, char const *file)
   return buf ;
 }
 
+void peers_free (peers_t *ps)
+{
+  for (unsigned int i = 0 ; i < ps->n ; i++)
+  {
+    free(ps->p[i].name) ;
+    free(ps->p[i].fifo) ;
+  }
+  free(ps->p) ;
+  ps->p = 0 ;
+  ps->n = 0 ;
+}
+
+static int peer_add (peers_t *ps, char const *listdir, char const *name, int with_wait)
+{
+  peer_t *p ;
+  peer_t *grown = realloc(ps->p, (ps->n + 1) * sizeof(peer_t)) ;
+  if (!grown) return 0 ;
+  ps->p = grown ;
+  p = ps->p + ps->n ;
+  p->name = strdup(name) ;
+  p->fifo = malloc(PATH_MAX) ;
+  if (!p->name || !p->fifo) { free(p->name) ; free(p->fifo) ; return 0 ; }
+  ps->n++ ;
+  p->fd = -1 ;
+  p->wait_ms = 0 ;
+  if (with_wait)
+  {
+    size_t ll = strlen(listdir), nl = strlen(name) ;
+    char file[ll + nl + 2] ;
+    memcpy(file, listdir, ll) ;
+    file[ll] = '/' ;
+    memcpy(file + ll + 1, name, nl + 1) ;
+    if (tm_svfile_uint(file, &p->wait_ms) < 0) p->wait_ms = 0 ;
+  }
+  return 1 ;
+}
+
 int peers_read (peers_t *ps, char const *listdir, int with_wait)
 {
   DIR *d = opendir(listdir) ;
@@ -36,27 +73,21 @@ int peers_read (peers_t *ps, char const *listdir, int with_wait)
   ps->p = 0 ;
   ps->n = 0 ;
   if (!d) return errno == ENOENT ;
-  while ((e = readdir(d)))
+  for (;;)
   {
-    peer_t *p ;
+    errno = 0 ;
+    e = readdir(d) ;
+    if (!e) break ;
     if (e->d_name[0] == '.') continue ;
-    ps->p = realloc(ps->p, (ps->n + 1) * sizeof(peer_t)) ;
-    if (!ps->p) strerr_diefu1sys(111, "allocate") ;
-    p = ps->p + ps->n++ ;
-    p->name = strdup(e->d_name) ;
-    p->fifo = malloc(PATH_MAX) ;
-    if (!p->name || !p->fifo) strerr_diefu1sys(111, "allocate") ;
-    p->fd = -1 ;
-    p->wait_ms = 0 ;
-    if (with_wait)
-    {
-      size_t ll = strlen(listdir), nl = strlen(e->d_name) ;
-      char file[ll + nl + 2] ;
-      memcpy(file, listdir, ll) ;
-      file[ll] = '/' ;
-      memcpy(file + ll + 1, e->d_name, nl + 1) ;
-      if (tm_svfile_uint(file, &p->wait_ms) < 0) p->wait_ms = 0 ;
-    }
+    if (!peer_add(ps, listdir, e->d_name, with_wait)) break ;
+  }
+  if (errno)
+  {
+    int saved = errno ;
+    closedir(d) ;
+    peers_free(ps) ;
+    errno = saved ;
+    return 0 ;
   }
   closedir(d) ;
   return 1 ;

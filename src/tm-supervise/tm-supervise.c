@@ -589,6 +589,21 @@ static void ordered_check (void)
   stop() ;
 }
 
+/* A reload may have given us new dependents since we started: read the
+   list again (it is not steady state any more); on failure keep the old. */
+static void dependents_reread (void)
+{
+  peers_t fresh ;
+  if (!peers_read(&fresh, "dependents.d", 0))
+  {
+    strerr_warnwu1sys("read dependents.d again") ;
+    return ;
+  }
+  peers_unsubscribe(&dependents) ;
+  peers_free(&dependents) ;
+  dependents = fresh ;
+}
+
 /* tm-svscan's shutdown: we stop only after every service that depends on
    us has stopped; it bounds the whole by its global timeout */
 static void ordered_stop (void)
@@ -604,6 +619,7 @@ static void ordered_stop (void)
     if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
     return ;
   }
+  if (!flag_ordered) dependents_reread() ;
   if (dependents.n && !flag_ordered)
   {
     flag_ordered = 1 ;
@@ -1091,8 +1107,10 @@ int main (int argc, char const *const *argv)
       int depev = 0, dependentev = 0 ;
       for (unsigned int i = 0 ; i < deps.n ; i++)
         if (x[ideps + i].fd >= 0 && x[ideps + i].revents && peers_drain(&deps, i)) depev = 1 ;
-      for (unsigned int i = 0 ; i < dependents.n ; i++)
-        if (x[idependents + i].fd >= 0 && x[idependents + i].revents && peers_drain(&dependents, i)) dependentev = 1 ;
+      /* a shutdown request above may have read the list again */
+      for (unsigned int i = 0 ; idependents + i < n && i < dependents.n ; i++)
+        if (x[idependents + i].fd >= 0 && x[idependents + i].fd == dependents.p[i].fd
+         && x[idependents + i].revents && peers_drain(&dependents, i)) dependentev = 1 ;
       if (depev && st.state == TM_PENDING) try_start() ;
       if (dependentev) ordered_check() ;
     }

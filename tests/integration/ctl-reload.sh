@@ -1,6 +1,6 @@
 # tm-ctl reload: new services start, removed ones stop, changed ones
 # restart, the others keep running untouched; an invalid config changes
-# nothing.
+# nothing; at shutdown a service waits for the dependents a reload gave it.
 . "$(dirname "$0")/../lib.sh"
 cat > "$T/a.toml" <<TOML
 [[services]]
@@ -32,7 +32,7 @@ depends_on = "keep"
 [[services]]
 name = "new"
 command = "standin"
-args = ["new"]
+args = ["new", "slow-stop", "0.5"]
 depends_on = "keep"
 TOML
 boot_init "$T/a.toml"
@@ -67,3 +67,7 @@ ns tm-ctl reload "$T/m.toml" > "$T/out" 2>&1 || fail "reload with metrics: $(cat
 assert_eq "$(cat "$T/out")" "reload: 1 added, 0 removed, 0 restarted, 3 unchanged" "summary with metrics"
 ns tm-ctl wait -u -t 10 tm-metrics || fail "tm-metrics not up"
 waitfor 5 python3 -c "import urllib.request; assert b'tm_service_up' in urllib.request.urlopen('http://127.0.0.1:$P/metrics', timeout=2).read()" || fail "no /metrics after the reload"
+# shutdown: keep waits for new, its dependent since the reload
+kill -TERM "$NS1" ; wait_exit 20
+assert_eq "$RC" 0 "exit code"
+before "$(event new stop)" "$(event keep stop)" || fail "keep stopped before new, its dependent since the reload"
