@@ -62,6 +62,7 @@ static int exitcode = 0 ;
 static unsigned int shutdown_ms = 45000 ;
 static int shutdown_ms_set = 0 ;   /* -t given: it wins over .tm-svscan/timeout-shutdown */
 static tain deadline_shutdown = TAIN_INFINITE ;
+static int shutdown_timed_out = 0 ;
 static tain deadline_kill = TAIN_INFINITE ;
 static tain deadline_cmd = TAIN_INFINITE ;
 static uint64_t since ;
@@ -329,6 +330,7 @@ static void on_cmd_exit (int wstat)
 static void shutdown_timeout (void)
 {
   strerr_warnw1x("global shutdown timeout: killing the remaining services") ;
+  shutdown_timed_out = 1 ;
   for (unsigned int i = 0 ; i < nsvc ; i++)
     if (svc[i].used && svc[i].pid)
     {
@@ -411,19 +413,37 @@ static void reap_for (unsigned int ms)
   }
 }
 
+/* The final stage's grace stays within the global timeout: what is left
+   of it, at most FINAL_GRACE_MS, none once it passed. */
+static unsigned int final_grace_ms (void)
+{
+  tain left ;
+  int ms ;
+  if (shutdown_timed_out) return 0 ;
+  tain_now_g() ;
+  if (!tain_future(&deadline_shutdown)) return 0 ;
+  tain_sub(&left, &deadline_shutdown, &STAMP) ;
+  ms = tain_to_millisecs(&left) ;
+  return ms < 0 || ms > FINAL_GRACE_MS ? FINAL_GRACE_MS : (unsigned int)ms ;
+}
+
 static void final_stage (void)
 {
+  unsigned int grace = final_grace_ms() ;
   if (getpid() == 1)
   {
-    kill(-1, SIGTERM) ;
-    kill(-1, SIGCONT) ;
-    reap_for(FINAL_GRACE_MS) ;
+    if (grace)
+    {
+      kill(-1, SIGTERM) ;
+      kill(-1, SIGCONT) ;
+      reap_for(grace) ;
+    }
     kill(-1, SIGKILL) ;
   }
   else
   {
     /* never kill(-1) here: that would reach outside our own tree */
-    if (signal_children(SIGTERM)) reap_for(FINAL_GRACE_MS) ;
+    if (grace && signal_children(SIGTERM)) reap_for(grace) ;
     signal_children(SIGKILL) ;
   }
   reap_for(FINAL_GRACE_MS) ;
