@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,45 +101,6 @@ int spawn_conf_init (char const *dir)
   return 1 ;
 }
 
-static pid_t spawn_plain (char const *path, char const *const *argv, spawn_opts_t const *o)
-{
-  int notif_w = o->notif_w, notif_fd = o->notif_fd ;
-  posix_spawnattr_t attr ;
-  posix_spawn_file_actions_t fa ;
-  sigset_t set ;
-  pid_t pid = 0 ;
-  int e ;
-  posix_spawnattr_init(&attr) ;
-  posix_spawn_file_actions_init(&fa) ;
-  /* every disposition is SIG_DFL but for handlers, which exec resets:
-     only the mask needs clearing */
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK) ;
-  sigemptyset(&set) ;
-  posix_spawnattr_setsigmask(&attr, &set) ;
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", o->quiet ? O_RDWR : O_RDONLY, 0) ;
-  if (o->pty)
-  {
-    /* opened by a session leader without a terminal: its controlling one */
-    posix_spawn_file_actions_addopen(&fa, 1, o->pty, O_RDWR, 0) ;
-    posix_spawn_file_actions_adddup2(&fa, 1, 2) ;
-  }
-  else
-  {
-    posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[0].wfd, 1) ;
-    posix_spawn_file_actions_adddup2(&fa, o->quiet ? 0 : relay[1].wfd, 2) ;
-  }
-  if (notif_w >= 0) posix_spawn_file_actions_adddup2(&fa, notif_w, notif_fd) ;
-  /* the service gets 0, 1, 2 (and its notification fd), nothing else */
-  for (int fd = 3 ; fd < notif_fd ; fd++) posix_spawn_file_actions_addclose(&fa, fd) ;
-  posix_spawn_file_actions_addclosefrom_np(&fa, notif_w >= 0 ? notif_fd + 1 : 3) ;
-  posix_spawn_file_actions_addchdir_np(&fa, spawn_conf.cwd) ;
-  e = posix_spawn(&pid, path, &fa, &attr, (char *const *)argv, (char *const *)spawn_conf.envp) ;
-  posix_spawn_file_actions_destroy(&fa) ;
-  posix_spawnattr_destroy(&attr) ;
-  if (e) { errno = e ; return 0 ; }
-  return pid ;
-}
-
 /* closes every fd from 3 up but a and b */
 static void close_all_but (int a, int b)
 {
@@ -150,11 +110,35 @@ static void close_all_but (int a, int b)
   close_range(hi + 1, ~0U, 0) ;
 }
 
-/* The user switch needs a real fork: posix_spawn cannot setuid. Only
-   async-signal-safe calls between fork and exec. */
-static pid_t spawn_as_user (char const *path, char const *const *argv, spawn_opts_t const *o)
+/* In the child: fds 0, 1, 2, the notification fd, the working directory,
+   the user. Only async-signal-safe calls. *errfd may move out of the way. */
+static int child_setup (spawn_opts_t const *o, int *errfd)
 {
-  int notif_w = o->notif_w, notif_fd = o->notif_fd ;
+  int fd0 = open("/dev/null", o->quiet ? O_RDWR : O_RDONLY) ;
+  int fd1 = o->quiet ? fd0 : relay[0].wfd, fd2 = o->quiet ? fd0 : relay[1].wfd ;
+  if (fd0 < 0 || setsid() < 0) return 0 ;
+  if (o->pty && (fd1 = fd2 = open(o->pty, O_RDWR)) < 0) return 0 ;  /* our controlling terminal */
+  if (dup2(fd0, 0) < 0 || dup2(fd1, 1) < 0 || dup2(fd2, 2) < 0) return 0 ;
+  if (o->notif_w >= 0)
+  {
+    if (*errfd == o->notif_fd && (*errfd = fcntl(*errfd, F_DUPFD_CLOEXEC, o->notif_fd + 1)) < 0) return 0 ;
+    /* dup2 onto itself would leave it close-on-exec */
+    if (o->notif_w == o->notif_fd ? fcntl(o->notif_fd, F_SETFD, 0) < 0 : dup2(o->notif_w, o->notif_fd) < 0) return 0 ;
+  }
+  if (chdir(spawn_conf.cwd) < 0) return 0 ;
+  if (o->as_user && spawn_conf.user
+   && (setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0))
+    return 0 ;
+  /* the service gets 0, 1, 2 (and its notification fd), nothing else */
+  close_all_but(o->notif_w >= 0 ? o->notif_fd : *errfd, *errfd) ;
+  return 1 ;
+}
+
+/* A real fork rather than posix_spawn: glibc's file actions allocate, and
+   the user switch needs a fork anyway. An exec failure comes back through
+   a close-on-exec pipe. */
+static pid_t spawn_child (char const *path, char const *const *argv, spawn_opts_t const *o)
+{
   int p[2] ;
   int e = 0 ;
   pid_t pid ;
@@ -164,21 +148,15 @@ static pid_t spawn_as_user (char const *path, char const *const *argv, spawn_opt
   if (!pid)
   {
     sigset_t set ;
-    int fd0 = open("/dev/null", o->quiet ? O_RDWR : O_RDONLY) ;
-    int fd1 = o->quiet ? fd0 : relay[0].wfd, fd2 = o->quiet ? fd0 : relay[1].wfd ;
-    if (fd0 < 0 || setsid() < 0) goto err ;
-    if (o->pty && (fd1 = fd2 = open(o->pty, O_RDWR)) < 0) goto err ;  /* our controlling terminal */
-    if (dup2(fd0, 0) < 0 || dup2(fd1, 1) < 0 || dup2(fd2, 2) < 0
-     || (notif_w >= 0 && dup2(notif_w, notif_fd) < 0) || chdir(spawn_conf.cwd) < 0
-     || setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0)
-      goto err ;
-    close_all_but(notif_w >= 0 ? notif_fd : p[1], p[1]) ;
-    sigemptyset(&set) ;
-    sigprocmask(SIG_SETMASK, &set, 0) ;
-    execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
-   err:
+    int errfd = p[1] ;
+    if (child_setup(o, &errfd))
+    {
+      sigemptyset(&set) ;
+      sigprocmask(SIG_SETMASK, &set, 0) ;
+      execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
+    }
     e = errno ;
-    if (write(p[1], &e, sizeof(e)) < 0) _exit(127) ;
+    if (errfd >= 0 && write(errfd, &e, sizeof(e)) < 0) _exit(127) ;
     _exit(127) ;
   }
   close(p[1]) ;
@@ -198,5 +176,5 @@ pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t cons
   memcpy(path, spawn_conf.dir, dlen) ;
   path[dlen] = '/' ;
   memcpy(path + dlen + 1, file, flen + 1) ;
-  return o->as_user && spawn_conf.user ? spawn_as_user(path, argv, o) : spawn_plain(path, argv, o) ;
+  return spawn_child(path, argv, o) ;
 }

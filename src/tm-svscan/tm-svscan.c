@@ -117,7 +117,6 @@ static void pipe_arg (char *buf, int r, int w)
 static void spawn_supervisor (svc_t *s)
 {
   posix_spawnattr_t attr ;
-  posix_spawn_file_actions_t fa ;
   sigset_t set ;
   char ofds[2 * UINT_FMT + 2], efds[2 * UINT_FMT + 2], w[UINT_FMT] ;
   char const *argv[10] = { "tm-supervise", "-o", ofds, "-e", efds, "-p", w, "--", s->name, 0 } ;
@@ -126,19 +125,18 @@ static void spawn_supervisor (svc_t *s)
   pipe_arg(efds, s->fd[2], s->fd[3]) ;
   w[uint_fmt(w, width)] = 0 ;
   posix_spawnattr_init(&attr) ;
-  posix_spawn_file_actions_init(&fa) ;
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
   sigemptyset(&set) ;
   posix_spawnattr_setsigmask(&attr, &set) ;
   sigfillset(&set) ;
   posix_spawnattr_setsigdefault(&attr, &set) ;
-  /* dup2 onto itself clears close-on-exec for the supervisor's copy */
-  for (unsigned int i = 0 ; i < 4 ; i++)
-    if (s->fd[i] >= 0) posix_spawn_file_actions_adddup2(&fa, s->fd[i], s->fd[i]) ;
+  /* The supervisor inherits its pipes: close-on-exec is lifted for this
+     spawn only (file actions would do it, but glibc allocates for them). */
+  for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) uncoe(s->fd[i]) ;
   e = strchr(supervise_path, '/')
-    ? posix_spawn(&s->pid, supervise_path, &fa, &attr, (char *const *)argv, environ)
-    : posix_spawnp(&s->pid, supervise_path, &fa, &attr, (char *const *)argv, environ) ;
-  posix_spawn_file_actions_destroy(&fa) ;
+    ? posix_spawn(&s->pid, supervise_path, 0, &attr, (char *const *)argv, environ)
+    : posix_spawnp(&s->pid, supervise_path, 0, &attr, (char *const *)argv, environ) ;
+  for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) coe(s->fd[i]) ;
   posix_spawnattr_destroy(&attr) ;
   tain_copynow(&s->respawn) ;
   deadline_ms(&s->respawn, RESPAWN_GAP_MS) ;

@@ -25,7 +25,7 @@ grep -qx 'cmd on stdout' "$LOG" || fail "command output not on tm-init's stdout"
 [ -n "$(event db stop)" ] || fail "db not stopped after the command exited"
 # SIGTERM while the command runs: the command's code (143: killed by TERM)
 boot_init "$T/c.toml" sleep 1000
-waitfor 10 sh -c "pgrep -fx 'sleep 1000' >/dev/null" || fail "command did not start"
+waitfor 10 ns pgrep -fx 'sleep 1000' || fail "command did not start"
 kill -TERM "$NS1"
 wait_exit 20
 assert_eq "$RC" 143 "exit code after SIGTERM with a command running"

@@ -19,3 +19,21 @@ ns tm-ctl -d "$SD" list >/dev/null
 echo a > "$SD/.tm-svscan/control"
 waitfor 5 test -s "$SD/plain/fds" || fail "plain never ran"
 assert_eq "$(grep -cv '^[012]$' "$SD/plain/fds")" 1 "fds other than 0 1 2 (only ls's own)"
+# any readiness fd works, whatever fds the supervisor happens to hold: one
+# service per fd from 3 to 24, each also as another user (the fork path)
+useradd -M -r tm-ready-test 2>/dev/null ; id -u tm-ready-test >/dev/null || skip "cannot create a user"
+trap 'cleanup ; userdel tm-ready-test 2>/dev/null' EXIT
+uid=$(id -u tm-ready-test)
+for fd in $(seq 3 24) ; do
+  for who in root user ; do
+    mkdir -p "$SD/fd$fd-$who"
+    printf '#!/bin/bash\necho >&%s ; exec sleep 1000\n' "$fd" > "$SD/fd$fd-$who/run"
+    chmod 755 "$SD/fd$fd-$who/run"
+    echo "$fd" > "$SD/fd$fd-$who/notification-fd"
+    [ $who = user ] && echo "$uid" > "$SD/fd$fd-$who/uid"
+  done
+done
+echo a > "$SD/.tm-svscan/control"
+for fd in $(seq 3 24) ; do
+  ns tm-ctl wait -r -t 10 "fd$fd-root" "fd$fd-user" || fail "readiness on fd $fd never came: $(field fd$fd-root state) $(field fd$fd-user state)"
+done
