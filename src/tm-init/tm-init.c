@@ -28,6 +28,24 @@
 
 #define USAGE "tm-init [ -c config ] [ -d scandir ] [ -- ] [ command args... ]"
 #define dieusage() strerr_dieusage(100, USAGE)
+#define HELP \
+"usage: tm-init [-c CONFIG] [-d SCANDIR] [--] [COMMAND ARGS...]\n" \
+"\n" \
+"Container entrypoint and PID 1. Compiles CONFIG into a service tree (in a\n" \
+"child process; on any error it prints them all, exits 1 and starts nothing),\n" \
+"then execs tm-svscan, which starts the services in dependency order and\n" \
+"supervises them. COMMAND (Docker's CMD) runs on this terminal once every\n" \
+"enabled service is ready or has failed; its exit ends the system.\n" \
+"\n" \
+"  -c CONFIG    default: $TM_CONFIG, else /etc/tm/services.toml, else /services.toml\n" \
+"  -d SCANDIR   default: $TM_SCANDIR, else /run/tm/services\n" \
+"\n" \
+"SIGTERM, SIGINT, SIGHUP: graceful shutdown, in reverse dependency order.\n" \
+"Exit code: COMMAND's; else that of the required service whose end stopped\n" \
+"the system (128+signal when killed); else 0. 1: invalid config.\n" \
+"TM_NO_AUTO_INSTALL=1: do not link tm-ctl, tm-orchestrator and entrypoint\n" \
+"into /usr/local/bin when tm-ctl is not in PATH.\n" \
+"Then: tm-ctl list, tm-ctl status NAME, tm-ctl restart NAME --wait.\n"
 
 static char const *default_config (void)
 {
@@ -178,11 +196,16 @@ int main (int argc, char const *const *argv)
   char pidfmt[PID_FMT] ;
   pid_t cmd = 0 ;
   PROG = "tm-init" ;
+  if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+  {
+    if (write(1, HELP, sizeof(HELP) - 1) < 0) return 111 ;
+    return 0 ;
+  }
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "c:d:h", &l) ;
+      int opt = subgetopt_r(argc, argv, "c:d:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {

@@ -33,6 +33,20 @@
 
 #define USAGE "tm-svscan [ -d scandir ] [ -c max ] [ -t shutdown_timeout_ms ] [ -C cmdpid ]"
 #define dieusage() strerr_dieusage(100, USAGE)
+#define HELP \
+"usage: tm-svscan [-d SCANDIR] [-c MAX] [-t SHUTDOWN_MS] [-C CMDPID]\n" \
+"\n" \
+"The scanner: one tm-supervise per service directory of SCANDIR (default:\n" \
+"$TM_SCANDIR, else /run/tm/services), reaps every process, respawns a dead\n" \
+"supervisor within a second, and runs the shutdown. tm-init execs it; it also\n" \
+"runs on a hand-written tree, as PID 1 or not (then a child subreaper).\n" \
+"\n" \
+"  -c MAX          at most MAX services (default 1000)\n" \
+"  -t SHUTDOWN_MS  global shutdown timeout (default: .tm-svscan/timeout-shutdown, else 45000)\n" \
+"  -C CMDPID       the main command's waiter (given by tm-init)\n" \
+"\n" \
+"SIGTERM, SIGINT, SIGHUP, or `tm-ctl shutdown`: graceful shutdown.\n" \
+"After adding or removing a service directory: echo a > SCANDIR/.tm-svscan/control\n"
 
 #define RESPAWN_GAP_MS 1000
 #define FINAL_GRACE_MS 2000     /* final stage: SIGTERM, this long, SIGKILL */
@@ -578,6 +592,11 @@ int main (int argc, char const *const *argv)
   char const *dir = 0 ;
   char pathbuf[4096] ;
   PROG = "tm-svscan" ;
+  if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+  {
+    if (write(1, HELP, sizeof(HELP) - 1) < 0) return 111 ;
+    return 0 ;
+  }
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
@@ -602,6 +621,8 @@ int main (int argc, char const *const *argv)
     svc_t table[maxsvc] ;
     svc = table ;
     fd_sanitize() ;
+    /* fds our parent leaked stay ours, but no supervisor inherits them */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) ;
     supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
     if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
       strerr_warnwu1sys("become a child subreaper") ;

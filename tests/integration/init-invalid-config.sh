@@ -1,4 +1,5 @@
-# An invalid config: every error printed, exit 1, nothing started.
+# An invalid config: every error printed, exit 1, nothing started. A bad
+# option: exit 100; --help: a summary on stdout, exit 0, nothing started.
 . "$(dirname "$0")/../lib.sh"
 cat > "$T/c.toml" <<TOML
 [[services]]
@@ -17,3 +18,11 @@ grep -q 'c.toml:7: services\[1\].command: /nonexistent/b does not exist' "$ERR" 
 grep -q 'c.toml:8: services\[1\].depends_on: no service named "zz"' "$ERR" || fail "error: $(cat "$ERR")"
 [ ! -e "$SD/a" ] || fail "a tree was written"
 [ -z "$(event a start)" ] || fail "a service started"
+# usage
+tm-init -x > "$T/out" 2>&1 ; assert_eq $? 100 "tm-init -x"
+grep -q 'usage: tm-init' "$T/out" || fail "no usage: $(cat "$T/out")"
+for p in tm-init tm-svscan ; do
+  TM_SCANDIR="$T/none" $p --help > "$T/out" 2> "$T/err" ; assert_eq $? 0 "$p --help"
+  grep -q "^usage: $p " "$T/out" || fail "$p --help: $(cat "$T/out" "$T/err")"
+  [ ! -e "$T/none" ] || fail "$p --help started something"
+done
