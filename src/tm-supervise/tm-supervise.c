@@ -661,6 +661,24 @@ static void want_down (void)
   else status_commit() ;
 }
 
+/* tm-svscan's longest service name changed: pad to the new width */
+static void prefix_reread (void)
+{
+  size_t n = strlen(scandir_prefix) ;
+  char path[n + 18] ;
+  char buf[256] ;
+  char const *w ;
+  unsigned int width ;
+  ssize_t r ;
+  memcpy(path, scandir_prefix, n) ;
+  memcpy(path + n, ".tm-svscan/status", 18) ;
+  r = openreadnclose(path, buf, sizeof(buf) - 1) ;
+  if (r <= 0) return ;
+  buf[r] = 0 ;
+  w = strstr(buf, "\nwidth=") ;
+  if (w && uint_scan(w + 7, &width)) relay_prefix_init(st.name, width) ;
+}
+
 static void command (char c)
 {
   int sig ;
@@ -676,6 +694,7 @@ static void command (char c)
       break ;
     case 'x' : flag_exit = 1 ; break ;
     case 'S' : ordered_stop() ; break ;
+    case 'w' : prefix_reread() ; break ;
     default :
       sig = tm_letter_signal(c) ;
       if (sig && st.pid) group_signal(st.pid, sig) ;

@@ -113,6 +113,8 @@ static void status_write (void)
   n += tm_ms_fmt(buf + n, since) ;
   memcpy(buf + n, "\nsupervisors=", 13) ; n += 13 ;
   n += uint_fmt(buf + n, live_supervisors()) ;
+  memcpy(buf + n, "\nwidth=", 7) ; n += 7 ;
+  n += uint_fmt(buf + n, width) ;
   buf[n++] = '\n' ;
   if (!openwritenclose_suffix(".tm-svscan/status", buf, n, ".new"))
     strerr_warnwu2sys("write ", ".tm-svscan/status") ;
@@ -272,9 +274,23 @@ static void activate (char const *name)
   s->active = 1 ;
 }
 
+/* one command byte to every running supervisor */
+static void tell_supervisors (char c)
+{
+  for (unsigned int i = 0 ; i < nsvc ; i++)
+    if (svc[i].used && svc[i].pid)
+    {
+      size_t n = strlen(svc[i].name) ;
+      char fifo[n + 19] ;
+      memcpy(fifo, svc[i].name, n) ;
+      memcpy(fifo + n, "/supervise/control", 19) ;
+      tm_control_write(fifo, &c, 1) ;
+    }
+}
+
 static void scan (void)
 {
-  unsigned int u ;
+  unsigned int u, oldwidth = width ;
   /* tm-ctl reload may have changed it */
   if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
   for (unsigned int i = 0 ; i < nsvc ; i++) svc[i].active = 0 ;
@@ -298,6 +314,9 @@ static void scan (void)
     else if (!s->pid) spawn_supervisor(s) ;
   }
   status_write() ;
+  /* the longest name changed: the running supervisors line up again (they
+     read the new width in our status file) */
+  if (oldwidth && width != oldwidth) tell_supervisors('w') ;
 }
 
 /* ---- shutdown ---- */
@@ -343,15 +362,7 @@ static void shutdown_timeout (void)
 {
   strerr_warnw1x("global shutdown timeout: killing the remaining services") ;
   shutdown_timed_out = 1 ;
-  for (unsigned int i = 0 ; i < nsvc ; i++)
-    if (svc[i].used && svc[i].pid)
-    {
-      size_t n = strlen(svc[i].name) ;
-      char fifo[n + 18] ;
-      memcpy(fifo, svc[i].name, n) ;
-      memcpy(fifo + n, "/supervise/control", 19) ;
-      tm_control_write(fifo, "k", 1) ;
-    }
+  tell_supervisors('k') ;
   tain_copynow(&deadline_kill) ;
   deadline_ms(&deadline_kill, KILL_GRACE_MS) ;
 }

@@ -1,5 +1,6 @@
 # Lines are relayed with [name] padded to the longest name; stderr stays on
 # stderr; a last line without newline is flushed at exit; long lines split.
+# A rescan that brings a longer name: the running services line up again.
 . "$(dirname "$0")/../lib.sh"
 mksvc a 'echo hello from a ; echo oops >&2 ; echo ; exec sleep 1000'
 mksvc longname 'printf "no newline" ; exit 0'
@@ -18,3 +19,11 @@ lines = [l for l in open(sys.argv[1], 'rb').read().split(b'\n') if l.startswith(
 body = [len(l) - len(b'[big     ] ') for l in lines]
 assert body == [16384, 20000 - 16384], body
 PY
+# a longer name arrives: a's lines are padded to it from then on
+mksvc tick 'while : ; do echo tick ; sleep 0.1 ; done'
+echo a > "$SD/.tm-svscan/control"
+waitfor 10 grep -q '^\[tick    \] tick$' "$LOG" || fail "no tick"
+mksvc much-longer-name 'exec sleep 1000'
+echo a > "$SD/.tm-svscan/control"
+waitfor 10 grep -q '^\[tick            \] tick$' "$LOG" || fail "tick not padded to the new longest name: $(grep tick "$LOG" | tail -n 2)"
+grep -q '^width=16$' "$SD/.tm-svscan/status" || fail "tm-svscan status: $(cat "$SD/.tm-svscan/status")"
