@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,7 +42,7 @@
 "supervisor within a second, and runs the shutdown. tm-init execs it; it also\n" \
 "runs on a hand-written tree, as PID 1 or not (then a child subreaper).\n" \
 "\n" \
-"  -c MAX          at most MAX services (default 1000)\n" \
+"  -c MAX          at most MAX services (default: twice those in SCANDIR, at least 1000)\n" \
 "  -t SHUTDOWN_MS  global shutdown timeout (default: .tm-svscan/timeout-shutdown, else 45000)\n" \
 "  -C CMDPID       the main command's waiter (given by tm-init)\n" \
 "\n" \
@@ -598,10 +599,29 @@ static void control_init (void)
   if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
 }
 
+static unsigned int found = 0 ;
+
+static void count (char const *name)
+{
+  (void)name ;
+  found++ ;
+}
+
+/* The service table, sized once: -c, else room for twice the services
+   there are now (reloads add some), at least 1000. */
+static void table_init (int given)
+{
+  if (!given && scan_dir(&count) && found > maxsvc / 2) maxsvc = found * 2 ;
+  if (maxsvc > 100000) maxsvc = 100000 ;
+  svc = calloc(maxsvc, sizeof(svc_t)) ;
+  if (!svc) strerr_diefu1sys(111, "allocate the service table") ;
+}
+
 int main (int argc, char const *const *argv)
 {
   char const *dir = 0 ;
   char pathbuf[4096] ;
+  int maxsvc_set = 0 ;
   PROG = "tm-svscan" ;
   if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
   {
@@ -617,7 +637,7 @@ int main (int argc, char const *const *argv)
       switch (opt)
       {
         case 'd' : dir = l.arg ; break ;
-        case 'c' : if (!uint0_scan(l.arg, &maxsvc) || !maxsvc) dieusage() ; break ;
+        case 'c' : if (!uint0_scan(l.arg, &maxsvc) || !maxsvc) dieusage() ; maxsvc_set = 1 ; break ;
         case 't' : if (!uint0_scan(l.arg, &shutdown_ms)) dieusage() ; shutdown_ms_set = 1 ; break ;
         case 'C' : if (!pid0_scan(l.arg, &cmdpid)) dieusage() ; break ;
         default : dieusage() ;
@@ -627,84 +647,80 @@ int main (int argc, char const *const *argv)
   }
   if (argc) dir = argv[0] ;
   dir = tm_scandir(dir) ;
-  if (maxsvc > 100000) maxsvc = 100000 ;
-  {
-    svc_t table[maxsvc] ;
-    svc = table ;
-    fd_sanitize() ;
-    /* fds our parent leaked stay ours, but no supervisor inherits them */
-    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) ;
-    supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
-    if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-      strerr_warnwu1sys("become a child subreaper") ;
-    if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
-    umask(022) ;
-    nofile_init() ;
-    tain_now_set_stopwatch_g() ;
-    since = tm_wallclock_ms() ;
-    signals_init() ;
-    control_init() ;
-    scan() ;
+  fd_sanitize() ;
+  /* fds our parent leaked stay ours, but no supervisor inherits them */
+  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) ;
+  supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
+  if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+    strerr_warnwu1sys("become a child subreaper") ;
+  if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
+  table_init(maxsvc_set) ;
+  umask(022) ;
+  nofile_init() ;
+  tain_now_set_stopwatch_g() ;
+  since = tm_wallclock_ms() ;
+  signals_init() ;
+  control_init() ;
+  scan() ;
 
-    for (;;)
+  for (;;)
+  {
+    iopause_fd x[2] = { { .fd = sigfd, .events = IOPAUSE_READ }, { .fd = ctlfd, .events = IOPAUSE_READ } } ;
+    tain deadline = tain_infinite ;
+    int r ;
+    if (stopping && !live_supervisors() && !cmdpid) break ;
+    if (stopping)
     {
-      iopause_fd x[2] = { { .fd = sigfd, .events = IOPAUSE_READ }, { .fd = ctlfd, .events = IOPAUSE_READ } } ;
-      tain deadline = tain_infinite ;
-      int r ;
-      if (stopping && !live_supervisors() && !cmdpid) break ;
-      if (stopping)
-      {
-        if (tain_less(&deadline_shutdown, &deadline)) deadline = deadline_shutdown ;
-        if (tain_less(&deadline_kill, &deadline)) deadline = deadline_kill ;
-        if (tain_less(&deadline_cmd, &deadline)) deadline = deadline_cmd ;
-      }
-      else
-        for (unsigned int i = 0 ; i < nsvc ; i++)
-          if (svc[i].used && svc[i].active && !svc[i].pid && tain_less(&svc[i].respawn, &deadline))
-            deadline = svc[i].respawn ;
-      r = iopause_g(x, 2, &deadline) ;
-      if (r < 0)
-      {
-        strerr_warnwu1sys("iopause") ;
-        tain_copynow(&deadline) ;
-        deadline_ms(&deadline, 100) ;
-        iopause_g(x, 0, &deadline) ;
-        continue ;
-      }
-      if (x[0].revents & IOPAUSE_READ) handle_signals() ;
-      if (x[1].revents & IOPAUSE_READ) read_control() ;
-      if (stopping)
-      {
-        if (!tain_future(&deadline_cmd))
-        {
-          /* it had its chance: the services stop now, it gets killed */
-          if (cmdpid) kill(-cmdpid, SIGKILL) ;
-          stop_supervisors() ;
-        }
-        if (!tain_future(&deadline_shutdown))
-        {
-          deadline_shutdown = tain_infinite ;
-          shutdown_timeout() ;
-        }
-        if (!tain_future(&deadline_kill))
-        {
-          deadline_kill = tain_infinite ;
-          for (unsigned int i = 0 ; i < nsvc ; i++)
-            if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGKILL) ;
-          if (cmdpid) kill(-cmdpid, SIGKILL) ;
-        }
-      }
-      else
-        for (unsigned int i = 0 ; i < nsvc ; i++)
-          if (svc[i].used && svc[i].active && !svc[i].pid && !tain_future(&svc[i].respawn))
-          {
-            spawn_supervisor(svc + i) ;
-            if (svc[i].pid) status_write() ;
-          }
+      if (tain_less(&deadline_shutdown, &deadline)) deadline = deadline_shutdown ;
+      if (tain_less(&deadline_kill, &deadline)) deadline = deadline_kill ;
+      if (tain_less(&deadline_cmd, &deadline)) deadline = deadline_cmd ;
     }
-    status_write() ;
-    final_stage() ;
-    reap_all_nohang() ;
+    else
+      for (unsigned int i = 0 ; i < nsvc ; i++)
+        if (svc[i].used && svc[i].active && !svc[i].pid && tain_less(&svc[i].respawn, &deadline))
+          deadline = svc[i].respawn ;
+    r = iopause_g(x, 2, &deadline) ;
+    if (r < 0)
+    {
+      strerr_warnwu1sys("iopause") ;
+      tain_copynow(&deadline) ;
+      deadline_ms(&deadline, 100) ;
+      iopause_g(x, 0, &deadline) ;
+      continue ;
+    }
+    if (x[0].revents & IOPAUSE_READ) handle_signals() ;
+    if (x[1].revents & IOPAUSE_READ) read_control() ;
+    if (stopping)
+    {
+      if (!tain_future(&deadline_cmd))
+      {
+        /* it had its chance: the services stop now, it gets killed */
+        if (cmdpid) kill(-cmdpid, SIGKILL) ;
+        stop_supervisors() ;
+      }
+      if (!tain_future(&deadline_shutdown))
+      {
+        deadline_shutdown = tain_infinite ;
+        shutdown_timeout() ;
+      }
+      if (!tain_future(&deadline_kill))
+      {
+        deadline_kill = tain_infinite ;
+        for (unsigned int i = 0 ; i < nsvc ; i++)
+          if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGKILL) ;
+        if (cmdpid) kill(-cmdpid, SIGKILL) ;
+      }
+    }
+    else
+      for (unsigned int i = 0 ; i < nsvc ; i++)
+        if (svc[i].used && svc[i].active && !svc[i].pid && !tain_future(&svc[i].respawn))
+        {
+          spawn_supervisor(svc + i) ;
+          if (svc[i].pid) status_write() ;
+        }
   }
+  status_write() ;
+  final_stage() ;
+  reap_all_nohang() ;
   return exitcode ;
 }
