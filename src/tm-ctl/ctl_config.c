@@ -184,7 +184,7 @@ static void path_key (char *buf, size_t max, char const *prefix, char const *key
 
 static int is_name (char const *s, size_t n)
 {
-  if (!n || isdigit((unsigned char)s[0])) return 0 ;
+  if (!n || n > 255 || isdigit((unsigned char)s[0])) return 0 ;
   for (size_t i = 0 ; i < n ; i++)
     if (!isalnum((unsigned char)s[i]) && s[i] != '_') return 0 ;
   return 1 ;
