@@ -93,6 +93,22 @@ static void auto_install (void)
   }
 }
 
+/* A stop request that comes before tm-svscan runs must not be lost: the
+   stop signals are blocked from the start (then even PID 1 queues them),
+   stay pending across the exec, and tm-svscan acts on them at once. Our
+   children get the original mask back. */
+static sigset_t origmask ;
+
+static void stop_signals_hold (void)
+{
+  sigset_t set ;
+  sigemptyset(&set) ;
+  sigaddset(&set, SIGTERM) ;
+  sigaddset(&set, SIGINT) ;
+  sigaddset(&set, SIGHUP) ;
+  sigprocmask(SIG_BLOCK, &set, &origmask) ;
+}
+
 /* In a child: auto-install, then tm-ctl compile. 1 if the tree is there. */
 static int compile (char const *config, char const *scandir)
 {
@@ -104,6 +120,7 @@ static int compile (char const *config, char const *scandir)
   {
     char const *argv[5] = { "tm-ctl", "compile", config, scandir, 0 } ;
     char const *ctl = tm_sibling("tm-ctl", buf, sizeof(buf)) ;
+    sigprocmask(SIG_SETMASK, &origmask, 0) ;
     auto_install() ;
     if (strchr(ctl, '/')) execv(ctl, (char *const *)argv) ;
     else execvp(ctl, (char *const *)argv) ;
@@ -172,6 +189,7 @@ static pid_t start_command (char const *scandir, char const *const *argv)
   pid_t pid = fork() ;
   if (pid < 0) strerr_diefu1sys(111, "fork") ;
   if (pid) return pid ;
+  sigprocmask(SIG_SETMASK, &origmask, 0) ;
   setpgid(0, 0) ;
   if (isatty(0))
   {
@@ -216,6 +234,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
+  stop_signals_hold() ;
   scandir = tm_scandir(scandir) ;
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
   if (!config)

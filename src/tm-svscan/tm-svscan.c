@@ -312,7 +312,7 @@ static void scan (void)
       if (s->pid) kill(s->pid, SIGTERM) ;
       else svc_close(s) ;
     }
-    else if (!s->pid) spawn_supervisor(s) ;
+    else if (!s->pid && !stopping) spawn_supervisor(s) ;
   }
   status_write() ;
   /* the longest name changed: the running supervisors line up again (they
@@ -541,28 +541,45 @@ static void handle_signals (void)
 
 /* ---- start-up ---- */
 
+/* tm-init blocks the stop signals until we run: one that came meanwhile is
+   pending. Take it now, before selfpipe_init unblocks everything (it would
+   then be discarded in PID 1, or kill us elsewhere). */
+static int early_stop = 0 ;
+
+static int stop_pending (sigset_t const *handled)
+{
+  sigset_t stops = *handled ;
+  struct timespec now = { 0, 0 } ;
+  int found = 0 ;
+  sigdelset(&stops, SIGCHLD) ;
+  while (sigtimedwait(&stops, 0, &now) > 0) found = 1 ;
+  return found ;
+}
+
 static void signals_init (void)
 {
   sigset_t set ;
   struct sigaction sa ;
   memset(&sa, 0, sizeof(sa)) ;
   sa.sa_handler = SIG_IGN ;
-  /* every other signal is ignored, never fatal; supervisors get them back
-     at spawn (POSIX_SPAWN_SETSIGDEF) */
-  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
-    switch (sig)
-    {
-      case SIGKILL : case SIGSTOP : case SIGCHLD : case SIGSEGV : case SIGBUS :
-      case SIGILL : case SIGFPE : case SIGABRT : case SIGSYS : case SIGTRAP : break ;
-      default : sigaction(sig, &sa, 0) ;
-    }
-  sigfd = selfpipe_init() ;
-  if (sigfd < 0) strerr_diefu1sys(111, "init selfpipe") ;
   sigemptyset(&set) ;
   sigaddset(&set, SIGCHLD) ;
   sigaddset(&set, SIGTERM) ;
   sigaddset(&set, SIGINT) ;
   sigaddset(&set, SIGHUP) ;
+  /* every other signal is ignored, never fatal; supervisors get them back
+     at spawn (POSIX_SPAWN_SETSIGDEF). Ours are never set to SIG_IGN, which
+     would discard one that tm-init left pending. */
+  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
+    switch (sig)
+    {
+      case SIGKILL : case SIGSTOP : case SIGSEGV : case SIGBUS :
+      case SIGILL : case SIGFPE : case SIGABRT : case SIGSYS : case SIGTRAP : break ;
+      default : if (!sigismember(&set, sig)) sigaction(sig, &sa, 0) ;
+    }
+  early_stop = stop_pending(&set) ;
+  sigfd = selfpipe_init() ;
+  if (sigfd < 0) strerr_diefu1sys(111, "init selfpipe") ;
   /* a disposition of SIG_IGN inherited from a shell would discard them
      before the signalfd sees them */
   for (int sig = 1 ; sig < SIGRTMIN ; sig++)
@@ -661,6 +678,7 @@ int main (int argc, char const *const *argv)
   since = tm_wallclock_ms() ;
   signals_init() ;
   control_init() ;
+  if (early_stop) shutdown_start(0) ;  /* then nothing is started */
   scan() ;
 
   for (;;)
