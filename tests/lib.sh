@@ -44,10 +44,24 @@ fail () {
   exit 1
 }
 
+# A sanitizer report anywhere in the test's files (the system's stderr,
+# captured outputs) fails the test, whatever it asserted.
+sanitizer_reports () {
+  grep -rlsE 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$T" 2>/dev/null | head -n 3
+}
+
 cleanup () {
+  local rc=$? reports
   [ -n "$NS1" ] && kill -9 "$NS1" 2>/dev/null
   [ -n "$UNSHARE" ] && wait "$UNSHARE" 2>/dev/null
+  reports=$(sanitizer_reports)
+  if [ -n "$reports" ] ; then
+    echo "FAIL: sanitizer report in: $reports" >&2
+    grep -hE -A12 'ERROR: (Address|Leak)Sanitizer|runtime error: ' $reports | head -n 40 >&2
+    rc=1
+  fi
   rm -rf "$T"
+  exit $rc
 }
 trap cleanup EXIT
 
