@@ -21,6 +21,7 @@ assert_eq "$(field app pid)" "$pid" "pid after refused restart"
 getent group tmops >/dev/null || groupadd -r tmops || fail "cannot create group tmops"
 id tmopuser >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin -G tmops tmopuser || fail "cannot create tmopuser"
 kill -TERM "$NS1" ; wait_exit 20
+assert_eq "$RC" 0 "exit code"
 cat > "$T/c.toml" <<TOML
 [control]
 group = "tmops"

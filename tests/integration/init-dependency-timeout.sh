@@ -37,6 +37,7 @@ args = ["app"]
 depends_on = "broken"
 TOML
 kill -TERM "$NS1" ; wait_exit 20
+assert_eq "$RC" 0 "exit code"
 boot_init "$T/f.toml"
 waitfor 5 sh -c "grep -q '^state=FAILED' '$SD/app/supervise/status'" || fail "app did not fail with its dependency"
 assert_eq "$(field app reason)" "dependency failed: broken" reason

@@ -21,6 +21,7 @@ t0=$(date +%s%N)
 kill -TERM "$NS1"
 wait_exit 20
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+assert_eq "$RC" 0 "exit code"
 [ $ms -ge 900 ] && [ $ms -lt 6000 ] || fail "shutdown took ${ms} ms with a 1 s stop_timeout"
 assert_eq "$(field stubborn exit_signal)" SIGKILL "stubborn's end"
 [ -n "$(event stubborn got-term-ignored)" ] || fail "stubborn never got SIGTERM"
@@ -40,4 +41,5 @@ t0=$(date +%s%N)
 kill -TERM "$NS1"
 wait_exit 20
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+assert_eq "$RC" 0 "exit code"
 [ $ms -ge 1400 ] && [ $ms -lt 7000 ] || fail "shutdown took ${ms} ms with a 1.5 s global timeout"

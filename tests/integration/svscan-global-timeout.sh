@@ -16,6 +16,7 @@ t0=$(date +%s%N)
 kill -TERM "$NS1"
 wait_exit 20
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+assert_eq "$RC" 0 "exit code"
 # 1 s of timeout, then SIGKILL at once (not the final stage's 2 s of grace)
 [ $ms -ge 900 ] && [ $ms -lt 2500 ] || fail "shutdown took ${ms}ms with a 1000ms global timeout"
 grep -q 'global shutdown timeout' "$ERR" || fail "no warning about the global timeout"
