@@ -188,7 +188,11 @@ static pid_t start_command (char const *scandir, char const *const *argv)
 {
   pid_t pid = fork() ;
   if (pid < 0) strerr_diefu1sys(111, "fork") ;
-  if (pid) return pid ;
+  if (pid)
+  {
+    setpgid(pid, pid) ;  /* as the child does: tm-svscan may signal the group at once */
+    return pid ;
+  }
   sigprocmask(SIG_SETMASK, &origmask, 0) ;
   setpgid(0, 0) ;
   if (isatty(0))
