@@ -83,6 +83,7 @@ struct peers_s
 } ;
 
 extern char const *scandir_prefix ;  /* "SCANDIR/" */
+extern char const *svscan_file (char const *file) ;  /* SCANDIR/.tm-svscan/FILE in a static buffer, 0 if too long */
 extern int peers_read (peers_t *ps, char const *listdir, int with_wait) ;  /* 0: error, errno set, ps empty */
 extern void peers_free (peers_t *ps) ;
 extern void peers_subscribe (peers_t *ps) ;

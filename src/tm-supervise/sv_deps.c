@@ -29,6 +29,11 @@ static char *peer_path (char const *name, char const *file)
   return buf ;
 }
 
+char const *svscan_file (char const *file)
+{
+  return peer_path(".tm-svscan", file) ;
+}
+
 void peers_free (peers_t *ps)
 {
   for (unsigned int i = 0 ; i < ps->n ; i++)

@@ -147,8 +147,7 @@ static void group_signal (pid_t pgid, int sig)
 
 static void report_required (void)
 {
-  size_t n = strlen(scandir_prefix) ;
-  char fifo[n + 20] ;
+  char const *fifo = svscan_file("control") ;
   char msg[2] = { 'T', 0 } ;
   int code ;
   if (!st.required || flag_exit) return ;
@@ -160,9 +159,7 @@ static void report_required (void)
     fmt[int_fmt(fmt, code)] = 0 ;
     strerr_warnw5x("required service ", st.name, " ended for good: shutting the system down (exit code ", fmt, ")") ;
   }
-  memcpy(fifo, scandir_prefix, n) ;
-  memcpy(fifo + n, ".tm-svscan/control", 19) ;
-  if (tm_control_write(fifo, msg, 2) <= 0) strerr_warnwu2sys("tell tm-svscan to shut down via ", fifo) ;
+  if (!fifo || tm_control_write(fifo, msg, 2) <= 0) strerr_warnwu2sys("tell tm-svscan to shut down via ", fifo ? fifo : ".tm-svscan/control") ;
 }
 
 static void end_for_good (unsigned char state, char const *reason, char const *more)
@@ -664,14 +661,12 @@ static void want_down (void)
 /* tm-svscan's longest service name changed: pad to the new width */
 static void prefix_reread (void)
 {
-  size_t n = strlen(scandir_prefix) ;
-  char path[n + 18] ;
+  char const *path = svscan_file("status") ;
   char buf[256] ;
   char const *w ;
   unsigned int width ;
   ssize_t r ;
-  memcpy(path, scandir_prefix, n) ;
-  memcpy(path + n, ".tm-svscan/status", 18) ;
+  if (!path) return ;
   r = openreadnclose(path, buf, sizeof(buf) - 1) ;
   if (r <= 0) return ;
   buf[r] = 0 ;
@@ -863,12 +858,9 @@ static void die_another (void)
    our events, as root does */
 static gid_t control_gid (void)
 {
-  size_t n = strlen(scandir_prefix) ;
-  char file[n + 24] ;
+  char const *file = svscan_file("control-gid") ;
   unsigned int gid ;
-  memcpy(file, scandir_prefix, n) ;
-  memcpy(file + n, ".tm-svscan/control-gid", 23) ;
-  return tm_svfile_uint(file, &gid) > 0 ? (gid_t)gid : (gid_t)-1 ;
+  return file && tm_svfile_uint(file, &gid) > 0 ? (gid_t)gid : (gid_t)-1 ;
 }
 
 static void supervise_dir_init (void)
