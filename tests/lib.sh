@@ -7,7 +7,9 @@
 
 set -u
 : "${TM_BIN:?TM_BIN must name the directory of the built programs}"
-export PATH="$TM_BIN:$PATH"
+# the system's programs before a user's shims (pyenv's python3 can take
+# seconds to start, and services are timed)
+export PATH="$TM_BIN:/usr/bin:/bin:$PATH"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
@@ -50,10 +52,28 @@ sanitizer_reports () {
   grep -rlsE 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$T" 2>/dev/null | head -n 3
 }
 
+# users and groups a test made, removed at its end
+TEST_USERS=() TEST_GROUPS=()
+
+# mkuser NAME [useradd options]: a system user for this test only
+mkuser () {
+  local name=$1 ; shift
+  useradd -M -N -r -s /usr/sbin/nologin "$@" "$name" || fail "useradd $name"
+  TEST_USERS+=("$name")
+}
+
+# mkgroup NAME: a group for this test only
+mkgroup () {
+  groupadd -r "$1" || fail "groupadd $1"
+  TEST_GROUPS+=("$1")
+}
+
 cleanup () {
   local rc=$? reports
   [ -n "$NS1" ] && kill -9 "$NS1" 2>/dev/null
   [ -n "$UNSHARE" ] && wait "$UNSHARE" 2>/dev/null
+  for u in "${TEST_USERS[@]}" ; do userdel "$u" 2>/dev/null ; done
+  for g in "${TEST_GROUPS[@]}" ; do groupdel "$g" 2>/dev/null ; done
   reports=$(sanitizer_reports)
   if [ -n "$reports" ] ; then
     echo "FAIL: sanitizer report in: $reports" >&2

@@ -4,6 +4,7 @@
 #define TM_H
 
 #include <sys/types.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,9 +46,10 @@ struct tm_status_s
   unsigned int restarts ;
   int exit_code ;               /* -1: none yet */
   int exit_signal ;             /* 0: none */
+  uint64_t dropped ;            /* log lines dropped: the console did not read them */
   char reason[TM_REASON_MAX + 1] ;
 } ;
-#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .reason = "" }
+#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .dropped = 0, .reason = "" }
 
 /* tm_status.c */
 extern char const *const tm_state_names[TM_NSTATES] ;
@@ -84,6 +86,17 @@ extern int tm_control_write (char const *fifo, char const *s, size_t len) ; /* 1
 /* tm_self.c */
 extern int tm_self_path (char *buf, size_t max) ;   /* /proc/self/exe; 1 ok */
 extern char const *tm_sibling (char const *name, char *buf, size_t max) ;  /* beside us if there, else name (PATH) */
+
+/* tm_console.c: writes to the shared console that never wait for its reader */
+typedef struct tm_console_s tm_console_t ;
+struct tm_console_s
+{
+  int fd ;                      /* what to write to, and to poll for writing */
+  unsigned char how ;
+  size_t atom ;                 /* the most one write may carry: PIPE_BUF but for files */
+} ;
+extern void tm_console_init (tm_console_t *c, int fd) ;  /* after any change to SIGALRM's disposition */
+extern ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n) ;  /* -1 EAGAIN: it would wait */
 
 /* tm_env.c */
 extern char const *tm_scandir (char const *opt) ;   /* opt, else $TM_SCANDIR, else the default */

@@ -74,6 +74,7 @@ size_t tm_status_fmt (char *buf, tm_status_t const *st)
   n = cats(buf, n, "\ntype=") ; n = cats(buf, n, type_names[st->type & 1]) ;
   n = cats(buf, n, "\nreason=") ; n = cats(buf, n, st->reason) ;
   n = cats(buf, n, "\nsupervisor=") ; n = catint(buf, n, st->supervisor) ;
+  n = cats(buf, n, "\ndropped=") ; n += uint64_fmt(buf + n, st->dropped) ;
   buf[n++] = '\n' ;
   return n ;
 }
@@ -149,6 +150,7 @@ static int setfield (tm_status_t *st, char const *key, char const *val)
   else if (!strcmp(key, "exit_signal")) st->exit_signal = *val ? tm_signal_scan(val) : 0 ;
   else if (!strcmp(key, "required")) st->required = !strcmp(val, "1") ;
   else if (!strcmp(key, "type")) st->type = !strcmp(val, "oneshot") ? TM_ONESHOT : TM_LONGRUN ;
+  else if (!strcmp(key, "dropped")) return uint640_scan(val, &st->dropped) ;
   else if (!strcmp(key, "reason")) copyfield(st->reason, TM_REASON_MAX, val) ;
   return 1 ;  /* unknown keys are ignored: newer writers may add some */
 }

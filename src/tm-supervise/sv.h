@@ -6,7 +6,36 @@
 #include <sys/types.h>
 #include <stdint.h>
 
+#include <skalibs/tai.h>
+
 #include "tm.h"
+
+/* ---- sv_sink.c: our stdout and stderr, written without ever waiting ---- */
+
+#define SINK_MAX 65536          /* the backlog of a console stream */
+#define STALL_MS 1000           /* a console that took nothing this long: lines are dropped */
+
+typedef struct sink_s sink_t ;
+struct sink_s
+{
+  tm_console_t con ;
+  size_t len ;                  /* bytes waiting in buf */
+  int blocked ;                 /* the console would wait: poll it for writing */
+  int broken ;                  /* its reader is gone: everything is dropped */
+  tain progress ;               /* when it last took something, or was last free */
+  uint64_t dropped ;            /* lines dropped since the backlog last drained */
+  char *buf ;                   /* SINK_MAX bytes, apart: untouched pages cost no memory */
+} ;
+
+extern sink_t sink[2] ;         /* stdout, stderr */
+extern void sinks_init (void) ;
+extern int sink_room (sink_t const *k, size_t n) ;  /* 1 fits, 0 wait, -1 drop */
+extern char *sink_reserve (sink_t *k, size_t n) ;  /* after sink_room said 1 */
+extern void sink_wrote (sink_t *k) ;
+extern void sink_drop (sink_t *k) ;
+extern void sink_put (sink_t *k, char const *s, size_t n) ;
+extern int sink_flush (sink_t *k) ;   /* 1 all written, 0 it would wait */
+extern uint64_t sink_dropped_total (void) ;
 
 /* ---- sv_relay.c: [name]-prefixed relay of the service's stdout/stderr ---- */
 
@@ -15,23 +44,38 @@ struct relay_s
 {
   int rfd ;                     /* read end: we relay from it */
   int wfd ;                     /* write end: the service's fd 1 or 2 */
-  int out ;                     /* where relayed lines go */
+  sink_t *sink ;                /* where relayed lines go */
   size_t len ;
+  int cont ;                    /* a line is under way: what comes continues it */
+  int stuck ;                   /* a line waits for room in the console's backlog */
   char *buf ;                   /* TM_LINE_MAX bytes, apart: untouched pages cost no memory */
 } ;
 
 extern relay_t relay[4] ;     /* stdout, stderr, log_file, pty */
-extern void relay_init (relay_t *r, char const *fds, int out) ;
+extern void relay_init (relay_t *r, char const *fds) ;
 extern void relay_options (int timestamps) ;
-extern void relay_output_init (char const *path, uint64_t max, unsigned int files) ;
-extern void relay_follow_init (char const *path) ;
-extern void relay_follow_poll (void) ;
+extern void relay_prefix_init (char const *name, unsigned int width) ;
+extern int relay_read (relay_t *r) ;  /* 1 data, 0 none now, -1 the end */
+extern void relay_drain (void) ;
+extern void relay_stamp (void) ;      /* lines taken from now on carry this time */
+extern void relay_take (relay_t *r, size_t n) ;  /* n more bytes in r->buf */
+extern void relay_flush (relay_t *r) ;
+extern void relay_finish (relay_t *r) ;  /* the source ended: its last line too */
+extern void relay_note (sink_t *k, char const *a, char const *b) ;  /* "[name] tm: ab" */
+extern int relay_wants_read (relay_t const *r) ;
+extern void relay_resume (void) ;   /* the console took some: waiting lines go on */
+extern void relay_deadline (tain *d) ;  /* when waiting lines start to be dropped */
 extern int relay_pty_open (char *slave, size_t max) ;  /* the master fd (relayed as stdout), -1 on error */
 extern int relay_pty_read (void) ;    /* 1 data, 0 none now, -1 the end */
 extern void relay_pty_close (void) ;
-extern void relay_prefix_init (char const *name, unsigned int width) ;
-extern int relay_read (relay_t *r) ;
-extern void relay_drain (void) ;
+
+/* ---- sv_logfile.c: output_file and log_file ---- */
+
+extern void outfile_init (char const *path, uint64_t max, unsigned int files) ;
+extern void outfile_put (char const *ts, size_t tslen, char const *s, size_t n, int ends) ;
+extern void outfile_flush (void) ;
+extern void follow_init (char const *path) ;
+extern int follow_poll (void) ;       /* 1: more to read at once */
 
 /* ---- sv_spawn.c: starting processes ---- */
 
@@ -63,6 +107,7 @@ struct spawn_opts_s
   char const *pty ;             /* stdout and stderr on this terminal, made the controlling one */
 } ;
 extern pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o) ;
+extern int as_service_user (int (*op)(void *), void *arg, int *soft) ;  /* fd, or -1 with errno */
 
 /* ---- sv_deps.c: other services' states, through their event fifodirs ---- */
 

@@ -1,14 +1,14 @@
 /* ISC license. */
 
-/* Relays the service's output line by line, each line written whole in one
-   writev with the [name] prefix, so that lines of concurrent services never
-   interleave. Lines longer than the buffer are split. */
+/* Relays the service's output line by line: to the console with the [name]
+   prefix (sv_sink.c writes it without ever waiting), and unprefixed to the
+   output_file (sv_logfile.c). A line too long for one atomic write to the
+   console is split into pieces, each with its prefix: every piece but the
+   last carries exactly piece_max() bytes of the line. Lines are batched:
+   what one read brings goes out in as few writes as it takes. */
 
-#include <sys/stat.h>
-#include <sys/uio.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -16,11 +16,14 @@
 #include <unistd.h>
 
 #include <skalibs/types.h>
-#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 
 #include "sv.h"
+
+#define RELAY_TURN 65536        /* read at most this much from one source per loop turn */
+#define PIPE_SIZE 1048576       /* fewer wake-ups of a chatty service; its pages only as used */
+#define DRAIN_MAX 262144        /* at the service's exit, what is left in its pipe, at most */
 
 /* The line buffers are apart from the small fields, so that a buffer that
    is never used (no log_file, no pty, a quiet service) is never touched and
@@ -28,35 +31,16 @@
 static char linebuf[4][TM_LINE_MAX] ;
 relay_t relay[4] =
 {
-  { .rfd = -1, .wfd = -1, .out = 1, .buf = linebuf[0] },
-  { .rfd = -1, .wfd = -1, .out = 2, .buf = linebuf[1] },
-  { .rfd = -1, .wfd = -1, .out = 1, .buf = linebuf[2] },
-  { .rfd = -1, .wfd = -1, .out = 1, .buf = linebuf[3] },
+  { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[0] },
+  { .rfd = -1, .wfd = -1, .sink = &sink[1], .buf = linebuf[1] },
+  { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[2] },
+  { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[3] },
 } ;
 static char prefix[TM_NAME_MAX + 8] ;
 static size_t prefixlen ;
 static int timestamps = 0 ;
-
-/* output_file: the console's lines, unprefixed, rotated by size */
-static struct
-{
-  char *path ;                  /* 0: none */
-  char *tmp ;                   /* room for path.N */
-  int fd ;
-  uint64_t size, max ;
-  unsigned int files ;
-  int failing ;                 /* an error was reported; the next success clears it */
-} out = { .fd = -1 } ;
-
-/* log_file: a file the service writes itself, followed like tail -F */
-static struct
-{
-  char *path ;
-  int fd ;
-  dev_t dev ;
-  ino_t ino ;
-  off_t offset ;
-} follow = { .fd = -1 } ;
+static char stamp[32] ;         /* the lines being relayed now carry this */
+static size_t stamplen = 0 ;
 
 void relay_options (int ts)
 {
@@ -75,162 +59,233 @@ void relay_prefix_init (char const *name, unsigned int width)
   prefix[prefixlen++] = ' ' ;
 }
 
-static void out_writev (int fd, struct iovec *v, unsigned int n)
+static char *two (char *s, unsigned int v)
 {
-  while (n)
-  {
-    ssize_t w = fd_writev(fd, v, n) ;
-    if (w < 0) return ;         /* a dead stdout must not stop the supervisor */
-    while (n && (size_t)w >= v->iov_len) { w -= v->iov_len ; v++ ; n-- ; }
-    if (n) { v->iov_base = (char *)v->iov_base + w ; v->iov_len -= w ; }
-  }
+  s[0] = '0' + v / 10 % 10 ;
+  s[1] = '0' + v % 10 ;
+  return s + 2 ;
 }
 
-/* "2026-11-26T18:15:00.123Z " (RFC 3339, UTC) into buf (32) */
-static size_t rfc3339_stamp (char *buf)
+/* "2026-11-26T18:15:00.123Z " (RFC 3339, UTC): once per read, not per line */
+void relay_stamp (void)
 {
+  static time_t cached = -1 ;
+  static char date[20] ;
   struct timespec ts ;
-  struct tm tm ;
   unsigned int ms ;
-  size_t n ;
+  if (!timestamps) return ;
   clock_gettime(CLOCK_REALTIME, &ts) ;
-  gmtime_r(&ts.tv_sec, &tm) ;
-  n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm) ;
+  if (ts.tv_sec != cached)
+  {
+    struct tm tm ;
+    char *s = date ;
+    gmtime_r(&ts.tv_sec, &tm) ;
+    s = two(s, (tm.tm_year + 1900) / 100) ; s = two(s, tm.tm_year + 1900) ; *s++ = '-' ;
+    s = two(s, tm.tm_mon + 1) ; *s++ = '-' ; s = two(s, tm.tm_mday) ; *s++ = 'T' ;
+    s = two(s, tm.tm_hour) ; *s++ = ':' ; s = two(s, tm.tm_min) ; *s++ = ':' ; two(s, tm.tm_sec) ;
+    cached = ts.tv_sec ;
+  }
   ms = ts.tv_nsec / 1000000 ;
-  buf[n++] = '.' ;
-  buf[n++] = '0' + ms / 100 ;
-  buf[n++] = '0' + ms / 10 % 10 ;
-  buf[n++] = '0' + ms % 10 ;
-  buf[n++] = 'Z' ;
-  buf[n++] = ' ' ;
-  return n ;
+  memcpy(stamp, date, 19) ;
+  stamp[19] = '.' ;
+  stamp[20] = '0' + ms / 100 ;
+  two(stamp + 21, ms) ;
+  stamp[23] = 'Z' ;
+  stamp[24] = ' ' ;
+  stamplen = 25 ;
 }
 
-static void out_warn (char const *what)
+/* the most of a line one piece carries: a write is at most atom bytes,
+   and a piece at most a buffer */
+static size_t piece_max (sink_t const *k)
 {
-  if (!out.failing) strerr_warnwu3sys(what, " output_file ", out.path) ;
-  out.failing = 1 ;
+  size_t n = k->con.atom - stamplen - prefixlen - 1 ;
+  return n < TM_LINE_MAX ? n : TM_LINE_MAX ;
 }
 
-static void out_open (void)
+static void console_piece (sink_t *k, char const *s, size_t n)
 {
-  struct stat sb ;
-  out.fd = open(out.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
-  if (out.fd < 0) { out_warn("open") ; return ; }
-  out.size = fstat(out.fd, &sb) == 0 ? (uint64_t)sb.st_size : 0 ;
+  char *p = sink_reserve(k, stamplen + prefixlen + n + 1) ;
+  memcpy(p, stamp, stamplen) ; p += stamplen ;
+  memcpy(p, prefix, prefixlen) ; p += prefixlen ;
+  memcpy(p, s, n) ;
+  p[n] = '\n' ;
 }
 
-/* path.N-1 -> path.N, ..., path -> path.1 (.1 the newest); with no rotated
-   file to keep, truncate */
-static void out_rotate (void)
+static size_t note_fmt (char *s, char const *a, char const *b)
 {
-  size_t n = strlen(out.path) ;
-  char from[n + UINT_FMT + 2] ;
-  if (out.fd >= 0) { close(out.fd) ; out.fd = -1 ; }
-  if (!out.files)
+  size_t la = strlen(a), lb = strlen(b) ;
+  memcpy(s, "tm: ", 4) ;
+  memcpy(s + 4, a, la) ;
+  memcpy(s + 4 + la, b, lb) ;
+  return 4 + la + lb ;
+}
+
+/* [name] tm: ab, on k's console stream */
+void relay_note (sink_t *k, char const *a, char const *b)
+{
+  char s[strlen(a) + strlen(b) + 4] ;
+  size_t n = note_fmt(s, a, b) ;
+  relay_stamp() ;
+  if (sink_room(k, stamplen + prefixlen + n + 1) <= 0) { sink_drop(k) ; return ; }
+  console_piece(k, s, n) ;
+  sink_wrote(k) ;
+}
+
+/* where lines were dropped, the next line that fits says how many */
+#define DROPNOTE_MAX (4 + UINT64_FMT + 40)
+static size_t dropnote (sink_t *k, char *s)
+{
+  char fmt[UINT64_FMT] ;
+  if (!k->dropped) return 0 ;
+  fmt[uint64_fmt(fmt, k->dropped)] = 0 ;
+  return note_fmt(s, fmt, k->dropped == 1 ? " line dropped: console not reading" : " lines dropped: console not reading") ;
+}
+
+/* A line, or a part of one when it does not end here (then the part is a
+   whole number of pieces, and the next part continues it). 0: no room in
+   the console's backlog yet, nothing done. */
+static int line_out (relay_t *r, char const *s, size_t n, int ends)
+{
+  sink_t *k = r->sink ;
+  size_t max = piece_max(k), overhead = stamplen + prefixlen + 1 ;
+  size_t pieces = n ? (n + max - 1) / max : ends && !r->cont ;
+  char note[DROPNOTE_MAX] ;
+  size_t notelen = dropnote(k, note) ;
+  int room = sink_room(k, pieces * overhead + n + (notelen ? notelen + overhead : 0)) ;
+  if (!room) { r->stuck = 1 ; return 0 ; }
+  r->stuck = 0 ;
+  outfile_put(r->cont ? 0 : stamp, r->cont ? 0 : stamplen, s, n, ends) ;
+  r->cont = !ends ;
+  if (room < 0) { sink_drop(k) ; return 1 ; }
+  if (notelen) { console_piece(k, note, notelen) ; k->dropped = 0 ; }
+  for (; pieces ; pieces--)
   {
-    if (truncate(out.path, 0) < 0 && errno != ENOENT) out_warn("truncate") ;
-    out_open() ;
-    return ;
+    size_t m = n < max ? n : max ;
+    console_piece(k, s, m) ;
+    s += m ; n -= m ;
   }
-  memcpy(out.tmp, out.path, n) ;
-  memcpy(from, out.path, n + 1) ;
-  out.tmp[n] = from[n] = '.' ;
-  for (unsigned int k = out.files ; k >= 1 ; k--)
-  {
-    out.tmp[n + 1 + uint_fmt(out.tmp + n + 1, k)] = 0 ;
-    if (k > 1) from[n + 1 + uint_fmt(from + n + 1, k - 1)] = 0 ;
-    else from[n] = 0 ;
-    if (rename(from, out.tmp) < 0 && errno != ENOENT) out_warn("rotate") ;
-  }
-  out_open() ;
+  sink_wrote(k) ;
+  return 1 ;
 }
 
-static void out_write (char const *ts, size_t tslen, char const *s, size_t len, int addnl)
-{
-  struct iovec v[3] =
-  {
-    { .iov_base = (char *)ts, .iov_len = tslen },
-    { .iov_base = (char *)s, .iov_len = len },
-    { .iov_base = "\n", .iov_len = addnl }
-  } ;
-  size_t total = tslen + len + addnl ;
-  ssize_t w ;
-  if (out.size && out.size + total > out.max) out_rotate() ;
-  if (out.fd < 0) { out_open() ; if (out.fd < 0) return ; }
-  w = fd_writev(out.fd, v, 3) ;
-  if (w < 0) { out_warn("write to") ; return ; }
-  out.size += w ;
-  if ((size_t)w < total) { errno = ENOSPC ; out_warn("write all of a line to") ; return ; }  /* a short write to a file: the disk is full */
-  out.failing = 0 ;
-}
-
-void relay_output_init (char const *path, uint64_t max, unsigned int files)
-{
-  size_t n = strlen(path) ;
-  out.path = strdup(path) ;
-  out.tmp = malloc(n + UINT_FMT + 2) ;
-  if (!out.path || !out.tmp) strerr_diefu1sys(111, "allocate") ;
-  out.max = max ? max : 10 * 1024 * 1024 ;
-  out.files = files ;
-  out_open() ;
-}
-
-static void relay_line (relay_t *r, char const *s, size_t len, int addnl)
-{
-  char ts[32] ;
-  size_t tslen = timestamps ? rfc3339_stamp(ts) : 0 ;
-  struct iovec v[4] =
-  {
-    { .iov_base = ts, .iov_len = tslen },
-    { .iov_base = prefix, .iov_len = prefixlen },
-    { .iov_base = (char *)s, .iov_len = len },
-    { .iov_base = "\n", .iov_len = addnl }
-  } ;
-  out_writev(r->out, v, 4) ;
-  if (out.path) out_write(ts, tslen, s, len, addnl) ;
-}
-
-/* Emits every complete line; with flush, the incomplete last one too. */
+/* Emits every complete line; with flush, the incomplete last one too. A
+   full buffer without a newline is a line too long: its whole pieces go.
+   Lines the console's backlog has no room for yet stay. */
 static void relay_lines (relay_t *r, int flush)
 {
-  size_t start = 0 ;
-  for (;;)
+  char *s = r->buf, *end = r->buf + r->len, *nl ;
+  while ((nl = memchr(s, '\n', end - s)))
   {
-    char *nl = memchr(r->buf + start, '\n', r->len - start) ;
-    if (!nl) break ;
-    relay_line(r, r->buf + start, nl + 1 - (r->buf + start), 0) ;
-    start = nl + 1 - r->buf ;
+    if (!line_out(r, s, nl - s, 1)) goto keep ;
+    s = nl + 1 ;
   }
-  /* a full buffer without any newline is a line too long: split it */
-  if (start < r->len && (flush || (!start && r->len == TM_LINE_MAX)))
+  if (s < end && flush) { if (line_out(r, s, end - s, 1)) s = end ; }
+  else if (s == r->buf && r->len == TM_LINE_MAX)
   {
-    relay_line(r, r->buf + start, r->len - start, 1) ;
-    start = r->len ;
+    size_t n = r->len - r->len % piece_max(r->sink) ;
+    if (line_out(r, s, n, 0)) s += n ;
   }
-  if (start)
+ keep:
+  if (s > r->buf)
   {
-    memmove(r->buf, r->buf + start, r->len - start) ;
-    r->len -= start ;
+    memmove(r->buf, s, end - s) ;
+    r->len = end - s ;
   }
+}
+
+int relay_wants_read (relay_t const *r)
+{
+  return r->rfd >= 0 && r->len < TM_LINE_MAX ;
+}
+
+void relay_resume (void)
+{
+  relay_stamp() ;
+  for (unsigned int i = 0 ; i < 4 ; i++)
+    if (relay[i].stuck)
+    {
+      relay_lines(&relay[i], 0) ;
+      relay_flush(&relay[i]) ;
+    }
+  /* drained after drops, and no line came to carry the count */
+  for (unsigned int i = 0 ; i < 2 ; i++)
+    if (sink[i].dropped && !sink[i].len && !sink[i].broken)
+    {
+      char note[DROPNOTE_MAX] ;
+      size_t n = dropnote(&sink[i], note) ;
+      console_piece(&sink[i], note, n) ;
+      sink[i].dropped = 0 ;
+      sink_flush(&sink[i]) ;
+    }
+}
+
+void relay_deadline (tain *d)
+{
+  for (unsigned int i = 0 ; i < 4 ; i++)
+    if (relay[i].stuck)
+    {
+      tain t ;
+      tain_from_millisecs(&t, STALL_MS) ;
+      tain_add(&t, &relay[i].sink->progress, &t) ;
+      if (tain_less(&t, d)) *d = t ;
+    }
+}
+
+/* lines read from elsewhere (log_file): buf holds r->len + n bytes now */
+void relay_take (relay_t *r, size_t n)
+{
+  r->len += n ;
+  relay_lines(r, 0) ;
+}
+
+void relay_flush (relay_t *r)
+{
+  outfile_flush() ;
+  if (!r->sink->blocked) sink_flush(r->sink) ;
+}
+
+/* 1 read something, 0 nothing there now, -1 the end (or an error) */
+static int relay_turn (relay_t *r, size_t budget)
+{
+  int result = 0 ;
+  relay_stamp() ;
+  while (budget)
+  {
+    ssize_t n ;
+    if (r->len == TM_LINE_MAX) break ;  /* its lines wait for the console */
+    n = read(r->rfd, r->buf + r->len, TM_LINE_MAX - r->len) ;
+    if (n < 0 && errno == EINTR) continue ;
+    if (n <= 0) { if (n == 0 || errno != EAGAIN) result = -1 ; break ; }
+    result = 1 ;
+    relay_take(r, n) ;
+    budget -= (size_t)n < budget ? (size_t)n : budget ;
+  }
+  relay_flush(r) ;
+  return result ;
 }
 
 int relay_read (relay_t *r)
 {
-  ssize_t n = read(r->rfd, r->buf + r->len, TM_LINE_MAX - r->len) ;
-  if (n <= 0) return 0 ;
-  r->len += n ;
-  relay_lines(r, 0) ;
-  return 1 ;
+  return relay_turn(r, RELAY_TURN) ;
 }
 
+/* the service exited: what it left in its pipes, and its unfinished lines */
 void relay_drain (void)
 {
   for (unsigned int i = 0 ; i < 2 ; i++)
   {
-    while (relay_read(&relay[i])) ;
+    relay_turn(&relay[i], DRAIN_MAX) ;
     relay_lines(&relay[i], 1) ;
+    relay_flush(&relay[i]) ;
   }
+}
+
+/* the end of a source that is not a pipe of ours: its last line goes */
+void relay_finish (relay_t *r)
+{
+  relay_lines(r, 1) ;
+  relay_flush(r) ;
 }
 
 /* ---- pty: the service's terminal; its stdout and stderr are one stream ---- */
@@ -252,8 +307,8 @@ int relay_pty_open (char *slave, size_t max)
   ndelay_on(fd) ;
   r->rfd = fd ;
   r->wfd = -1 ;
-  r->out = 1 ;
   r->len = 0 ;
+  r->cont = 0 ;
   return fd ;
 }
 
@@ -261,85 +316,23 @@ int relay_pty_open (char *slave, size_t max)
    terminal open any more) */
 int relay_pty_read (void)
 {
-  relay_t *r = &relay[3] ;
-  ssize_t n = read(r->rfd, r->buf + r->len, TM_LINE_MAX - r->len) ;
-  if (n < 0 && errno == EAGAIN) return 0 ;
-  if (n <= 0) return -1 ;
-  r->len += n ;
-  relay_lines(r, 0) ;
-  return 1 ;
+  return relay_turn(&relay[3], RELAY_TURN) ;
 }
 
 void relay_pty_close (void)
 {
   relay_t *r = &relay[3] ;
   if (r->rfd < 0) return ;
-  while (relay_pty_read() > 0) ;
-  relay_lines(r, 1) ;
+  relay_turn(r, DRAIN_MAX) ;
+  relay_finish(r) ;
   close(r->rfd) ;
   r->rfd = -1 ;
 }
 
-/* ---- log_file ---- */
-
-void relay_follow_init (char const *path)
+void relay_init (relay_t *r, char const *fds)
 {
-  struct stat sb ;
-  follow.path = strdup(path) ;
-  if (!follow.path) strerr_diefu1sys(111, "allocate") ;
-  /* like tail -F -n 0: only what is written from now on */
-  follow.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
-  if (follow.fd >= 0 && fstat(follow.fd, &sb) == 0)
-  {
-    follow.dev = sb.st_dev ;
-    follow.ino = sb.st_ino ;
-    follow.offset = sb.st_size ;
-  }
-}
-
-static void follow_read (void)
-{
-  for (;;)
-  {
-    relay_t *r = &relay[2] ;
-    ssize_t n = pread(follow.fd, r->buf + r->len, TM_LINE_MAX - r->len, follow.offset) ;
-    if (n <= 0) return ;
-    follow.offset += n ;
-    r->len += n ;
-    relay_lines(r, 0) ;
-  }
-}
-
-/* Called every so often: new lines, truncation, rotation (a new inode at
-   the path: the old file is read to its end first). */
-void relay_follow_poll (void)
-{
-  struct stat sb ;
-  if (!follow.path) return ;
-  if (follow.fd >= 0)
-  {
-    if (fstat(follow.fd, &sb) == 0 && sb.st_size < follow.offset) follow.offset = 0 ;
-    follow_read() ;
-  }
-  if (stat(follow.path, &sb) < 0) return ;
-  if (follow.fd >= 0 && sb.st_dev == follow.dev && sb.st_ino == follow.ino) return ;
-  if (follow.fd >= 0)
-  {
-    relay_lines(&relay[2], 1) ;
-    close(follow.fd) ;
-  }
-  follow.fd = open(follow.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
-  if (follow.fd < 0) return ;
-  follow.dev = sb.st_dev ;
-  follow.ino = sb.st_ino ;
-  follow.offset = 0 ;
-  follow_read() ;
-}
-
-void relay_init (relay_t *r, char const *fds, int dest)
-{
-  r->out = dest ;
   r->len = 0 ;
+  r->cont = 0 ;
   if (fds)
   {
     unsigned int a, b ;
@@ -365,4 +358,5 @@ void relay_init (relay_t *r, char const *fds, int dest)
     r->rfd = p[0] ; r->wfd = p[1] ;
   }
   if (ndelay_on(r->rfd) < 0) strerr_diefu1sys(111, "set log pipe non-blocking") ;
+  fcntl(r->rfd, F_SETPIPE_SZ, PIPE_SIZE) ;
 }

@@ -4,11 +4,14 @@
    otherwise pay an exec for each (working directory, environment, user) is
    done here, from files read once at start-up. */
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,4 +180,95 @@ pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t cons
   path[dlen] = '/' ;
   memcpy(path + dlen + 1, file, flen + 1) ;
   return spawn_child(path, argv, o) ;
+}
+
+/* ---- acting with the service's rights ---- */
+
+#define AS_USER_MS 2000         /* a helper that takes longer is killed */
+
+static int become_user (void)
+{
+  return setgroups(spawn_conf.ngroups, spawn_conf.groups) == 0
+      && setgid(spawn_conf.gid) == 0 && setuid(spawn_conf.uid) == 0 ;
+}
+
+/* one int (errno) and, when fd >= 0, the descriptor */
+static void send_fd (int sock, int fd, int e)
+{
+  char cbuf[CMSG_SPACE(sizeof(int))] ;
+  struct iovec v = { .iov_base = &e, .iov_len = sizeof(e) } ;
+  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 } ;
+  if (fd >= 0)
+  {
+    struct cmsghdr *c ;
+    memset(cbuf, 0, sizeof(cbuf)) ;
+    m.msg_control = cbuf ;
+    m.msg_controllen = sizeof(cbuf) ;
+    c = CMSG_FIRSTHDR(&m) ;
+    c->cmsg_level = SOL_SOCKET ;
+    c->cmsg_type = SCM_RIGHTS ;
+    c->cmsg_len = CMSG_LEN(sizeof(int)) ;
+    memcpy(CMSG_DATA(c), &fd, sizeof(int)) ;
+  }
+  while (sendmsg(sock, &m, 0) < 0 && errno == EINTR) ;
+}
+
+static int recv_fd (int sock, int *e)
+{
+  char cbuf[CMSG_SPACE(sizeof(int))] ;
+  struct iovec v = { .iov_base = e, .iov_len = sizeof(*e) } ;
+  struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) } ;
+  struct pollfd p = { .fd = sock, .events = POLLIN } ;
+  struct cmsghdr *c ;
+  int fd = -1 ;
+  ssize_t r ;
+  *e = ETIMEDOUT ;
+  if (poll(&p, 1, AS_USER_MS) <= 0) return -1 ;
+  r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC) ;
+  if (r != sizeof(*e)) { *e = EPROTO ; return -1 ; }
+  c = CMSG_FIRSTHDR(&m) ;
+  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(c), sizeof(int)) ;
+  return fd ;
+}
+
+/* Runs op(arg) with the service's user's rights and returns the descriptor
+   it opened, or -1 with errno. With a user, op runs in a child that became
+   that user and sends the descriptor back: root never opens the path. *soft
+   gets the errno op left beside a descriptor (a warning), else 0. */
+int as_service_user (int (*op)(void *), void *arg, int *soft)
+{
+  int sv[2], fd, e ;
+  pid_t pid ;
+  if (!spawn_conf.user)
+  {
+    errno = 0 ;
+    fd = op(arg) ;
+    *soft = fd >= 0 ? errno : 0 ;
+    return fd ;
+  }
+  *soft = 0 ;
+  if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) return -1 ;
+  pid = fork() ;
+  if (pid < 0) { e = errno ; close(sv[0]) ; close(sv[1]) ; errno = e ; return -1 ; }
+  if (!pid)
+  {
+    close(sv[0]) ;
+    errno = 0 ;
+    fd = become_user() ? op(arg) : -1 ;
+    send_fd(sv[1], fd, errno) ;
+    _exit(0) ;
+  }
+  close(sv[1]) ;
+  fd = recv_fd(sv[0], &e) ;
+  close(sv[0]) ;
+  if (fd < 0 && e == ETIMEDOUT)
+  {
+    /* stuck (a hung file system): killed, and reaped by the main loop */
+    kill(pid, SIGKILL) ;
+    waitpid(pid, 0, WNOHANG) ;
+  }
+  else while (waitpid(pid, 0, 0) < 0 && errno == EINTR) ;
+  if (fd < 0) { errno = e ; return -1 ; }
+  *soft = e ;
+  return fd ;
 }

@@ -93,6 +93,7 @@ static tain deadline_finish = TAIN_INFINITE ;
 static tain deadline_resubscribe = TAIN_INFINITE ;
 static tain deadline_leftover = TAIN_INFINITE ;
 static tain deadline_follow = TAIN_INFINITE ;
+static tain deadline_dropped = TAIN_INFINITE ;   /* the dropped count goes into the status */
 static tain deadline_health = TAIN_INFINITE ;      /* the next check */
 static tain deadline_health_kill = TAIN_INFINITE ; /* the running check's timeout */
 static pid_t leftover_pgid = 0 ;  /* group of a stopped run that still had members */
@@ -103,6 +104,7 @@ static void status_commit (void)
 {
   static char const letters[TM_NSTATES] = { 'p', 's', 'u', 'T', 'd', 'F' } ;
   static int failing = 0 ;  /* a full disk is reported once, not at every change */
+  st.dropped = sink_dropped_total() ;
   if (!tm_status_write("supervise/status", &st))
   {
     if (!failing) strerr_warnwu2sys("write ", "supervise/status") ;
@@ -775,10 +777,11 @@ static void timers (void)
   if (expired(&deadline_start)) try_start() ;
   if (expired(&deadline_follow))
   {
-    relay_follow_poll() ;
+    int more = follow_poll() ;
     tain_copynow(&deadline_follow) ;
-    deadline_in(&deadline_follow, FOLLOW_MS) ;
+    deadline_in(&deadline_follow, more ? 0 : FOLLOW_MS) ;
   }
+  if (expired(&deadline_dropped)) status_commit() ;
 }
 
 static void earliest (tain *d, tain const *t)
@@ -799,6 +802,8 @@ static void next_deadline (tain *d)
   earliest(d, &deadline_finish) ;
   earliest(d, &deadline_resubscribe) ;
   earliest(d, &deadline_follow) ;
+  earliest(d, &deadline_dropped) ;
+  relay_deadline(d) ;
   earliest(d, &deadline_health) ;
   earliest(d, &deadline_health_kill) ;
 }
@@ -914,6 +919,14 @@ static void health_conf_read (void)
   if (!conf.health_retries) conf.health_retries = 1 ;
 }
 
+static char *xstrdup (char const *s)
+{
+  char *p = strdup(s) ;
+  if (!p) strerr_diefu1sys(111, "allocate") ;
+  return p ;
+}
+
+/* after spawn_conf_init: the files are opened with the service's rights */
 static void logs_conf_read (void)
 {
   char path[4096] ;
@@ -926,11 +939,11 @@ static void logs_conf_read (void)
     if (tm_svfile_read("output-max-size", buf, sizeof(buf)) > 0 && !uint640_scan(buf, &max))
       strerr_warnw1x("invalid output-max-size: using 10 MiB") ;
     tm_svfile_uint("output-max-files", &files) ;
-    relay_output_init(path, max, files) ;
+    outfile_init(xstrdup(path), max, files) ;
   }
   if (tm_svfile_read("log-file", path, sizeof(path)) > 0)
   {
-    relay_follow_init(path) ;
+    follow_init(xstrdup(path)) ;
     tain_copynow(&deadline_follow) ;
     deadline_in(&deadline_follow, FOLLOW_MS) ;
   }
@@ -981,7 +994,6 @@ static void conf_read (void)
   next_delay = conf.restart_delay ;
   if (!peers_read(&deps, "dependencies.d", 1) || !peers_read(&dependents, "dependents.d", 0))
     strerr_diefu1sys(111, "read dependencies.d or dependents.d") ;
-  logs_conf_read() ;
   health_conf_read() ;
 }
 
@@ -1064,10 +1076,11 @@ int main (int argc, char const *const *argv)
   }
   if (argc < 1) dieusage() ;
   fd_sanitize() ;
+  sinks_init() ;
   paths_init(argv[0], &dir) ;
   st.supervisor = getpid() ;
-  relay_init(&relay[0], ofds, 1) ;
-  relay_init(&relay[1], efds, 2) ;
+  relay_init(&relay[0], ofds) ;
+  relay_init(&relay[1], efds) ;
   relay_prefix_init(st.name, width) ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   umask(022) ;
@@ -1076,24 +1089,27 @@ int main (int argc, char const *const *argv)
   signals_init() ;
   conf_read() ;
   spawn_conf_init(dir) ;
+  logs_conf_read() ;
   supervise_dir_init() ;
   if (st.want) try_start() ;
 
   for (;;)
   {
-    iopause_fd x[6 + deps.n + dependents.n] ;
-    unsigned int n = 0, ictl, inotif = 0, ipty = 0, ideps, idependents ;
+    iopause_fd x[8 + deps.n + dependents.n] ;
+    unsigned int n = 0, ictl, inotif = 0, ipty = 0, ideps, idependents, isink[2] = { 0, 0 } ;
     tain deadline ;
     int r ;
 
     if (flag_exit && !busy()) break ;
     next_deadline(&deadline) ;
     x[n].fd = sigfd ; x[n++].events = IOPAUSE_READ ;
-    x[n].fd = relay[0].rfd ; x[n++].events = IOPAUSE_READ ;
-    x[n].fd = relay[1].rfd ; x[n++].events = IOPAUSE_READ ;
+    x[n].fd = relay_wants_read(&relay[0]) ? relay[0].rfd : -1 ; x[n++].events = IOPAUSE_READ ;
+    x[n].fd = relay_wants_read(&relay[1]) ? relay[1].rfd : -1 ; x[n++].events = IOPAUSE_READ ;
     ictl = n ; x[n].fd = ctlfd ; x[n++].events = IOPAUSE_READ ;
     if (notif_rfd >= 0) { inotif = n ; x[n].fd = notif_rfd ; x[n++].events = IOPAUSE_READ ; }
-    if (relay[3].rfd >= 0) { ipty = n ; x[n].fd = relay[3].rfd ; x[n++].events = IOPAUSE_READ ; }
+    if (relay_wants_read(&relay[3])) { ipty = n ; x[n].fd = relay[3].rfd ; x[n++].events = IOPAUSE_READ ; }
+    for (unsigned int i = 0 ; i < 2 ; i++)
+      if (sink[i].blocked) { isink[i] = n ; x[n].fd = sink[i].con.fd ; x[n++].events = IOPAUSE_WRITE ; }
     ideps = n ;
     for (unsigned int i = 0 ; i < deps.n ; i++) { x[n].fd = deps.p[i].fd ; x[n++].events = IOPAUSE_READ ; }
     idependents = n ;
@@ -1109,6 +1125,9 @@ int main (int argc, char const *const *argv)
       continue ;
     }
     timers() ;
+    for (unsigned int i = 0 ; i < 2 ; i++)
+      if (isink[i] && x[isink[i]].revents) sink_flush(&sink[i]) ;
+    relay_resume() ;
     if (x[0].revents & IOPAUSE_READ && !handle_signals()) continue ;
     if (x[1].revents & IOPAUSE_READ) relay_read(&relay[0]) ;
     if (x[2].revents & IOPAUSE_READ) relay_read(&relay[1]) ;
@@ -1126,6 +1145,11 @@ int main (int argc, char const *const *argv)
       if (dependentev) ordered_check() ;
     }
     if (x[ictl].revents & IOPAUSE_READ) read_control() ;
+    if (st.dropped != sink_dropped_total() && !tain_less(&deadline_dropped, &tain_infinite))
+    {
+      tain_copynow(&deadline_dropped) ;
+      deadline_in(&deadline_dropped, 1000) ;
+    }
   }
   relay_drain() ;
   relay_pty_close() ;
