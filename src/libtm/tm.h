@@ -47,9 +47,10 @@ struct tm_status_s
   int exit_code ;               /* -1: none yet */
   int exit_signal ;             /* 0: none */
   uint64_t dropped ;            /* log lines dropped: the console did not read them */
+  uint64_t pid_start ;          /* pid's start time (tm_proc_starttime): pid names this process only */
   char reason[TM_REASON_MAX + 1] ;
 } ;
-#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .dropped = 0, .reason = "" }
+#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .dropped = 0, .pid_start = 0, .reason = "" }
 
 /* tm_status.c */
 extern char const *const tm_state_names[TM_NSTATES] ;
@@ -97,6 +98,9 @@ struct tm_console_s
 } ;
 extern void tm_console_init (tm_console_t *c, int fd) ;  /* after any change to SIGALRM's disposition */
 extern ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n) ;  /* -1 EAGAIN: it would wait */
+
+/* tm_proc.c */
+extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */
 
 /* tm_env.c */
 extern char const *tm_scandir (char const *opt) ;   /* opt, else $TM_SCANDIR, else the default */

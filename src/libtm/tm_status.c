@@ -75,6 +75,7 @@ size_t tm_status_fmt (char *buf, tm_status_t const *st)
   n = cats(buf, n, "\nreason=") ; n = cats(buf, n, st->reason) ;
   n = cats(buf, n, "\nsupervisor=") ; n = catint(buf, n, st->supervisor) ;
   n = cats(buf, n, "\ndropped=") ; n += uint64_fmt(buf + n, st->dropped) ;
+  n = cats(buf, n, "\npid_start=") ; n += uint64_fmt(buf + n, st->pid_start) ;
   buf[n++] = '\n' ;
   return n ;
 }
@@ -151,6 +152,7 @@ static int setfield (tm_status_t *st, char const *key, char const *val)
   else if (!strcmp(key, "required")) st->required = !strcmp(val, "1") ;
   else if (!strcmp(key, "type")) st->type = !strcmp(val, "oneshot") ? TM_ONESHOT : TM_LONGRUN ;
   else if (!strcmp(key, "dropped")) return uint640_scan(val, &st->dropped) ;
+  else if (!strcmp(key, "pid_start")) return uint640_scan(val, &st->pid_start) ;
   else if (!strcmp(key, "reason")) copyfield(st->reason, TM_REASON_MAX, val) ;
   return 1 ;  /* unknown keys are ignored: newer writers may add some */
 }

@@ -298,7 +298,7 @@ int ctl_reload (ctl_args_t const *a)
   }
   /* a changed service: stop it, and its supervisor exits; tm-svscan starts
      a new supervisor, which reads the new files and starts it again */
-  for (unsigned int i = 0 ; i < changed ; i++) tell(a->scandir, restart[i], "dx") ;
+  for (unsigned int i = 0 ; i < changed ; i++) tell(a->scandir, restart[i], "X") ;
   rm_rf(tmp) ;
   printf("reload: %u added, %u removed, %u restarted, %u unchanged\n", added, removed, changed, kept) ;
   fflush(stdout) ;

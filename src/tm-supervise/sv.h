@@ -93,7 +93,7 @@ struct spawn_conf_s
 } ;
 
 extern spawn_conf_t spawn_conf ;
-extern int spawn_conf_init (char const *dir) ;  /* reads working-dir, env/, uid, gid, groups */
+extern char const *spawn_conf_init (char const *dir) ;  /* reads working-dir, env/, uid, gid, groups; 0, or what is wrong */
 /* Runs FILE (relative to the service dir) with argv in its own session,
    stdin /dev/null, stdout/stderr into the relay. Returns the pid, or 0
    with errno set when it could not be executed. */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <skalibs/types.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 
@@ -75,33 +77,60 @@ static char const *const *env_init (void)
   return (char const *const *)envp ;
 }
 
-static void user_init (void)
+#define GROUPS_FILE_MAX (NGROUPS_MAX * 11)
+
+/* groups: the supplementary gids, read whole (a list cut short would give
+   other groups than meant); 0, or what is wrong */
+static char const *groups_init (void)
 {
-  unsigned int u ;
-  char buf[4096] ;
-  if (tm_svfile_uint("uid", &u) <= 0) return ;
-  spawn_conf.user = 1 ;
-  spawn_conf.uid = u ;
-  spawn_conf.gid = tm_svfile_uint("gid", &u) > 0 ? u : spawn_conf.uid ;
-  if (tm_svfile_read("groups", buf, sizeof(buf)) > 0)
-  {
-    size_t n = 1 ;
-    for (char *p = buf ; *p ; p++) if (*p == ',') n++ ;
-    spawn_conf.groups = calloc(n, sizeof(gid_t)) ;
-    if (!spawn_conf.groups) strerr_diefu1sys(111, "allocate") ;
-    if (!gid_scanlist(spawn_conf.groups, n, buf, &n)) strerr_dief1x(100, "invalid groups file") ;
-    spawn_conf.ngroups = n ;
-  }
+  struct stat sb ;
+  size_t len, n = 1 ;
+  char *buf ;
+  int fd = open("groups", O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return errno == ENOENT ? 0 : "unable to read the groups file" ;
+  if (fstat(fd, &sb) < 0 || sb.st_size > GROUPS_FILE_MAX) { close(fd) ; return "groups file unreadable or too large" ; }
+  buf = malloc(sb.st_size + 1) ;
+  if (!buf) strerr_diefu1sys(111, "allocate") ;
+  len = allread(fd, buf, sb.st_size) ;
+  close(fd) ;
+  if (len != (size_t)sb.st_size) return "unable to read the groups file" ;
+  while (len && (buf[len-1] == '\n' || buf[len-1] == ' ')) len-- ;
+  buf[len] = 0 ;
+  if (!len) return 0 ;
+  for (size_t i = 0 ; i < len ; i++) if (buf[i] == ',') n++ ;
+  if (n > NGROUPS_MAX) return "too many groups in the groups file" ;
+  spawn_conf.groups = calloc(n, sizeof(gid_t)) ;
+  if (!spawn_conf.groups) strerr_diefu1sys(111, "allocate") ;
+  if (gid_scanlist(spawn_conf.groups, n, buf, &n) != len) return "invalid groups file" ;
+  spawn_conf.ngroups = n ;
+  return 0 ;
 }
 
-int spawn_conf_init (char const *dir)
+/* uid, gid, groups: any doubt is an error, never a service run as root
+   by mistake; 0, or what is wrong */
+static char const *user_init (void)
+{
+  unsigned int u ;
+  int r = tm_svfile_uint("uid", &u) ;
+  if (!r) return 0 ;
+  if (r < 0) return "invalid uid file" ;
+  spawn_conf.user = 1 ;
+  spawn_conf.uid = u ;
+  r = tm_svfile_uint("gid", &u) ;
+  if (r < 0) return "invalid gid file" ;
+  spawn_conf.gid = r ? u : spawn_conf.uid ;
+  return groups_init() ;
+}
+
+char const *spawn_conf_init (char const *dir)
 {
   char buf[4096] ;
+  int r = tm_svfile_read("working-dir", buf, sizeof(buf)) ;
   spawn_conf.dir = xstrdup(dir) ;
-  spawn_conf.cwd = tm_svfile_read("working-dir", buf, sizeof(buf)) > 0 ? xstrdup(buf) : spawn_conf.dir ;
+  if (r == -2) return "unable to read the working-dir file" ;
+  spawn_conf.cwd = r > 0 ? xstrdup(buf) : spawn_conf.dir ;
   spawn_conf.envp = env_init() ;
-  user_init() ;
-  return 1 ;
+  return user_init() ;
 }
 
 /* closes every fd from 3 up but a and b */

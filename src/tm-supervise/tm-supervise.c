@@ -9,6 +9,7 @@
    Everything is sized at start-up: no allocation in the loop. */
 
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -64,7 +65,8 @@ static struct
 } ;
 
 #define QUICK_MS 10000          /* a run shorter than this is a quick failure */
-#define MIN_BACKOFF_MS 100      /* quick failures wait at least this, doubled: never a busy loop */
+#define MIN_BACKOFF_MS 100      /* quick failures wait at least this, doubled: never a busy loop ... */
+#define FLOOR_BACKOFF_MS 1000   /* ... up to at least this, whatever restart_max_delay says */
 #define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
 #define FOLLOW_MS 250           /* log_file is looked at this often */
 #define HEALTH_EAGER_MS 1000    /* checks until the first success come at least this often */
@@ -81,7 +83,9 @@ static int flag_restart = 0 ;   /* start again at once after this exit */
 static int flag_ordered = 0 ;   /* shutting down: waiting for our dependents to stop */
 static unsigned int quick_failures = 0 ;
 static unsigned int next_delay ;
-static uint64_t sup_start_ms ;
+static tain sup_start ;          /* when we started (monotonic) */
+static tain wait_until ;         /* the end of wait_after, once every dependency is ready */
+static int waiting_after = 0 ;
 static tain started ;           /* when the current run was spawned */
 static tain deadline_kill = TAIN_INFINITE ;
 static tain deadline_start = TAIN_INFINITE ;   /* back-off, or wait_after */
@@ -96,7 +100,8 @@ static tain deadline_follow = TAIN_INFINITE ;
 static tain deadline_dropped = TAIN_INFINITE ;   /* the dropped count goes into the status */
 static tain deadline_health = TAIN_INFINITE ;      /* the next check */
 static tain deadline_health_kill = TAIN_INFINITE ; /* the running check's timeout */
-static pid_t leftover_pgid = 0 ;  /* group of a stopped run that still had members */
+static pid_t leftover_pgid = 0 ;  /* the group of the run that ended, while it has members */
+static int leftovers = 0 ;      /* the run ended, what it left behind is being stopped */
 
 /* ---- status ---- */
 
@@ -180,19 +185,30 @@ static int dep_ready (tm_status_t const *s)
   return s->state == TM_STOPPED && s->want && !s->exit_code && !s->exit_signal ;
 }
 
-/* 1 all ready (*start_at: wall ms when wait_after allows the start),
-   0 waiting for *why, -1 *why failed */
-static int deps_check (char const **why, uint64_t *start_at)
+/* ms left of wait, after something that happened at wall-clock ms since:
+   a step of the wall clock never makes it longer than wait */
+static unsigned int left_of (unsigned int wait, uint64_t since, uint64_t now)
 {
-  *start_at = deps.n ? 0 : sup_start_ms + conf.wait_after ;
+  uint64_t past = now > since ? now - since : 0 ;
+  return past >= wait ? 0 : wait - past ;
+}
+
+/* 1 all ready (*wait: ms wait_after still asks for), 0 waiting for *why,
+   -1 *why failed */
+static int deps_check (char const **why, unsigned int *wait)
+{
+  uint64_t now = tm_wallclock_ms() ;
+  *wait = deps.n ? 0 : left_of(conf.wait_after, 0, ms_since(&sup_start)) ;
   for (unsigned int i = 0 ; i < deps.n ; i++)
   {
     tm_status_t s ;
+    unsigned int left ;
     *why = deps.p[i].name ;
     if (!peer_status(deps.p + i, &s)) return 0 ;
     if (s.state == TM_FAILED) return -1 ;
     if (!dep_ready(&s)) return 0 ;
-    if (s.since + deps.p[i].wait_ms > *start_at) *start_at = s.since + deps.p[i].wait_ms ;
+    left = left_of(deps.p[i].wait_ms, s.since, now) ;
+    if (left > *wait) *wait = left ;
   }
   return 1 ;
 }
@@ -216,6 +232,7 @@ static void fail_start (char const *reason, char const *more)
 /* ---- the service process ---- */
 
 static void on_service_exit (int wstat) ;
+static void want_persist (char const *what) ;
 static void stop (void) ;
 
 /* ---- health checks ---- */
@@ -326,6 +343,7 @@ static void spawn_service (void)
     return ;
   }
   st.pid = pid ;
+  if (!tm_proc_starttime(pid, &st.pid_start)) st.pid_start = 0 ;
   if (p[0] >= 0) ndelay_on(p[0]) ;
   notif_rfd = p[0] ;
   if (conf.has_post && notif_rfd < 0 && !conf.has_health) { tain_copynow(&deadline_post_start) ; deadline_in(&deadline_post_start, conf.post_start_delay) ; }
@@ -358,13 +376,14 @@ static void pending (char const *reason, char const *more)
 static void try_start (void)
 {
   char const *why = 0 ;
-  uint64_t start_at, now ;
+  unsigned int wait ;
   int r ;
-  if (!st.want || st.pid || pid_pre || pid_finish || flag_exit) return ;
-  r = deps_check(&why, &start_at) ;
+  if (!st.want || st.pid || pid_pre || pid_finish || leftovers || flag_exit) return ;
+  r = deps_check(&why, &wait) ;
   if (r < 0) { fail_start("dependency failed: ", why) ; return ; }
   if (!r)
   {
+    waiting_after = 0 ;
     if (st.state != TM_PENDING)
     {
       tain_copynow(&deadline_deps) ;
@@ -376,14 +395,20 @@ static void try_start (void)
     pending("waiting for dependency: ", why) ;
     return ;
   }
-  now = tm_wallclock_ms() ;
-  if (start_at > now)
+  /* the end of the wait is set once, on the monotonic clock */
+  if (!waiting_after)
   {
-    tain_copynow(&deadline_start) ;
-    deadline_in(&deadline_start, start_at - now) ;
+    waiting_after = 1 ;
+    tain_copynow(&wait_until) ;
+    deadline_in(&wait_until, wait) ;
+  }
+  if (tain_future(&wait_until))
+  {
+    deadline_start = wait_until ;
     pending("wait_after", 0) ;
     return ;
   }
+  waiting_after = 0 ;
   deps_done() ;
   deadline_start = tain_infinite ;
   if (conf.has_pre)
@@ -428,7 +453,7 @@ static void schedule_restart (void)
   {
     /* even with restart_delay = 0, a service that dies at once backs off */
     unsigned int floor = MIN_BACKOFF_MS << (quick_failures > 8 ? 8 : quick_failures - 1) ;
-    unsigned int cap = conf.restart_max_delay > MIN_BACKOFF_MS ? conf.restart_max_delay : MIN_BACKOFF_MS ;
+    unsigned int cap = conf.restart_max_delay > FLOOR_BACKOFF_MS ? conf.restart_max_delay : FLOOR_BACKOFF_MS ;
     if (next_delay < floor) next_delay = floor < cap ? floor : cap ;
   }
   tain_copynow(&deadline_start) ;
@@ -469,25 +494,11 @@ static void after_exit (void)
   schedule_restart() ;
 }
 
-static void on_service_exit (int wstat)
+/* The run is over once its main process and everything it left behind are
+   gone: the rest of its process group, and the orphans we adopted as a
+   subreaper (a daemon that double-forked out of the group). */
+static void run_over (void)
 {
-  if (notif_rfd >= 0) { close(notif_rfd) ; notif_rfd = -1 ; }
-  if (st.state == TM_STOPPING && st.pid && kill(-st.pid, 0) == 0)
-  {
-    /* the leader is gone but not all of its group: they get until the
-       kill deadline, then SIGKILL */
-    leftover_pgid = st.pid ;
-    deadline_leftover = deadline_kill ;
-  }
-  deadline_kill = tain_infinite ;
-  deadline_post_start = tain_infinite ;
-  health_stop() ;
-  st.pid = 0 ;
-  st.ready = 0 ;
-  st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
-  st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
-  relay_drain() ;
-  relay_pty_close() ;
   if (conf.has_finish)
   {
     char code[INT_FMT] ;
@@ -496,6 +507,93 @@ static void on_service_exit (int wstat)
     if (pid_finish) { tm_status_setreason(&st, "running finish_script", 0) ; status_commit() ; return ; }
   }
   after_exit() ;
+}
+
+static int known_child (pid_t pid)
+{
+  return pid == st.pid || pid == pid_pre || pid == pid_post || pid == pid_finish || pid == pid_health ;
+}
+
+/* sig to the orphans we adopted (0: none, only count them) */
+static unsigned int adopted_signal (int sig)
+{
+  char path[40] = "/proc/self/task/" ;
+  char buf[4096] ;
+  unsigned int n = 0 ;
+  ssize_t r ;
+  size_t i = 16 ;
+  i += pid_fmt(path + i, getpid()) ;
+  memcpy(path + i, "/children", 10) ;
+  r = openreadnclose(path, buf, sizeof(buf) - 1) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  for (char *p = buf ; *p ; )
+  {
+    pid_t pid ;
+    size_t len = pid_scan(p, &pid) ;
+    if (!len) { p++ ; continue ; }
+    p += len ;
+    if (known_child(pid)) continue ;
+    n++ ;
+    if (!sig) continue ;
+    kill(pid, sig) ;
+    if (getpgid(pid) == pid) group_signal(pid, sig) ;
+    if (sig != SIGKILL && sig != SIGCONT) { kill(pid, SIGCONT) ; group_signal(pid, SIGCONT) ; }
+  }
+  return n ;
+}
+
+static int leftovers_there (void)
+{
+  if (leftover_pgid && kill(-leftover_pgid, 0) < 0 && errno == ESRCH) leftover_pgid = 0 ;
+  return leftover_pgid || adopted_signal(0) ;
+}
+
+static void leftovers_signal (int sig)
+{
+  group_signal(leftover_pgid, sig) ;
+  if (sig != SIGKILL && sig != SIGCONT) group_signal(leftover_pgid, SIGCONT) ;
+  adopted_signal(sig) ;
+}
+
+/* after a reap: the run may be over now */
+static void leftovers_check (void)
+{
+  if (!leftovers || leftovers_there()) return ;
+  leftovers = 0 ;
+  leftover_pgid = 0 ;
+  deadline_leftover = tain_infinite ;
+  run_over() ;
+}
+
+static void on_service_exit (int wstat)
+{
+  if (notif_rfd >= 0) { close(notif_rfd) ; notif_rfd = -1 ; }
+  leftover_pgid = st.pid ;
+  deadline_post_start = tain_infinite ;
+  health_stop() ;
+  st.pid = 0 ;
+  st.pid_start = 0 ;
+  st.ready = 0 ;
+  st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
+  st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
+  relay_drain() ;
+  relay_pty_close() ;
+  if (leftovers_there())
+  {
+    /* they get the stop signal, and SIGKILL once stop_timeout is over (a
+       stop's own deadline, if one runs) */
+    leftovers = 1 ;
+    leftovers_signal(conf.stop_signal) ;
+    if (st.state == TM_STOPPING) deadline_leftover = deadline_kill ;
+    else { tain_copynow(&deadline_leftover) ; deadline_in(&deadline_leftover, conf.timeout_kill) ; }
+    deadline_kill = tain_infinite ;
+    set_state(TM_STOPPING, "stopping what the service left behind", 0) ;
+    return ;
+  }
+  deadline_kill = tain_infinite ;
+  leftover_pgid = 0 ;
+  run_over() ;
 }
 
 static int script_failed (int wstat, char *buf, size_t max, char const *what)
@@ -565,6 +663,7 @@ static void reap (void)
     else if (pid == pid_health) health_result(wstat) ;
     else if (pid == pid_finish) { pid_finish = 0 ; deadline_finish = tain_infinite ; after_exit() ; }
   }
+  leftovers_check() ;
 }
 
 /* ---- shutdown in dependency order ---- */
@@ -615,6 +714,7 @@ static void ordered_stop (void)
   if (pid_pre) group_signal(pid_pre, SIGTERM) ;
   if (!st.pid)
   {
+    if (leftovers) return ;  /* once they are gone */
     if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
     return ;
   }
@@ -641,7 +741,7 @@ static void ordered_stop (void)
 static void want_up (void)
 {
   st.want = 1 ;
-  if (st.pid || pid_pre || pid_finish) return ;
+  if (st.pid || pid_pre || pid_finish || leftovers) return ;
   quick_failures = 0 ;
   next_delay = conf.restart_delay ;
   deadline_start = tain_infinite ;
@@ -655,7 +755,7 @@ static void want_down (void)
   deadline_start = tain_infinite ;
   deps_done() ;
   if (st.pid || pid_pre) stop() ;
-  else if (pid_finish) return ;
+  else if (pid_finish || leftovers) return ;
   else if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
   else status_commit() ;
 }
@@ -681,15 +781,17 @@ static void command (char c)
   int sig ;
   switch (c)
   {
-    case 'u' : flag_once = 0 ; want_up() ; break ;
-    case 'o' : flag_once = 1 ; want_up() ; break ;
-    case 'd' : want_down() ; break ;
+    case 'u' : flag_once = 0 ; want_persist("up") ; want_up() ; break ;
+    case 'o' : flag_once = 1 ; want_persist(0) ; want_up() ; break ;
+    case 'd' : want_persist("down") ; want_down() ; break ;
     case 'r' :
       flag_once = 0 ;
+      want_persist("up") ;
       if (st.pid) { st.want = 1 ; flag_restart = 1 ; stop() ; }
       else want_up() ;
       break ;
     case 'x' : flag_exit = 1 ; break ;
+    case 'X' : flag_exit = 1 ; want_down() ; break ;  /* a reload: stop and exit, the wanted state kept */
     case 'S' : ordered_stop() ; break ;
     case 'w' : prefix_reread() ; break ;
     default :
@@ -755,7 +857,7 @@ static int expired (tain *d)
 static void timers (void)
 {
   if (expired(&deadline_kill) && st.pid) group_signal(st.pid, SIGKILL) ;
-  if (expired(&deadline_leftover)) { group_signal(leftover_pgid, SIGKILL) ; leftover_pgid = 0 ; }
+  if (expired(&deadline_leftover)) leftovers_signal(SIGKILL) ;
   if (expired(&deadline_pre) && pid_pre) group_signal(pid_pre, SIGKILL) ;
   if (expired(&deadline_post_kill) && pid_post) group_signal(pid_post, SIGKILL) ;
   if (expired(&deadline_finish) && pid_finish) group_signal(pid_finish, SIGKILL) ;
@@ -765,8 +867,8 @@ static void timers (void)
   if (expired(&deadline_deps) && st.state == TM_PENDING)
   {
     char const *why = 0 ;
-    uint64_t at ;
-    if (deps_check(&why, &at) <= 0) { fail_start("dependency timeout: ", why) ; return ; }
+    unsigned int wait ;
+    if (deps_check(&why, &wait) <= 0) { fail_start("dependency timeout: ", why) ; return ; }
   }
   if (expired(&deadline_resubscribe))
   {
@@ -829,16 +931,20 @@ static int pidfd_wait (pid_t pid, unsigned int ms)
 }
 
 /* A previous supervisor was killed and its service may still run: never
-   leave two instances. The old run is its own group leader (pgid == pid). */
+   leave two instances. Its run is named by pid and start time, so that a
+   pid used again since is never mistaken for it; it is its own group
+   leader. Only the holder of the lock gets here. */
 static void terminate_stale (void)
 {
   tm_status_t old ;
+  uint64_t start ;
   pid_t pid ;
   if (tm_status_read("supervise/status", &old) <= 0) return ;
   st.exit_code = old.exit_code ;
   st.exit_signal = old.exit_signal ;
   pid = old.pid ;
-  if (pid <= 1 || kill(pid, 0) < 0 || getpgid(pid) != pid) return ;
+  if (pid <= 1 || !tm_proc_starttime(pid, &start) || getpgid(pid) != pid) return ;
+  if (start != old.pid_start) return ;
   {
     char fmt[PID_FMT] ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
@@ -850,15 +956,33 @@ static void terminate_stale (void)
   group_signal(pid, SIGKILL) ;  /* whatever is left of its group */
 }
 
-static void die_another (void)
+/* One supervisor per service: the lock comes first, before anything is
+   read, killed or written. */
+static void lock_take (void)
 {
-  strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
+  int fd ;
+  if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
+    strerr_diefu2sys(111, "mkdir ", "supervise") ;
+  fd = open("supervise/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
+  if (fd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
+  switch (fd_lock(fd, 1, 1))
+  {
+    case -1 : strerr_diefu2sys(111, "lock ", "supervise/lock") ;
+    case 0 : strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
+    default : break ;
+  }
 }
 
-/* The order matters to readers: the status file is rewritten by us before
-   we take the lock, so whoever sees the lock held also sees our status,
-   never the one a dead supervisor left (tm-ctl compares the status's
-   supervisor field with the lock holder). */
+/* A service directory we cannot run (a bad groups file...) does not heal
+   by itself: say so in the status, and exit 100, which tm-svscan takes as
+   a reason to wait longer before it tries again. */
+static void broken (char const *why)
+{
+  st.want = 0 ;
+  set_state(TM_FAILED, "invalid service directory: ", why) ;
+  strerr_dief2x(100, "invalid service directory: ", why) ;
+}
+
 /* [control] group: its members may write our control FIFO and wait on
    our events, as root does */
 static gid_t control_gid (void)
@@ -868,26 +992,29 @@ static gid_t control_gid (void)
   return file && tm_svfile_uint(file, &gid) > 0 ? (gid_t)gid : (gid_t)-1 ;
 }
 
+/* The wanted state an operator gave (tm-ctl start/stop) outlives its
+   supervisor and reloads; else the service's own down file decides. */
+static int want_read (void)
+{
+  char buf[8] ;
+  if (tm_svfile_read("supervise/want", buf, sizeof(buf)) > 0) return !strcmp(buf, "up") ;
+  return !tm_svfile_exists("down") ;
+}
+
+static void want_persist (char const *what)
+{
+  if (!what) unlink("supervise/want") ;
+  else if (!openwritenclose_suffix("supervise/want", what, strlen(what), ".new"))
+    strerr_warnwu2sys("write ", "supervise/want") ;
+}
+
 static void supervise_dir_init (void)
 {
-  int lockfd ;
   gid_t gid = control_gid() ;
-  if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
-    strerr_diefu2sys(111, "mkdir ", "supervise") ;
   if (!tm_fifodir_make("event", gid)) strerr_diefu2sys(111, "make fifodir ", "event") ;
-  lockfd = open("supervise/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
-  if (lockfd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
-  if (fd_islocked(lockfd) > 0) die_another() ;
-  terminate_stale() ;
-  st.want = !tm_svfile_exists("down") ;
+  st.want = want_read() ;
   if (st.want) set_state(TM_STARTING, "starting", 0) ;
-  else set_state(TM_STOPPED, "disabled", 0) ;
-  switch (fd_lock(lockfd, 1, 1))
-  {
-    case -1 : strerr_diefu2sys(111, "lock ", "supervise/lock") ;
-    case 0 : die_another() ;
-    default : break ;
-  }
+  else set_state(TM_STOPPED, tm_svfile_exists("down") ? "disabled" : "stopped", 0) ;
   if (!tm_mkfifo("supervise/control", 0600)) strerr_diefu2sys(111, "mkfifo ", "supervise/control") ;
   if (gid == (gid_t)-1 ? chmod("supervise/control", 0600) < 0
       : chown("supervise/control", 0, gid) < 0 || chmod("supervise/control", 0620) < 0)
@@ -1047,9 +1174,20 @@ static void signals_init (void)
   sig_altignore(SIGPIPE) ;
 }
 
+/* What the service leaves behind is ours to find (a subreaper adopts the
+   orphans of its descendants), and when our scanner dies we stop the
+   service and exit, rather than run on with nobody to respawn us. */
+static void scanner_bind (void)
+{
+  pid_t parent = getppid() ;
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) strerr_warnwu1sys("ask for a signal at our scanner's death") ;
+  else if (getppid() != parent) raise(SIGTERM) ;  /* it died already */
+}
+
 static int busy (void)
 {
-  return st.pid || pid_pre || pid_finish ;
+  return st.pid || pid_pre || pid_finish || leftovers ;
 }
 
 int main (int argc, char const *const *argv)
@@ -1077,6 +1215,7 @@ int main (int argc, char const *const *argv)
   if (argc < 1) dieusage() ;
   fd_sanitize() ;
   sinks_init() ;
+  scanner_bind() ;
   paths_init(argv[0], &dir) ;
   st.supervisor = getpid() ;
   relay_init(&relay[0], ofds) ;
@@ -1085,10 +1224,15 @@ int main (int argc, char const *const *argv)
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   umask(022) ;
   tain_now_set_stopwatch_g() ;
-  sup_start_ms = tm_wallclock_ms() ;
+  tain_copynow(&sup_start) ;
   signals_init() ;
+  lock_take() ;
   conf_read() ;
-  spawn_conf_init(dir) ;
+  {
+    char const *why = spawn_conf_init(dir) ;
+    terminate_stale() ;
+    if (why) broken(why) ;
+  }
   logs_conf_read() ;
   supervise_dir_init() ;
   if (st.want) try_start() ;

@@ -5,10 +5,10 @@ boot
 ns tm-ctl wait -u -t 10 app || fail "app did not come up"
 pid=$(field app pid)
 sup=$(supervisor_pid app)
-# every byte value except the command letters (u d r o x S and signal letters)
+# every byte value except the command letters (u d r o x X S and signal letters)
 python3 - "$SD/app/supervise/control" <<'PY'
 import os, sys, random
-cmds = set(b"udroxSabqhkti12pcy")
+cmds = set(b"udroxXSabqhkti12pcy")
 garbage = bytes(b for b in range(256) if b not in cmds)
 random.seed(7)
 data = bytes(random.choice(garbage) for _ in range(20000))
