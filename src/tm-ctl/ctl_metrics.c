@@ -121,6 +121,7 @@ static long long m_restarts (svinfo_t const *sv) { return sv->st.restarts ; }
 static long long m_exit (svinfo_t const *sv) { return sv->st.exit_code ; }
 static long long m_required (svinfo_t const *sv) { return !!sv->st.required ; }
 static long long m_supervised (svinfo_t const *sv) { return !!sv->supervised ; }
+static long long m_dropped (svinfo_t const *sv) { return (long long)sv->st.dropped ; }
 
 static family_t const families[] =
 {
@@ -131,6 +132,7 @@ static family_t const families[] =
   { "tm_service_exit_code", "gauge", "Exit code of the last run, -1 when none (or killed by a signal).", &m_exit },
   { "tm_service_required", "gauge", "1 when the service's final end shuts the system down.", &m_required },
   { "tm_service_supervised", "gauge", "1 when a tm-supervise process runs for the service.", &m_supervised },
+  { "tm_service_log_lines_dropped_total", "counter", "Log lines dropped because the console did not read them.", &m_dropped },
 } ;
 
 static void head (ctl_buf_t *b, char const *name, char const *type, char const *help)

@@ -265,7 +265,7 @@ static void status_json (svinfo_t const *sv, int first)
   json_string(st->exit_signal ? tm_signal_name(st->exit_signal) : "") ;
   printf(", \"required\": %d, \"type\": \"%s\", \"reason\": ", !!st->required, st->type == TM_ONESHOT ? "oneshot" : "longrun") ;
   json_string(st->reason) ;
-  printf(", \"supervised\": %s", sv->supervised ? "true" : "false") ;
+  printf(", \"supervised\": %s, \"dropped\": %llu", sv->supervised ? "true" : "false", (unsigned long long)st->dropped) ;
   if (st->pid && sv->ourns && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
   putchar('}') ;
 }

@@ -129,6 +129,7 @@ eq(series(f, "tm_service_state"), {n: {s: float(s == e[3]) for s in states} for 
 eq(series(f, "tm_service_health"), {n: {h: float(h == e[4]) for h in healths} for n, e in expect.items()}, "tm_service_health")
 eq(series(f, "tm_service_info"), {n: {e[7]: 1.0} for n, e in expect.items()}, "tm_service_info")
 eq(series(f, "tm_service_supervised"), {n: 1.0 for n in names}, "tm_service_supervised")
+eq(series(f, "tm_service_log_lines_dropped_total"), {n: float(st[n]["dropped"]) for n in names}, "tm_service_log_lines_dropped_total")
 eq(series(f, "tm_service_restarts_total"), {n: float(st[n]["restarts"]) for n in names}, "tm_service_restarts_total")
 since = series(f, "tm_service_state_since_seconds")
 for n in names:
