@@ -117,7 +117,8 @@ static ssize_t stderr_op (int fd, struct iovec const *v, unsigned int n)
   for (unsigned int i = 0 ; i < n ; i++) total += v[i].iov_len ;
   if (sink_room(k, total) <= 0) sink_drop(k) ;
   else
-    for (unsigned int i = 0 ; i < n ; i++) sink_put(k, v[i].iov_base, v[i].iov_len) ;
+    for (unsigned int i = 0 ; i < n ; i++)
+      if (v[i].iov_len) memcpy(sink_reserve(k, v[i].iov_len), v[i].iov_base, v[i].iov_len) ;
   if (!k->blocked) sink_flush(k) ;
   return total ;
 }

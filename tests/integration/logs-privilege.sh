@@ -56,7 +56,7 @@ waitfor 5 grep -q '^first$' "$T/rot/rot.out" || fail "no first line in rot.out"
 assert_eq "$(stat -c %U "$T/rot/rot.out")" "$U" "owner of the output_file it created"
 touch "$T/go"
 for s in rot trunc ; do
-  waitfor 10 grep -q "^\[$s *\] after-attack-9-" "$LOG" || fail "$s: the relay stopped after the attack"
+  waitfor 20 grep -q "^\[$s *\] after-attack-9-" "$LOG" || fail "$s: the relay stopped after the attack"
 done
 # the positive event for log_file: the supervisor looked at the new file
 waitfor 5 sh -c "grep -q SECRET '$LOG' || grep -q 'follow/app.log' '$ERR'" || fail "follow: the new log_file was never looked at"
