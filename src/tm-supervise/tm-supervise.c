@@ -1214,7 +1214,6 @@ int main (int argc, char const *const *argv)
   }
   if (argc < 1) dieusage() ;
   fd_sanitize() ;
-  sinks_init() ;
   scanner_bind() ;
   paths_init(argv[0], &dir) ;
   st.supervisor = getpid() ;
@@ -1226,6 +1225,7 @@ int main (int argc, char const *const *argv)
   tain_now_set_stopwatch_g() ;
   tain_copynow(&sup_start) ;
   signals_init() ;
+  sinks_init() ;  /* after signals_init: a guarded console write needs its SIGALRM handler */
   lock_take() ;
   conf_read() ;
   {
