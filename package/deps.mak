@@ -16,3 +16,5 @@ tests/unit-lib_OBJS := tests/unit-lib.o
 tests/unit-lib_LIBS = $(LIBS_EXE)
 tests/toml-unit_OBJS := tests/toml-unit.o
 tests/toml-unit_LIBS = -lm
+tests/unit-json_OBJS := tests/unit-json.o src/tm-supervise/sv_json.o
+tests/unit-json_LIBS =

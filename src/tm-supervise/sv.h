@@ -53,11 +53,8 @@ struct relay_s
 
 extern relay_t relay[4] ;     /* stdout, stderr, log_file, pty */
 extern void relay_init (relay_t *r, char const *fds) ;
-extern void relay_options (int timestamps) ;
-extern void relay_prefix_init (char const *name, unsigned int width) ;
 extern int relay_read (relay_t *r) ;  /* 1 data, 0 none now, -1 the end */
 extern void relay_drain (void) ;
-extern void relay_stamp (void) ;      /* lines taken from now on carry this time */
 extern void relay_take (relay_t *r, size_t n) ;  /* n more bytes in r->buf */
 extern void relay_flush (relay_t *r) ;
 extern void relay_finish (relay_t *r) ;  /* the source ended: its last line too */
@@ -68,6 +65,26 @@ extern void relay_deadline (tain *d) ;  /* when waiting lines start to be droppe
 extern int relay_pty_open (char *slave, size_t max) ;  /* the master fd (relayed as stdout), -1 on error */
 extern int relay_pty_read (void) ;    /* 1 data, 0 none now, -1 the end */
 extern void relay_pty_close (void) ;
+
+/* ---- sv_render.c: how a line looks on the console ---- */
+
+enum { FORMAT_PREFIX, FORMAT_PLAIN, FORMAT_JSON } ;
+enum { COLOUR_AUTO, COLOUR_ALWAYS, COLOUR_NEVER } ;
+extern void render_init (char const *name, unsigned int width, int format, int colour, int timestamps) ;
+extern void render_width (unsigned int width) ;
+extern void render_stamp (void) ;     /* the lines relayed from now on carry this time */
+extern size_t render_file_stamp (char *buf) ;   /* "TIME " for output_file, or nothing; buf >= 32 */
+extern size_t render_piece_max (sink_t const *k) ;
+extern size_t render_need (sink_t const *k, char const *s, size_t n, int ends, int cont, int tm) ;
+extern void render_out (sink_t *k, char const *s, size_t n, int ends, int cont, int tm) ;
+
+/* ---- sv_json.c ---- */
+
+#define JSON_HAS_SERVICE 1
+#define JSON_HAS_STREAM 2
+#define JSON_HAS_TIME 4
+extern int json_object_scan (char const *s, size_t n, unsigned int *has, size_t *start, size_t *end) ;
+extern size_t json_escape (char *out, size_t max, char const *s, size_t n, size_t *used) ;
 
 /* ---- sv_logfile.c: output_file and log_file ---- */
 

@@ -241,7 +241,7 @@ int follow_poll (void)
   struct stat sb ;
   int more = 0 ;
   if (!follow.path) return 0 ;
-  relay_stamp() ;
+  render_stamp() ;
   if (follow.fd >= 0)
   {
     if (fstat(follow.fd, &sb) == 0 && sb.st_size < follow.offset) follow.offset = 0 ;

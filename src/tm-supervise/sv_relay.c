@@ -36,104 +36,29 @@ relay_t relay[4] =
   { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[2] },
   { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[3] },
 } ;
-static char prefix[TM_NAME_MAX + 8] ;
-static size_t prefixlen ;
-static int timestamps = 0 ;
-static char stamp[32] ;         /* the lines being relayed now carry this */
-static size_t stamplen = 0 ;
 
-void relay_options (int ts)
-{
-  timestamps = ts ;
-}
-
-void relay_prefix_init (char const *name, unsigned int width)
-{
-  size_t n = strlen(name) ;
-  if (width > TM_NAME_MAX) width = TM_NAME_MAX ;
-  prefix[0] = '[' ;
-  memcpy(prefix + 1, name, n) ;
-  prefixlen = 1 + n ;
-  while (prefixlen < 1 + width) prefix[prefixlen++] = ' ' ;
-  prefix[prefixlen++] = ']' ;
-  prefix[prefixlen++] = ' ' ;
-}
-
-static char *two (char *s, unsigned int v)
-{
-  s[0] = '0' + v / 10 % 10 ;
-  s[1] = '0' + v % 10 ;
-  return s + 2 ;
-}
-
-/* "2026-11-26T18:15:00.123Z " (RFC 3339, UTC): once per read, not per line */
-void relay_stamp (void)
-{
-  static time_t cached = -1 ;
-  static char date[20] ;
-  struct timespec ts ;
-  unsigned int ms ;
-  if (!timestamps) return ;
-  clock_gettime(CLOCK_REALTIME, &ts) ;
-  if (ts.tv_sec != cached)
-  {
-    struct tm tm ;
-    char *s = date ;
-    gmtime_r(&ts.tv_sec, &tm) ;
-    s = two(s, (tm.tm_year + 1900) / 100) ; s = two(s, tm.tm_year + 1900) ; *s++ = '-' ;
-    s = two(s, tm.tm_mon + 1) ; *s++ = '-' ; s = two(s, tm.tm_mday) ; *s++ = 'T' ;
-    s = two(s, tm.tm_hour) ; *s++ = ':' ; s = two(s, tm.tm_min) ; *s++ = ':' ; two(s, tm.tm_sec) ;
-    cached = ts.tv_sec ;
-  }
-  ms = ts.tv_nsec / 1000000 ;
-  memcpy(stamp, date, 19) ;
-  stamp[19] = '.' ;
-  stamp[20] = '0' + ms / 100 ;
-  two(stamp + 21, ms) ;
-  stamp[23] = 'Z' ;
-  stamp[24] = ' ' ;
-  stamplen = 25 ;
-}
-
-/* the most of a line one piece carries: a write is at most atom bytes,
-   and a piece at most a buffer */
-static size_t piece_max (sink_t const *k)
-{
-  size_t n = k->con.atom - stamplen - prefixlen - 1 ;
-  return n < TM_LINE_MAX ? n : TM_LINE_MAX ;
-}
-
-static void console_piece (sink_t *k, char const *s, size_t n)
-{
-  char *p = sink_reserve(k, stamplen + prefixlen + n + 1) ;
-  memcpy(p, stamp, stamplen) ; p += stamplen ;
-  memcpy(p, prefix, prefixlen) ; p += prefixlen ;
-  memcpy(p, s, n) ;
-  p[n] = '\n' ;
-}
-
+/* what a tm line ("tm: ...") says, formatted */
 static size_t note_fmt (char *s, char const *a, char const *b)
 {
   size_t la = strlen(a), lb = strlen(b) ;
-  memcpy(s, "tm: ", 4) ;
-  memcpy(s + 4, a, la) ;
-  memcpy(s + 4 + la, b, lb) ;
-  return 4 + la + lb ;
+  memcpy(s, a, la) ;
+  memcpy(s + la, b, lb) ;
+  return la + lb ;
 }
 
-/* [name] tm: ab, on k's console stream */
+/* tm's own line, ab, on k's console stream: "[name] tm: ab" */
 void relay_note (sink_t *k, char const *a, char const *b)
 {
-  char s[strlen(a) + strlen(b) + 4] ;
+  char s[strlen(a) + strlen(b) + 1] ;
   size_t n = note_fmt(s, a, b) ;
-  relay_stamp() ;
-  if (sink_room(k, stamplen + prefixlen + n + 1) <= 0) { sink_drop(k) ; return ; }
-  console_piece(k, s, n) ;
+  render_stamp() ;
+  if (sink_room(k, render_need(k, s, n, 1, 0, 1)) <= 0) { sink_drop(k) ; return ; }
+  render_out(k, s, n, 1, 0, 1) ;
   sink_wrote(k) ;
 }
 
 /* where lines were dropped, the next line that fits says how many */
-#define DROPNOTE_MAX (4 + UINT64_FMT + 40)
+#define DROPNOTE_MAX (UINT64_FMT + 40)
 static size_t dropnote (sink_t *k, char *s)
 {
   char fmt[UINT64_FMT] ;
@@ -148,24 +73,24 @@ static size_t dropnote (sink_t *k, char *s)
 static int line_out (relay_t *r, char const *s, size_t n, int ends)
 {
   sink_t *k = r->sink ;
-  size_t max = piece_max(k), overhead = stamplen + prefixlen + 1 ;
-  size_t pieces = n ? (n + max - 1) / max : ends && !r->cont ;
   char note[DROPNOTE_MAX] ;
   size_t notelen = dropnote(k, note) ;
-  int room = sink_room(k, pieces * overhead + n + (notelen ? notelen + overhead : 0)) ;
+  int room = sink_room(k, render_need(k, s, n, ends, r->cont, 0) + (notelen ? render_need(k, note, notelen, 1, 0, 1) : 0)) ;
   if (!room) { r->stuck = 1 ; return 0 ; }
   r->stuck = 0 ;
-  outfile_put(r->cont ? 0 : stamp, r->cont ? 0 : stamplen, s, n, ends) ;
-  r->cont = !ends ;
-  if (room < 0) { sink_drop(k) ; return 1 ; }
-  if (notelen) { console_piece(k, note, notelen) ; k->dropped = 0 ; }
-  for (; pieces ; pieces--)
   {
-    size_t m = n < max ? n : max ;
-    console_piece(k, s, m) ;
-    s += m ; n -= m ;
+    char ts[32] ;
+    size_t tslen = r->cont ? 0 : render_file_stamp(ts) ;
+    outfile_put(ts, tslen, s, n, ends) ;
   }
-  sink_wrote(k) ;
+  if (room < 0) sink_drop(k) ;
+  else
+  {
+    if (notelen) { render_out(k, note, notelen, 1, 0, 1) ; k->dropped = 0 ; }
+    render_out(k, s, n, ends, r->cont, 0) ;
+    sink_wrote(k) ;
+  }
+  r->cont = !ends ;
   return 1 ;
 }
 
@@ -183,7 +108,7 @@ static void relay_lines (relay_t *r, int flush)
   if (s < end && flush) { if (line_out(r, s, end - s, 1)) s = end ; }
   else if (s == r->buf && r->len == TM_LINE_MAX)
   {
-    size_t n = r->len - r->len % piece_max(r->sink) ;
+    size_t n = r->len - r->len % render_piece_max(r->sink) ;
     if (line_out(r, s, n, 0)) s += n ;
   }
  keep:
@@ -201,7 +126,7 @@ int relay_wants_read (relay_t const *r)
 
 void relay_resume (void)
 {
-  relay_stamp() ;
+  render_stamp() ;
   for (unsigned int i = 0 ; i < 4 ; i++)
     if (relay[i].stuck)
     {
@@ -214,7 +139,7 @@ void relay_resume (void)
     {
       char note[DROPNOTE_MAX] ;
       size_t n = dropnote(&sink[i], note) ;
-      console_piece(&sink[i], note, n) ;
+      render_out(&sink[i], note, n, 1, 0, 1) ;
       sink[i].dropped = 0 ;
       sink_flush(&sink[i]) ;
     }
@@ -249,7 +174,7 @@ void relay_flush (relay_t *r)
 static int relay_turn (relay_t *r, size_t budget)
 {
   int result = 0 ;
-  relay_stamp() ;
+  render_stamp() ;
   while (budget)
   {
     ssize_t n ;

@@ -773,7 +773,7 @@ static void prefix_reread (void)
   if (r <= 0) return ;
   buf[r] = 0 ;
   w = strstr(buf, "\nwidth=") ;
-  if (w && uint_scan(w + 7, &width)) relay_prefix_init(st.name, width) ;
+  if (w && uint_scan(w + 7, &width)) render_width(width) ;
 }
 
 static void command (char c)
@@ -1053,11 +1053,30 @@ static char *xstrdup (char const *s)
   return p ;
 }
 
+static unsigned int prefix_width = 0 ;
+
+/* [logging], the whole system's: .tm-svscan/log-format and log-colour */
+static void logging_conf_read (void)
+{
+  static char const *const formats[3] = { "prefix", "plain", "json" } ;
+  static char const *const colours[3] = { "auto", "always", "never" } ;
+  char const *file ;
+  char buf[16] ;
+  int format = FORMAT_PREFIX, colour = COLOUR_AUTO ;
+  file = svscan_file("log-format") ;
+  if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0)
+    for (int i = 0 ; i < 3 ; i++) if (!strcmp(buf, formats[i])) format = i ;
+  file = svscan_file("log-colour") ;
+  if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0)
+    for (int i = 0 ; i < 3 ; i++) if (!strcmp(buf, colours[i])) colour = i ;
+  render_init(st.name, prefix_width, format, colour, tm_svfile_exists("log-timestamps")) ;
+}
+
 /* after spawn_conf_init: the files are opened with the service's rights */
 static void logs_conf_read (void)
 {
   char path[4096] ;
-  relay_options(tm_svfile_exists("log-timestamps")) ;
+  logging_conf_read() ;
   if (tm_svfile_read("output-file", path, sizeof(path)) > 0)
   {
     char buf[32] ;
@@ -1219,7 +1238,7 @@ int main (int argc, char const *const *argv)
   st.supervisor = getpid() ;
   relay_init(&relay[0], ofds) ;
   relay_init(&relay[1], efds) ;
-  relay_prefix_init(st.name, width) ;
+  prefix_width = width ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   umask(022) ;
   tain_now_set_stopwatch_g() ;
