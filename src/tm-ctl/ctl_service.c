@@ -35,7 +35,7 @@ static int is_service_dir (char const *scandir, char const *name)
 }
 
 /* the pid holding a write lock on path, 0 if none */
-static pid_t lock_holder (char const *path)
+pid_t ctl_lock_holder (char const *path)
 {
   struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 } ;
   int fd = open(path, O_RDONLY | O_CLOEXEC) ;
@@ -50,14 +50,14 @@ static pid_t supervisor_pid (char const *scandir, char const *name)
 {
   char path[PATH_MAX] ;
   svpath(path, scandir, name, "supervise/lock") ;
-  return lock_holder(path) ;
+  return ctl_lock_holder(path) ;
 }
 
 static int svscan_runs (char const *scandir)
 {
   char path[PATH_MAX] ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/lock", scandir) ;
-  return lock_holder(path) > 0 ;
+  return ctl_lock_holder(path) > 0 ;
 }
 
 /* Whether pid lives in our pid namespace, so that its number compares
