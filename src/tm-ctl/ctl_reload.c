@@ -460,7 +460,9 @@ static void settle (reload_t *r, pid_t const *old)
       if (holder(r->trash, r->removed.s[i]) > 0) { busy = r->removed.s[i] ; why = "still stopping (its directory stays in .tm-svscan/removed until it exited)" ; }
     for (unsigned int i = 0 ; !busy && i < r->changed.n ; i++)
     {
-      pid_t h = holder(r->scandir, r->changed.s[i]) ;
+      pid_t h ;
+      if (old[i] < 0) continue ;  /* it could not be told */
+      h = holder(r->scandir, r->changed.s[i]) ;
       if (h <= 0 || h == old[i]) { busy = r->changed.s[i] ; why = "not restarted by a new supervisor yet" ; }
     }
     for (unsigned int i = 0 ; !busy && i < r->added.n ; i++)
@@ -619,7 +621,11 @@ int ctl_reload (ctl_args_t const *a)
   for (unsigned int i = 0 ; i < r.changed.n ; i++)
   {
     old[i] = holder(a->scandir, r.changed.s[i]) ;
-    if (old[i] > 0 && !tell(a->scandir, r.changed.s[i], "dx")) ctl_warn("reload: warning: unable to tell the supervisor of ", r.changed.s[i], " to restart") ;
+    if (old[i] > 0 && !tell(a->scandir, r.changed.s[i], "dx"))
+    {
+      ctl_warn("reload: warning: unable to tell the supervisor of ", r.changed.s[i], " to restart: it runs with the old files until it restarts") ;
+      old[i] = -1 ;
+    }
   }
   printf("reload: %u added, %u removed, %u restarted, %u unchanged\n", r.added.n, r.removed.n, r.changed.n, r.kept) ;
   fflush(stdout) ;

@@ -160,7 +160,7 @@ char const **all_services (char const *scandir, unsigned int *n)
   char const **names ;
   if (sv_names(scandir, &names, n)) return names ;
   if (errno == ENOMEM) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-  ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : ": system error") ;
+  ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : errno == EACCES ? ": permission denied" : ": system error") ;
   return 0 ;
 }
 
