@@ -17,6 +17,7 @@ args = ["-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", "$T/www
 http = "http://127.0.0.1:$P/big.bin"
 interval = 0.2
 timeout = 2
+start_period = 30      # python3 may take seconds to start on a loaded machine
 TOML
 boot_init "$T/c.toml"
 requests () { grep -c '"GET /big.bin HTTP/1.0" 200' "$ERR" ; }
