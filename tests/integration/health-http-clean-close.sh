@@ -4,6 +4,9 @@
 # connection, and the server logged a ConnectionResetError per probe).
 . "$(dirname "$0")/../lib.sh"
 command -v python3 >/dev/null || skip "python3 needed"
+# the interpreter itself: a version manager's shim (pyenv) can take seconds
+# to start on a loaded machine, longer than a healthcheck waits
+PYTHON=$(python3 -c 'import sys ; print(sys.executable)')
 P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$T/www"
 head -c 262144 /dev/zero > "$T/www/big.bin"   # more than the socket buffers hold
@@ -11,7 +14,7 @@ echo ok > "$T/www/small"
 cat > "$T/c.toml" <<TOML
 [[services]]
 name = "web"
-command = "python3"
+command = "$PYTHON"
 args = ["-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", "$T/www", "$P"]
 [services.healthcheck]
 http = "http://127.0.0.1:$P/big.bin"
