@@ -42,10 +42,11 @@ c.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello")
 c.settimeout(10)
 print("eof" if c.recv(1) == b"" else "data", flush=True)   # the probe closed
 PY
-coproc KEEP { python3 "$T/keep.py" ; }
-read -r KP <&"${KEEP[0]}"
-timeout 5 tm-ctl probe http "http://127.0.0.1:$KP/" || fail "probe of a kept-open connection: $?"
-read -r closed <&"${KEEP[0]}"
-assert_eq "$closed" eof "what the server saw after the probe"
+"$PYTHON" "$T/keep.py" > "$T/keep.out" &
+KEEP=$!
+waitfor 20 grep -q . "$T/keep.out" || fail "the keep-open server did not start"
+timeout 5 tm-ctl probe http "http://127.0.0.1:$(head -n 1 "$T/keep.out")/" || fail "probe of a kept-open connection: $?"
+wait "$KEEP" || fail "the keep-open server failed"
+assert_eq "$(sed -n 2p "$T/keep.out")" eof "what the server saw after the probe"
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code"
