@@ -25,19 +25,29 @@ int ctl_check (ctl_args_t const *a)
   ok = config_load(&c, a->nnames ? a->names[0] : ctl_default_config(), a->offline) ;
   if (ok) printf("ok: %u service%s\n", c.nservices, c.nservices == 1 ? "" : "s") ;
   else fprintf(stderr, "tm-ctl: %u error%s in %s\n", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
+  ok = ok ? EX_OK : c.syserr ? EX_SYS : EX_FALSE ;
   config_free(&c) ;
-  return ok ? EX_OK : EX_FALSE ;
+  return ok ;
 }
 
 int ctl_compile (ctl_args_t const *a)
 {
   config_t c ;
-  int ok ;
+  int code ;
   if (a->nnames != 2) ctl_die(EX_USAGE, "compile needs CONFIG and DIR", 0, 0) ;
   if (a->offline) ctl_die(EX_USAGE, "compile checks against this machine: --offline makes no sense here", 0, 0) ;
-  ok = config_load(&c, a->names[0], 0) ;
-  if (!ok) fprintf(stderr, "tm-ctl: %u error%s in %s: nothing compiled\n", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
-  else ok = config_compile(&c, a->names[1]) ;
+  /* 1: the configuration is wrong; 111: the system failed us (a
+     read-only or full file system, an I/O error) */
+  if (!config_load(&c, a->names[0], 0))
+  {
+    fprintf(stderr, "tm-ctl: %u error%s in %s: nothing compiled\n", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
+    code = c.syserr ? EX_SYS : EX_FALSE ;
+  }
+  else
+  {
+    int r = config_compile(&c, a->names[1]) ;
+    code = r > 0 ? EX_OK : r < 0 ? EX_SYS : EX_FALSE ;
+  }
   config_free(&c) ;
-  return ok ? EX_OK : EX_FALSE ;
+  return code ;
 }

@@ -398,13 +398,13 @@ int config_compile (config_t const *c, char const *dir)
     return 0 ;
   }
   snprintf(tmp, sizeof(tmp), "%.*s.new.%d", (int)n, dir, (int)getpid()) ;
-  if (!mkdir_parents(tmp)) { fail_sys("create the parents of", tmp) ; return 0 ; }
+  if (!mkdir_parents(tmp)) { fail_sys("create the parents of", tmp) ; return -1 ; }
   rm_rf(tmp) ;
   if (!config_write_tree(c, tmp, 0) || !swap_into_place(tmp, dir))
   {
     if (!failed) fail_sys("rename into place", dir) ;
     rm_rf(tmp) ;
-    return 0 ;
+    return -1 ;
   }
   return 1 ;
 }

@@ -4,9 +4,11 @@
    path, and all of them are printed, sorted by line, in one run. */
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 #include "ctl_userdb.h"
 
 #define MAX_SECS 86400
+#define CONFIG_MAX (4U << 20)
 
 /* ---- errors ---- */
 
@@ -214,6 +217,14 @@ static char *substitute (char const *s, size_t len, unsigned int line, char cons
       if (!is_name(body, namelen) || (op && (op + 1 >= end || (op[1] != '-' && op[1] != '?'))))
       {
         error_at(line, path, "invalid substitution ${%.*s}: use ${NAME}, ${NAME:-default} or ${NAME:?message}, and $$ for a literal $", (int)blen, body) ;
+        free(out) ;
+        return 0 ;
+      }
+      /* the default ends at the first }, so ${A:-${B}} would quietly
+         give the text ${B} */
+      if (op && memmem(op + 2, end - op - 2, "${", 2))
+      {
+        error_at(line, path, "nested substitution in \"%.*s\": the %s of ${%.*s} is taken as written and cannot hold ${", (int)len, s, op[1] == '-' ? "default" : "message", (int)namelen, body) ;
         free(out) ;
         return 0 ;
       }
@@ -1033,30 +1044,87 @@ static void load_root (config_t *c, toml_value_t const *root)
   check_cycles(c) ;
 }
 
-static char *read_file (char const *file, size_t *len)
+/* ---- reading the file ---- */
+
+static char const *file_kind (mode_t mode)
 {
-  FILE *f = fopen(file, "rb") ;
-  char *buf = 0 ;
-  size_t cap = 0, n = 0 ;
-  if (!f) return 0 ;
+  switch (mode & S_IFMT)
+  {
+    case S_IFDIR : return "a directory" ;
+    case S_IFIFO : return "a FIFO" ;
+    case S_IFCHR : return "a character device" ;
+    case S_IFBLK : return "a block device" ;
+    case S_IFSOCK : return "a socket" ;
+    default : return "not a regular file" ;
+  }
+}
+
+/* the errors that say the file is wrong, not the system */
+static int errno_is_config (int e)
+{
+  return e == ENOENT || e == ENOTDIR || e == EACCES || e == EPERM || e == ELOOP || e == ENAMETOOLONG || e == EISDIR ;
+}
+
+/* /dev/null reads as an empty configuration: tm-init compiles it to run
+   a command alone */
+static int is_null_device (struct stat const *sb)
+{
+  return S_ISCHR(sb->st_mode) && major(sb->st_rdev) == 1 && minor(sb->st_rdev) == 3 ;
+}
+
+/* The whole file, NUL-terminated: a regular file (a symlink to one is
+   followed) of at most CONFIG_MAX bytes, or the null device. Anything else
+   (a FIFO that would block, /dev/zero that never ends) is refused before it
+   is read. 0 after printing the error; *sys then tells a system error. */
+static char *read_file (char const *file, size_t *len, int *sys)
+{
+  struct stat sb ;
+  char *buf ;
+  size_t n = 0, cap ;
+  int fd ;
+  *sys = 0 ;
+  if (stat(file, &sb) < 0) goto err ;
+  if (is_null_device(&sb)) { *len = 0 ; return xstrdup("") ; }
+  if (!S_ISREG(sb.st_mode)) goto notreg ;
+  if (sb.st_size > CONFIG_MAX) goto toobig ;
+  /* O_NONBLOCK: should it have become a FIFO since, the open does not hang */
+  fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0) goto err ;
+  if (fstat(fd, &sb) < 0) { close(fd) ; goto err ; }
+  if (!S_ISREG(sb.st_mode)) { close(fd) ; goto notreg ; }
+  cap = (size_t)sb.st_size + 1 ;
+  buf = xmalloc(cap + 1) ;
   for (;;)
   {
-    size_t r ;
+    ssize_t r ;
     if (n == cap)
     {
-      cap = cap ? 2 * cap : 65536 ;
+      /* it grew since the stat: read on, up to one byte past the cap */
+      cap = 2 * cap > CONFIG_MAX + 1 ? CONFIG_MAX + 1 : 2 * cap ;
       buf = realloc(buf, cap + 1) ;
       if (!buf) ctl_die(EX_SYS, "out of memory", 0, 0) ;
     }
-    r = fread(buf + n, 1, cap - n, f) ;
+    r = read(fd, buf + n, cap - n) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r < 0) { int e = errno ; close(fd) ; free(buf) ; errno = e ; goto err ; }
+    if (!r) break ;
     n += r ;
-    if (n < cap) break ;  /* end of file, or an error */
+    if (n > CONFIG_MAX) { close(fd) ; free(buf) ; goto toobig ; }
   }
-  if (ferror(f)) { int e = errno ; fclose(f) ; free(buf) ; errno = e ; return 0 ; }
-  fclose(f) ;
+  close(fd) ;
   buf[n] = 0 ;
   *len = n ;
   return buf ;
+ err:
+  *sys = !errno_is_config(errno) ;
+  fprintf(stderr, "%s: unable to read: %s\n", file, strerror(errno)) ;
+  return 0 ;
+ notreg:
+  fprintf(stderr, "%s: %s: the configuration must be a regular file\n", file, file_kind(sb.st_mode)) ;
+  return 0 ;
+ toobig:
+  fprintf(stderr, "%s: too large: a configuration has at most %u bytes (4 MiB)\n", file, (unsigned int)CONFIG_MAX) ;
+  return 0 ;
 }
 
 int config_load (config_t *c, char const *file, int offline)
@@ -1073,10 +1141,9 @@ int config_load (config_t *c, char const *file, int offline)
   c->global_shutdown_timeout = 45000 ;
   c->dependency_wait_timeout = 120000 ;
   errfile = file ;
-  text = read_file(file, &len) ;
+  text = read_file(file, &len, &c->syserr) ;
   if (!text)
   {
-    fprintf(stderr, "%s: unable to read: %s\n", file, strerror(errno)) ;
     c->nerrors = 1 ;
     return 0 ;
   }

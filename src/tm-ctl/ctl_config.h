@@ -81,6 +81,7 @@ struct config_s
   service_t *services ;
   unsigned int nservices ;
   unsigned int nerrors ;
+  int syserr ;                  /* the file could not be read for a system error (exit 111) */
 } ;
 
 /* ctl_config.c: reads and validates FILE. Prints every error as
@@ -89,7 +90,8 @@ extern int config_load (config_t *c, char const *file, int offline) ;
 extern void config_free (config_t *c) ;
 
 /* ctl_compile.c: writes the service tree of a valid config into dir,
-   atomically. 1 ok, 0 error (reported). */
+   atomically. 1 ok, 0 refused (dir is a live tree), -1 system error;
+   reported. config_write_tree: 1 ok, 0 system error (reported). */
 extern int config_compile (config_t const *c, char const *dir) ;
 extern int config_write_tree (config_t const *c, char const *dir, char const *defcwd) ;
 

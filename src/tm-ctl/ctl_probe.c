@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "tm-ctl.h"
@@ -77,12 +78,67 @@ static int probe_tcp (char const *target)
   return EX_OK ;
 }
 
+#define HEAD_MAX 4096
+#define RESPONSE_MAX (1 << 20)
+
+/* the value of Content-Length in a response head, -1 when absent */
+static long long content_length (char const *head)
+{
+  for (char const *p = strchr(head, '\n') ; p ; p = strchr(p, '\n'))
+  {
+    p++ ;
+    if (!strncasecmp(p, "Content-Length:", 15))
+    {
+      char *end ;
+      long long n = strtoll(p + 15, &end, 10) ;
+      return end == p + 15 || n < 0 ? -1 : n ;
+    }
+  }
+  return -1 ;
+}
+
+/* Reads the whole response into nothing but its head, up to the end of
+   its body (Content-Length) or the server's close, at most RESPONSE_MAX
+   bytes: a client that closes with data still unread resets the
+   connection, and servers log that (Python's http.server prints a
+   traceback per probe). The healthcheck's timeout bounds it in time: the
+   supervisor kills the probe. The head, NUL-terminated, in head. */
+static void read_response (int fd, char *head)
+{
+  char buf[4096] ;
+  size_t hlen = 0, total = 0 ;
+  long long body = -1, want = -1 ;
+  while (total < RESPONSE_MAX && (want < 0 || body < want))
+  {
+    ssize_t r = read(fd, buf, sizeof(buf)) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r <= 0) break ;
+    total += r ;
+    if (body >= 0) { body += r ; continue ; }
+    {
+      size_t n = (size_t)r < HEAD_MAX - 1 - hlen ? (size_t)r : HEAD_MAX - 1 - hlen ;
+      char *end ;
+      memcpy(head + hlen, buf, n) ;
+      hlen += n ;
+      head[hlen] = 0 ;
+      end = strstr(head, "\r\n\r\n") ;
+      if (end) end += 4 ;
+      else if ((end = strstr(head, "\n\n"))) end += 2 ;
+      if (!end) continue ;  /* a head too long for us is read to the end too */
+      want = content_length(head) ;
+      body = hlen - (end - head) + (r - n) ;
+      *end = 0 ;
+    }
+  }
+  head[hlen] = 0 ;
+}
+
 /* GET the URL; 2xx and 3xx are healthy */
 static int probe_http (char const *url)
 {
-  char host[256], port[16] = "80", req[2048], resp[64] ;
+  char host[256], port[16] = "80", req[2048], head[HEAD_MAX] ;
   char const *auth, *path ;
-  size_t alen, got = 0 ;
+  size_t alen ;
   int fd, code ;
   if (strncmp(url, "http://", 7)) ctl_die(EX_USAGE, "probe http needs an http:// URL, got ", url, 0) ;
   auth = url + 7 ;
@@ -101,16 +157,9 @@ static int probe_http (char const *url)
   fd = dial(host, port) ;
   if (fd < 0) return EX_FALSE ;
   if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) { close(fd) ; return EX_FALSE ; }
-  while (got < sizeof(resp) - 1)
-  {
-    ssize_t r = read(fd, resp + got, sizeof(resp) - 1 - got) ;
-    if (r <= 0) break ;
-    got += r ;
-    if (memchr(resp, '\n', got)) break ;
-  }
+  read_response(fd, head) ;
   close(fd) ;
-  resp[got] = 0 ;
-  if (sscanf(resp, "HTTP/%*d.%*d %d", &code) != 1) { fprintf(stderr, "tm-ctl: probe: %s: not an HTTP response\n", url) ; return EX_FALSE ; }
+  if (sscanf(head, "HTTP/%*d.%*d %d", &code) != 1) { fprintf(stderr, "tm-ctl: probe: %s: not an HTTP response\n", url) ; return EX_FALSE ; }
   if (code < 200 || code > 399) { fprintf(stderr, "tm-ctl: probe: %s: HTTP %d\n", url, code) ; return EX_FALSE ; }
   return EX_OK ;
 }

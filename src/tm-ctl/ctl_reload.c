@@ -4,7 +4,15 @@
    tree, compare the two service by service, and apply only the difference:
    new services are moved in, removed ones out (their supervisors stop them),
    changed ones get their new files and a new supervisor (which restarts
-   them), the others are left running. */
+   them), the others are left running.
+
+   One reload at a time: each holds SCANDIR/.tm-svscan/reload-lock (root
+   only, so no other user can hold it) from the compile until the new tree
+   is in effect. Every change to the live tree is a rename recorded in a
+   journal; when one fails, the journal is played backwards and the tree is
+   as it was. Its work space is SCANDIR/.tm-svscan/reload/ (on the tree's
+   own file system, so that renames work), and removed services wait in
+   SCANDIR/.tm-svscan/removed/ until their supervisors have exited. */
 
 #include <sys/stat.h>
 #include <dirent.h>
@@ -22,6 +30,9 @@
 #include "tm-ctl.h"
 #include "ctl_config.h"
 
+#define SETTLE_MS 60000         /* how long a reload waits for the new tree to take effect */
+#define EVENT_MODE 03730        /* as tm_fifodir_make leaves it */
+
 /* what a service directory holds at run time, not from the compiler */
 static int runtime_entry (char const *name)
 {
@@ -33,6 +44,11 @@ static int runtime_entry (char const *name)
 static int derived_entry (char const *name)
 {
   return !strcmp(name, "dependents.d") ;
+}
+
+static int dot_or_dotdot (char const *s)
+{
+  return s[0] == '.' && (!s[1] || (s[1] == '.' && !s[2])) ;
 }
 
 /* a b c concatenated into buf (PATH_MAX) */
@@ -50,6 +66,41 @@ static char *join2 (char *buf, char const *a, char const *b)
 {
   return cat3(buf, a, "/", b) ;
 }
+
+static int is_dir (char const *path)
+{
+  struct stat sb ;
+  return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ;
+}
+
+/* the names in dir, but . and .., sorted; 0 when it cannot be read */
+static strlist_t *dir_list (char const *dir, strlist_t *l)
+{
+  DIR *d = opendir(dir) ;
+  struct dirent *e ;
+  l->s = 0 ; l->n = 0 ;
+  if (!d) return 0 ;
+  while ((e = readdir(d)))
+  {
+    char **s ;
+    if (dot_or_dotdot(e->d_name)) continue ;
+    s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
+    if (!s || !(s[l->n] = strdup(e->d_name))) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    l->s = s ;
+    l->n++ ;
+  }
+  closedir(d) ;
+  return l ;
+}
+
+static void list_free (strlist_t *l)
+{
+  for (unsigned int i = 0 ; i < l->n ; i++) free(l->s[i]) ;
+  free(l->s) ;
+  l->s = 0 ; l->n = 0 ;
+}
+
+/* ---- comparing two trees ---- */
 
 static int same_file (char const *a, char const *b)
 {
@@ -77,127 +128,407 @@ static int same_file (char const *a, char const *b)
   }
   if (S_ISDIR(sa.st_mode))
   {
-    DIR *d = opendir(a) ;
-    struct dirent *e ;
-    unsigned int na = 0, nb = 0 ;
-    int same = 1 ;
-    if (!d) return 0 ;
-    while (same && (e = readdir(d)))
+    strlist_t la = { 0, 0 }, lb = { 0, 0 } ;
+    int same = dir_list(a, &la) && dir_list(b, &lb) && la.n == lb.n ;
+    for (unsigned int i = 0 ; same && i < la.n ; i++)
     {
       char pa[PATH_MAX], pb[PATH_MAX] ;
-      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue ;
-      na++ ;
-      same = same_file(join2(pa, a, e->d_name), join2(pb, b, e->d_name)) ;
+      same = same_file(join2(pa, a, la.s[i]), join2(pb, b, la.s[i])) ;
     }
-    closedir(d) ;
-    if (!same || !(d = opendir(b))) return 0 ;
-    while ((e = readdir(d))) if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) nb++ ;
-    closedir(d) ;
-    return na == nb ;
+    list_free(&la) ;
+    list_free(&lb) ;
+    return same ;
   }
   return 1 ;
 }
 
 /* the compiled part of two service directories is the same */
-static int same_service (char const *newdir, char const *live)
+static int same_service (char const *fresh, char const *live)
 {
-  DIR *d ;
-  struct dirent *e ;
   int same = 1 ;
   for (int pass = 0 ; pass < 2 && same ; pass++)
   {
-    char const *x = pass ? live : newdir, *y = pass ? newdir : live ;
-    if (!(d = opendir(x))) return 0 ;
-    while (same && (e = readdir(d)))
+    char const *x = pass ? live : fresh, *y = pass ? fresh : live ;
+    strlist_t l ;
+    if (!dir_list(x, &l)) return 0 ;
+    for (unsigned int i = 0 ; same && i < l.n ; i++)
     {
       char px[PATH_MAX], py[PATH_MAX] ;
-      if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue ;
-      if (runtime_entry(e->d_name) || derived_entry(e->d_name)) continue ;
-      join2(px, x, e->d_name) ;
-      join2(py, y, e->d_name) ;
-      if (pass) { struct stat sb ; same = lstat(py, &sb) == 0 ; }  /* nothing removed */
-      else same = same_file(px, py) ;
+      struct stat sb ;
+      if (runtime_entry(l.s[i]) || derived_entry(l.s[i])) continue ;
+      join2(px, x, l.s[i]) ;
+      join2(py, y, l.s[i]) ;
+      same = pass ? lstat(py, &sb) == 0 : same_file(px, py) ;  /* pass 1: nothing removed */
     }
-    closedir(d) ;
+    list_free(&l) ;
   }
   return same ;
 }
 
-/* moves every compiled entry of newdir over live's, keeping live's runtime
-   entries; removes compiled entries that are no more */
-static int replace_files (char const *newdir, char const *live)
+/* ---- the journal: every change to the live tree, undone on failure ---- */
+
+typedef struct move_s move_t ;
+struct move_s { char *from, *to ; } ;
+
+static move_t *journal = 0 ;
+static unsigned int njournal = 0 ;
+static char failure[PATH_MAX + 128] ;
+
+static char *xstrdup (char const *s)
 {
-  DIR *d = opendir(live) ;
-  struct dirent *e ;
-  if (!d) return 0 ;
-  while ((e = readdir(d)))
+  char *t = strdup(s) ;
+  if (!t) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  return t ;
+}
+
+/* rename, recorded; 1 ok, 0 failed (failure says what) */
+static int move (char const *from, char const *to)
+{
+  move_t *j = realloc(journal, (njournal + 1) * sizeof(move_t)) ;
+  if (!j) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  journal = j ;
+  if (rename(from, to) < 0)
   {
-    char p[PATH_MAX], q[PATH_MAX] ;
-    if (e->d_name[0] == '.' || runtime_entry(e->d_name)) continue ;
-    if (access(join2(q, newdir, e->d_name), F_OK) < 0) rm_rf(join2(p, live, e->d_name)) ;
+    snprintf(failure, sizeof(failure), "unable to move %s to %s: %s", from, to, strerror(errno)) ;
+    return 0 ;
   }
-  closedir(d) ;
-  if (!(d = opendir(newdir))) return 0 ;
-  while ((e = readdir(d)))
-  {
-    char p[PATH_MAX], q[PATH_MAX] ;
-    struct stat sb ;
-    if (e->d_name[0] == '.' || runtime_entry(e->d_name)) continue ;
-    join2(p, newdir, e->d_name) ;
-    join2(q, live, e->d_name) ;
-    if (lstat(q, &sb) == 0 && S_ISDIR(sb.st_mode)) rm_rf(q) ;  /* rename cannot replace a non-empty one */
-    if (rename(p, q) < 0) { closedir(d) ; return 0 ; }
-  }
-  closedir(d) ;
+  journal[njournal].from = xstrdup(from) ;
+  journal[njournal].to = xstrdup(to) ;
+  njournal++ ;
   return 1 ;
 }
 
-static int is_dir (char const *path)
+static int make_dir (char const *path)
 {
-  struct stat sb ;
-  return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ;
+  if (mkdir(path, 0700) == 0 || errno == EEXIST) return 1 ;
+  snprintf(failure, sizeof(failure), "unable to mkdir %s: %s", path, strerror(errno)) ;
+  return 0 ;
 }
 
-static void tell (char const *scandir, char const *name, char const *cmd)
+/* plays the journal backwards; 1 when every move was undone */
+static int rollback (void)
+{
+  int ok = 1 ;
+  while (njournal--)
+    if (rename(journal[njournal].to, journal[njournal].from) < 0)
+    {
+      fprintf(stderr, "tm-ctl: reload: unable to move %s back to %s: %s\n", journal[njournal].to, journal[njournal].from, strerror(errno)) ;
+      ok = 0 ;
+    }
+  njournal = 0 ;
+  return ok ;
+}
+
+static void journal_free (void)
+{
+  for (unsigned int i = 0 ; i < njournal ; i++) { free(journal[i].from) ; free(journal[i].to) ; }
+  free(journal) ;
+  journal = 0 ;
+  njournal = 0 ;
+}
+
+/* ---- the changes ---- */
+
+typedef struct reload_s reload_t ;
+struct reload_s
+{
+  char const *scandir ;
+  char work[PATH_MAX] ;         /* .tm-svscan/reload */
+  char fresh[PATH_MAX] ;        /* work/new: the compiled tree */
+  char backup[PATH_MAX] ;       /* work/old: what the new files replaced */
+  char trash[PATH_MAX] ;        /* .tm-svscan/removed/PID: removed services */
+  strlist_t added, removed, changed ;
+  unsigned int kept ;
+} ;
+
+/* the compiled entries of live move to backup/name, those of fresh to live */
+static int replace_files (reload_t *r, char const *name)
+{
+  char live[PATH_MAX], fresh[PATH_MAX], old[PATH_MAX] ;
+  strlist_t l ;
+  int ok = 1 ;
+  join2(live, r->scandir, name) ;
+  join2(fresh, r->fresh, name) ;
+  if (!make_dir(join2(old, r->backup, name))) return 0 ;
+  if (!dir_list(live, &l)) { snprintf(failure, sizeof(failure), "unable to read %s: %s", live, strerror(errno)) ; return 0 ; }
+  for (unsigned int i = 0 ; ok && i < l.n ; i++)
+  {
+    char p[PATH_MAX], q[PATH_MAX] ;
+    if (l.s[i][0] == '.' || runtime_entry(l.s[i])) continue ;
+    ok = move(join2(p, live, l.s[i]), join2(q, old, l.s[i])) ;
+  }
+  list_free(&l) ;
+  if (!ok) return 0 ;
+  if (!dir_list(fresh, &l)) { snprintf(failure, sizeof(failure), "unable to read %s: %s", fresh, strerror(errno)) ; return 0 ; }
+  for (unsigned int i = 0 ; ok && i < l.n ; i++)
+  {
+    char p[PATH_MAX], q[PATH_MAX] ;
+    if (l.s[i][0] == '.' || runtime_entry(l.s[i])) continue ;
+    ok = move(join2(p, fresh, l.s[i]), join2(q, live, l.s[i])) ;
+  }
+  list_free(&l) ;
+  return ok ;
+}
+
+/* a kept service: only its dependents may have changed */
+static int replace_dependents (reload_t *r, char const *name)
+{
+  char p[PATH_MAX], q[PATH_MAX], dir[PATH_MAX] ;
+  struct stat sb ;
+  join2(dir, r->backup, name) ;
+  cat3(p, r->scandir, "/", name) ;
+  join2(q, p, "dependents.d") ;
+  if (lstat(q, &sb) == 0 && (!make_dir(dir) || !move(q, join2(p, dir, "dependents.d")))) return 0 ;
+  cat3(p, r->fresh, "/", name) ;
+  join2(dir, p, "dependents.d") ;
+  return lstat(dir, &sb) < 0 || move(dir, q) ;
+}
+
+static void list_add (strlist_t *l, char const *s)
+{
+  char **v = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
+  if (!v) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  l->s = v ;
+  l->s[l->n++] = xstrdup(s) ;
+}
+
+static char const *const globals[5] = { "timeout-shutdown", "metrics-listen", "control-gid", "config", "working-dir" } ;
+
+/* every change, as renames in the journal; 1 ok, 0 failed (failure says
+   what, nothing undone yet) */
+static int apply (reload_t *r)
+{
+  strlist_t l ;
+  int ok = 1 ;
+  if (!make_dir(r->backup)) return 0 ;
+  if (!dir_list(r->scandir, &l)) { snprintf(failure, sizeof(failure), "unable to read %s: %s", r->scandir, strerror(errno)) ; return 0 ; }
+  for (unsigned int i = 0 ; ok && i < l.n ; i++)
+  {
+    char live[PATH_MAX], fresh[PATH_MAX] ;
+    if (l.s[i][0] == '.' || !is_dir(join2(live, r->scandir, l.s[i])) || is_dir(join2(fresh, r->fresh, l.s[i]))) continue ;
+    ok = make_dir(r->trash) && move(live, join2(fresh, r->trash, l.s[i])) ;
+    if (ok) list_add(&r->removed, l.s[i]) ;
+  }
+  list_free(&l) ;
+  if (!ok) return 0 ;
+  /* every directory of the new tree: the configured services, and those
+     the compiler adds (tm-metrics) */
+  if (!dir_list(r->fresh, &l)) { snprintf(failure, sizeof(failure), "unable to read %s: %s", r->fresh, strerror(errno)) ; return 0 ; }
+  for (unsigned int i = 0 ; ok && i < l.n ; i++)
+  {
+    char live[PATH_MAX], fresh[PATH_MAX] ;
+    char const *name = l.s[i] ;
+    if (name[0] == '.' || !is_dir(join2(fresh, r->fresh, name))) continue ;
+    if (!is_dir(join2(live, r->scandir, name)))
+    {
+      ok = move(fresh, live) ;
+      if (ok) list_add(&r->added, name) ;
+    }
+    else if (same_service(fresh, live))
+    {
+      ok = replace_dependents(r, name) ;
+      r->kept += ok ;
+    }
+    else
+    {
+      ok = replace_files(r, name) ;
+      if (ok) list_add(&r->changed, name) ;
+    }
+  }
+  list_free(&l) ;
+  if (!ok) return 0 ;
+  {
+    char dir[PATH_MAX] ;
+    if (!make_dir(join2(dir, r->backup, ".tm-svscan"))) return 0 ;
+    for (unsigned int i = 0 ; i < 5 ; i++)
+    {
+      char p[PATH_MAX], q[PATH_MAX], o[PATH_MAX] ;
+      struct stat sb ;
+      cat3(p, r->fresh, "/.tm-svscan/", globals[i]) ;
+      cat3(q, r->scandir, "/.tm-svscan/", globals[i]) ;
+      if (lstat(q, &sb) == 0 && !move(q, join2(o, dir, globals[i]))) return 0 ;
+      if (lstat(p, &sb) == 0 && !move(p, q)) return 0 ;
+    }
+  }
+  return 1 ;
+}
+
+/* ---- [control] group on the running services ---- */
+
+/* A root-owned directory or FIFO, the kind given, checked on the
+   descriptor; closed: no one else may write in it either */
+static int ours (int fd, mode_t kind, int closed, char const *what, char const *name)
+{
+  struct stat sb ;
+  if (fstat(fd, &sb) < 0) return 0 ;
+  if ((sb.st_mode & S_IFMT) == kind && !sb.st_uid && (!closed || !(sb.st_mode & 022))) return 1 ;
+  fprintf(stderr, "tm-ctl: reload: warning: %s of %s is not a root-owned %s%s: its permissions are left alone\n",
+    what, name, kind == S_IFDIR ? "directory" : "FIFO", closed ? " that only root may write" : "") ;
+  return 0 ;
+}
+
+/* The control FIFO root:GID 0620 (root:root 0600 without a group) and the
+   event fifodir root:GID 03730 (root:root without), as a supervisor
+   started now would make them. Group members may create entries in
+   event/, so nothing is followed: each is opened with O_NOFOLLOW below
+   root's own directories, checked, and changed through its descriptor. */
+static void control_group_apply (int scanfd, char const *name, int has_group, gid_t gid)
+{
+  int svfd = openat(scanfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  int fd, sfd ;
+  if (!has_group) gid = 0 ;
+  if (svfd < 0) return ;
+  if (!ours(svfd, S_IFDIR, 1, "the directory", name)) goto end ;
+  fd = openat(svfd, "event", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
+  if (fd >= 0)
+  {
+    /* the old group loses its access before the new one gains it */
+    if (ours(fd, S_IFDIR, 0, "event", name)
+     && (fchmod(fd, EVENT_MODE & ~070) < 0 || fchown(fd, 0, gid) < 0 || fchmod(fd, EVENT_MODE) < 0))
+      fprintf(stderr, "tm-ctl: reload: warning: unable to set the group of %s/event: %s\n", name, strerror(errno)) ;
+    close(fd) ;
+  }
+  sfd = openat(svfd, "supervise", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
+  if (sfd < 0) goto end ;
+  if (ours(sfd, S_IFDIR, 1, "supervise", name))
+  {
+    /* read side, non-blocking: the open never waits for a writer */
+    fd = openat(sfd, "control", O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC) ;
+    if (fd >= 0)
+    {
+      if (ours(fd, S_IFIFO, 0, "supervise/control", name)
+       && (fchmod(fd, 0600) < 0 || fchown(fd, 0, gid) < 0 || (has_group && fchmod(fd, 0620) < 0)))
+        fprintf(stderr, "tm-ctl: reload: warning: unable to set the group of %s/supervise/control: %s\n", name, strerror(errno)) ;
+      close(fd) ;
+    }
+  }
+  close(sfd) ;
+ end:
+  close(svfd) ;
+}
+
+static void control_group_apply_all (char const *scandir, config_t const *c)
+{
+  strlist_t l ;
+  int scanfd = open(scandir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (scanfd < 0 || !dir_list(scandir, &l))
+  {
+    fprintf(stderr, "tm-ctl: reload: warning: unable to apply the control group in %s: %s\n", scandir, strerror(errno)) ;
+    if (scanfd >= 0) close(scanfd) ;
+    return ;
+  }
+  for (unsigned int i = 0 ; i < l.n ; i++)
+    if (l.s[i][0] != '.') control_group_apply(scanfd, l.s[i], !!c->control_group, c->control_gid) ;
+  list_free(&l) ;
+  close(scanfd) ;
+}
+
+/* ---- the new tree takes effect ---- */
+
+static pid_t holder (char const *dir, char const *name)
+{
+  char p[PATH_MAX], q[PATH_MAX] ;
+  return ctl_lock_holder(cat3(q, join2(p, dir, name), "/supervise/lock", "")) ;
+}
+
+/* cmd to the supervisor of name; one that has just taken its lock may not
+   have opened its FIFO yet: a moment for it */
+static int tell (char const *scandir, char const *name, char const *cmd)
 {
   char fifo[PATH_MAX], dir[PATH_MAX] ;
   cat3(fifo, join2(dir, scandir, name), "/supervise/control", "") ;
-  if (tm_control_write(fifo, cmd, strlen(cmd)) <= 0) ctl_warn("unable to tell the supervisor of ", name, " to restart") ;
-}
-
-static int locked (char const *path)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
-  int r ;
-  if (fd < 0) return 0 ;
-  r = fd_islocked(fd) ;
-  close(fd) ;
-  return r > 0 ;
-}
-
-/* the supervisors of removed services stop them and exit: wait for that,
-   then remove their directories */
-static void reap_removed (char const *trash, unsigned int ms)
-{
-  for (unsigned int waited = 0 ; ; waited += 50)
+  for (unsigned int waited = 0 ; ; waited += 20)
   {
-    DIR *d = opendir(trash) ;
-    struct dirent *e ;
-    int busy = 0 ;
-    if (!d) return ;
-    while ((e = readdir(d)))
-    {
-      char p[PATH_MAX], dir[PATH_MAX] ;
-      if (e->d_name[0] == '.') continue ;
-      cat3(p, join2(dir, trash, e->d_name), "/supervise/lock", "") ;
-      if (locked(p)) busy = 1 ;
-    }
-    closedir(d) ;
-    if (!busy) { rm_rf(trash) ; return ; }
-    if (waited >= ms) { ctl_warn("removed services are still stopping; their directories stay in ", trash, "") ; return ; }
-    poll(0, 0, 50) ;
+    int r = tm_control_write(fifo, cmd, strlen(cmd)) ;
+    if (r) return r > 0 ;
+    if (waited >= 2000 || holder(scandir, name) <= 0) return 0 ;
+    poll(0, 0, 20) ;
   }
 }
+
+/* Until every removed service's supervisor has exited, every changed one
+   has a new supervisor (old[i] was the one before), every added one has
+   one: then the live tree is what the config says, and the next reload
+   starts from it. At most SETTLE_MS; what did not settle is named. */
+static void settle (reload_t *r, pid_t const *old)
+{
+  unsigned int waited = 0 ;
+  for (;;)
+  {
+    char const *busy = 0, *why = 0 ;
+    for (unsigned int i = 0 ; !busy && i < r->removed.n ; i++)
+      if (holder(r->trash, r->removed.s[i]) > 0) { busy = r->removed.s[i] ; why = "still stopping (its directory stays in .tm-svscan/removed until it exited)" ; }
+    for (unsigned int i = 0 ; !busy && i < r->changed.n ; i++)
+    {
+      pid_t h ;
+      if (old[i] < 0) continue ;  /* it could not be told */
+      h = holder(r->scandir, r->changed.s[i]) ;
+      if (h <= 0 || h == old[i]) { busy = r->changed.s[i] ; why = "not restarted by a new supervisor yet" ; }
+    }
+    for (unsigned int i = 0 ; !busy && i < r->added.n ; i++)
+      if (holder(r->scandir, r->added.s[i]) <= 0) { busy = r->added.s[i] ; why = "not supervised yet" ; }
+    if (!busy) break ;
+    if (waited >= SETTLE_MS)
+    {
+      fprintf(stderr, "tm-ctl: reload: warning: after %u s, %s is %s\n", SETTLE_MS / 1000, busy, why) ;
+      return ;
+    }
+    poll(0, 0, 50) ;
+    waited += 50 ;
+  }
+  rm_rf(r->trash) ;
+}
+
+/* a previous reload's leftovers: its work space, and the directories of
+   removed services whose supervisors have exited since */
+static void clean_leftovers (reload_t *r)
+{
+  char dir[PATH_MAX] ;
+  strlist_t l ;
+  rm_rf(r->work) ;
+  if (!dir_list(cat3(dir, r->scandir, "/.tm-svscan/removed", ""), &l)) return ;
+  for (unsigned int i = 0 ; i < l.n ; i++)
+  {
+    char p[PATH_MAX] ;
+    strlist_t s ;
+    int busy = 0 ;
+    if (!dir_list(join2(p, dir, l.s[i]), &s)) continue ;
+    for (unsigned int j = 0 ; j < s.n ; j++) busy |= holder(p, s.s[j]) > 0 ;
+    list_free(&s) ;
+    if (!busy) rm_rf(p) ;
+  }
+  list_free(&l) ;
+}
+
+/* ---- the lock ---- */
+
+/* SCANDIR/.tm-svscan/reload-lock, exclusive, held until we exit. Mode
+   0600 in root's directory: a user who could open it could hold a read
+   lock and block every reload. */
+static void lock_reload (char const *scandir)
+{
+  char path[PATH_MAX] ;
+  struct stat sb ;
+  int r ;
+  int fd = open(cat3(path, scandir, "/.tm-svscan/reload-lock", ""), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600) ;
+  if (fd < 0)
+  {
+    if (errno == EACCES || errno == EPERM) ctl_die(EX_FALSE, "permission denied: only root may reload (", path, ")") ;
+    ctl_die(EX_SYS, "unable to open ", path, errno == ELOOP ? ": a symbolic link" : ": system error") ;
+  }
+  if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || sb.st_nlink != 1)
+    ctl_die(EX_SYS, path, " is not a regular file of ours: remove it", 0) ;
+  if (sb.st_mode & 077 && fchmod(fd, 0600) < 0) ctl_die(EX_SYS, "unable to chmod ", path, 0) ;
+  r = fd_lock(fd, 1, 1) ;
+  if (!r)
+  {
+    fprintf(stderr, "tm-ctl: another reload runs on %s: waiting for it\n", scandir) ;
+    r = fd_lock(fd, 1, 0) ;
+  }
+  if (r < 1) ctl_die(EX_SYS, "unable to lock ", path, 0) ;
+}
+
+/* ---- the verb ---- */
 
 static char const *reload_config (ctl_args_t const *a, char *buf)
 {
@@ -208,103 +539,99 @@ static char const *reload_config (ctl_args_t const *a, char *buf)
   return ctl_default_config() ;
 }
 
+static void reload_free (reload_t *r)
+{
+  list_free(&r->added) ;
+  list_free(&r->removed) ;
+  list_free(&r->changed) ;
+  journal_free() ;
+}
+
+/* the compile into r->fresh; 1 ok, 0 (reported) */
+static int compile (reload_t *r, config_t const *c)
+{
+  /* the default working directory of the first compile, not ours */
+  char wd[PATH_MAX], file[PATH_MAX] ;
+  int known = tm_svfile_read(cat3(file, r->scandir, "/.tm-svscan/working-dir", ""), wd, sizeof(wd)) > 0 ;
+  if (mkdir(r->work, 0700) < 0) { fprintf(stderr, "tm-ctl: reload: unable to mkdir %s: %s\n", r->work, strerror(errno)) ; return 0 ; }
+  return config_write_tree(c, r->fresh, known ? wd : 0) ;
+}
+
 int ctl_reload (ctl_args_t const *a)
 {
-  char buf[PATH_MAX], lock[PATH_MAX], tmp[PATH_MAX], trash[PATH_MAX] ;
-  char const *file = reload_config(a, buf) ;
-  unsigned int added = 0, removed = 0, changed = 0, kept = 0 ;
-  char **restart = 0 ;
+  reload_t r = { .scandir = a->scandir } ;
+  char buf[PATH_MAX], lock[PATH_MAX] ;
+  char const *file ;
+  pid_t *old ;
   config_t c ;
   if (a->nnames > 1) ctl_die(EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
-  cat3(lock, a->scandir, "/.tm-svscan/lock", "") ;
-  if (!locked(lock)) ctl_die(EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
+  file = reload_config(a, buf) ;
+  if (ctl_lock_holder(cat3(lock, a->scandir, "/.tm-svscan/lock", "")) <= 0)
+    ctl_die(EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
+  lock_reload(a->scandir) ;
+  cat3(r.work, a->scandir, "/.tm-svscan/reload", "") ;
+  join2(r.fresh, r.work, "new") ;
+  join2(r.backup, r.work, "old") ;
+  snprintf(r.trash, sizeof(r.trash), "%s/.tm-svscan/removed/%d", a->scandir, (int)getpid()) ;
+  clean_leftovers(&r) ;
   if (!config_load(&c, file, 0))
   {
+    int code = c.syserr ? EX_SYS : EX_FALSE ;
     fprintf(stderr, "tm-ctl: %u error%s in %s: nothing changed\n", c.nerrors, c.nerrors == 1 ? "" : "s", file) ;
     config_free(&c) ;
-    return EX_FALSE ;
+    return code ;
   }
-  snprintf(tmp, sizeof(tmp), "%s.reload.%d", a->scandir, (int)getpid()) ;
-  snprintf(trash, sizeof(trash), "%s.removed.%d", a->scandir, (int)getpid()) ;
-  rm_rf(tmp) ;
+  if (!compile(&r, &c))
   {
-    /* the default working directory of the first compile, not ours */
-    char wd[PATH_MAX], file2[PATH_MAX] ;
-    int known = tm_svfile_read(cat3(file2, a->scandir, "/.tm-svscan/working-dir", ""), wd, sizeof(wd)) > 0 ;
-    if (!config_write_tree(&c, tmp, known ? wd : 0)) { rm_rf(tmp) ; config_free(&c) ; return EX_SYS ; }
+    rm_rf(r.work) ;
+    config_free(&c) ;
+    fprintf(stderr, "tm-ctl: reload: nothing changed\n") ;
+    return EX_SYS ;
   }
   {
-    DIR *d = opendir(a->scandir) ;
-    struct dirent *e ;
-    if (!d) ctl_die(EX_SYS, "unable to open ", a->scandir, 0) ;
-    while ((e = readdir(d)))
+    char dir[PATH_MAX] ;
+    mkdir(cat3(dir, a->scandir, "/.tm-svscan/removed", ""), 0700) ;
+  }
+  if (!apply(&r))
+  {
+    int undone = rollback() ;
+    fprintf(stderr, "tm-ctl: reload: %s\n", failure) ;
+    if (undone)
     {
-      char live[PATH_MAX], fresh[PATH_MAX] ;
-      if (e->d_name[0] == '.' || !is_dir(join2(live, a->scandir, e->d_name))) continue ;
-      if (is_dir(join2(fresh, tmp, e->d_name))) continue ;
-      if (!removed && mkdir(trash, 0755) < 0 && errno != EEXIST) ctl_die(EX_SYS, "unable to mkdir ", trash, 0) ;
-      if (rename(live, join2(fresh, trash, e->d_name)) < 0) ctl_die(EX_SYS, "unable to move out ", live, 0) ;
-      removed++ ;
+      rm_rf(r.work) ;
+      rm_rf(r.trash) ;
+      fprintf(stderr, "tm-ctl: reload: every change was undone: the services run as before, nothing changed\n") ;
     }
-    closedir(d) ;
+    else fprintf(stderr, "tm-ctl: reload: the tree could not be restored whole: what was not moved back is in %s and %s\n", r.work, r.trash) ;
+    reload_free(&r) ;
+    config_free(&c) ;
+    return EX_SYS ;
   }
-  {
-    /* every directory of the new tree: the configured services, and those
-       the compiler adds (tm-metrics) */
-    DIR *d = opendir(tmp) ;
-    struct dirent *e ;
-    if (!d) ctl_die(EX_SYS, "unable to open ", tmp, 0) ;
-    while ((e = readdir(d)))
-    {
-      char live[PATH_MAX], fresh[PATH_MAX] ;
-      char const *name = e->d_name ;
-      if (name[0] == '.' || !is_dir(join2(fresh, tmp, name))) continue ;
-      if (!is_dir(join2(live, a->scandir, name)))
-      {
-        if (rename(fresh, live) < 0) ctl_die(EX_SYS, "unable to move in ", live, 0) ;
-        added++ ;
-      }
-      else if (same_service(fresh, live))
-      {
-        /* its dependents may still have changed */
-        char p[PATH_MAX], q[PATH_MAX] ;
-        rm_rf(join2(q, live, "dependents.d")) ;
-        if (rename(join2(p, fresh, "dependents.d"), q) < 0 && errno != ENOENT) ctl_warn("unable to update ", q, "") ;
-        kept++ ;
-      }
-      else
-      {
-        if (!replace_files(fresh, live)) ctl_die(EX_SYS, "unable to update ", live, 0) ;
-        restart = realloc(restart, (changed + 1) * sizeof(char *)) ;
-        if (!restart || !(restart[changed++] = strdup(name))) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-      }
-    }
-    closedir(d) ;
-  }
-  {
-    char p[PATH_MAX], q[PATH_MAX] ;
-    char const *global[5] = { "timeout-shutdown", "metrics-listen", "control-gid", "config", "working-dir" } ;
-    for (unsigned int i = 0 ; i < 5 ; i++)
-    {
-      cat3(p, tmp, "/.tm-svscan/", global[i]) ;
-      cat3(q, a->scandir, "/.tm-svscan/", global[i]) ;
-      if (rename(p, q) < 0 && errno == ENOENT) unlink(q) ;
-    }
-  }
+  rm_rf(r.work) ;
+  control_group_apply_all(a->scandir, &c) ;
   {
     char fifo[PATH_MAX] ;
-    cat3(fifo, a->scandir, "/.tm-svscan/control", "") ;
-    if (tm_control_write(fifo, "a", 1) <= 0) ctl_warn("unable to tell tm-svscan to rescan", 0, 0) ;
+    if (tm_control_write(cat3(fifo, a->scandir, "/.tm-svscan/control", ""), "a", 1) <= 0)
+      ctl_warn("reload: warning: unable to tell tm-svscan to rescan", 0, 0) ;
   }
   /* a changed service: stop it, and its supervisor exits; tm-svscan starts
      a new supervisor, which reads the new files and starts it again */
-  for (unsigned int i = 0 ; i < changed ; i++) tell(a->scandir, restart[i], "X") ;
-  rm_rf(tmp) ;
-  printf("reload: %u added, %u removed, %u restarted, %u unchanged\n", added, removed, changed, kept) ;
+  old = calloc(r.changed.n + 1, sizeof(pid_t)) ;
+  if (!old) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  for (unsigned int i = 0 ; i < r.changed.n ; i++)
+  {
+    old[i] = holder(a->scandir, r.changed.s[i]) ;
+    if (old[i] > 0 && !tell(a->scandir, r.changed.s[i], "X"))
+    {
+      ctl_warn("reload: warning: unable to tell the supervisor of ", r.changed.s[i], " to restart: it runs with the old files until it restarts") ;
+      old[i] = -1 ;
+    }
+  }
+  printf("reload: %u added, %u removed, %u restarted, %u unchanged\n", r.added.n, r.removed.n, r.changed.n, r.kept) ;
   fflush(stdout) ;
-  if (removed) reap_removed(trash, 60000) ;
-  for (unsigned int i = 0 ; i < changed ; i++) free(restart[i]) ;
-  free(restart) ;
+  settle(&r, old) ;
+  free(old) ;
+  reload_free(&r) ;
   config_free(&c) ;
   return EX_OK ;
 }

@@ -2,15 +2,21 @@
 
 /* tm-ctl serve-metrics HOST:PORT: a small HTTP/1.x server for Prometheus,
    container probes and humans. One process, one poll loop, non-blocking
-   sockets, and bounds everywhere: MAXCLIENTS connections at once (more
-   wait in the listen backlog), REQMAX bytes of request head, CLIENT_MS for
-   the whole exchange, one response per connection. Every response is
-   computed afresh from the status files; nothing is cached. */
+   sockets, and bounds everywhere: MAXCLIENTS connections at once, HEAD_MS
+   for the request head to arrive, REQMAX bytes of it, CLIENT_MS for the
+   whole exchange, one response per connection. When every slot is taken,
+   a new connection takes the slot of the oldest one still waiting for its
+   request: idle connections cannot starve the probes that do send one.
+   Started as root, it binds, then runs as nobody: it only reads status
+   files, which are world-readable. Every response is computed afresh from
+   the status files; nothing is cached. */
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,17 +26,21 @@
 #include <unistd.h>
 
 #include "tm-ctl.h"
+#include "ctl_userdb.h"
 
 #define MAXCLIENTS 64
 #define REQMAX 8192
-#define CLIENT_MS 5000
+#define HEAD_MS 2000            /* from the accept to the end of the request head */
+#define CLIENT_MS 5000          /* from the accept to the end of the response */
 #define DRAIN_MS 1000
+#define NOBODY 65534            /* when /etc/passwd has no "nobody" */
 
 typedef struct client_s client_t ;
 struct client_s
 {
   int fd ;                      /* -1: a free slot */
   char phase ;                  /* 'r' reading the request, 'w' writing the response, 'd' draining before close */
+  uint64_t accepted ;
   uint64_t deadline ;
   size_t inlen ;
   char in[REQMAX] ;
@@ -99,7 +109,7 @@ static int listen_on (char const *addr)
   fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
   if (fd < 0) ctl_die(EX_SYS, "unable to create a socket: ", strerror(errno), 0) ;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ;
-  if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, MAXCLIENTS) < 0)
+  if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, SOMAXCONN) < 0)
   {
     char const *e = strerror(errno) ;
     fprintf(stderr, "tm-ctl: fatal: unable to listen on %s: %s\n", addr, e) ;
@@ -133,6 +143,7 @@ static void respond (client_t *c, int code, char const *type, ctl_buf_t const *b
   if (!head && body->len) cb_cat(&c->out, body->s, body->len) ;
   c->outpos = 0 ;
   c->phase = 'w' ;
+  c->deadline = c->accepted + CLIENT_MS ;
 }
 
 static void respond_text (client_t *c, int code, char const *text, int head)
@@ -339,20 +350,65 @@ static void client_event (client_t *c, short revents, uint64_t now)
   if (c->fd >= 0 && c->phase == 'w' && !c->outpos) client_write(c, now) ;
 }
 
+/* The oldest connection that has not sent its request yet, or 0 */
+static client_t *oldest_reader (void)
+{
+  client_t *old = 0 ;
+  for (unsigned int i = 0 ; i < MAXCLIENTS ; i++)
+  {
+    client_t *c = clients + i ;
+    if (c->fd >= 0 && c->phase == 'r' && (!old || c->accepted < old->accepted)) old = c ;
+  }
+  return old ;
+}
+
+/* a slot for one more connection: a free one, or the oldest reader's */
+static int room (void)
+{
+  return nclients < MAXCLIENTS || oldest_reader() ;
+}
+
 /* 1 accepted, 0 nothing more to accept, -1 error */
 static int accept_one (int lfd, uint64_t now)
 {
   client_t *c = clients ;
   int fd = accept4(lfd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC) ;
   if (fd < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno == EINTR || errno == ECONNABORTED ? 1 : -1 ;
+  if (nclients == MAXCLIENTS) client_close(oldest_reader()) ;
   while (c->fd >= 0) c++ ;
   c->fd = fd ;
   c->phase = 'r' ;
   c->inlen = 0 ;
   c->outpos = 0 ;
-  c->deadline = now + CLIENT_MS ;
+  c->accepted = now ;
+  c->deadline = now + HEAD_MS ;
   nclients++ ;
+  /* the request often came with the connection: answer it now, before
+     more connections could take the slot */
+  client_event(c, POLLIN, now) ;
   return 1 ;
+}
+
+/* ---- privileges ---- */
+
+/* root binds (a port below 1024 is fine), then becomes nobody for good:
+   the server parses what the network sends and only reads status files */
+static void drop_privileges (void)
+{
+  userinfo_t u ;
+  uid_t uid = NOBODY ;
+  gid_t gid = NOBODY ;
+  if (geteuid()) return ;
+  if (userdb_user("nobody", 0, &u))
+  {
+    uid = u.uid ; gid = u.gid ;
+    free(u.name) ; free(u.home) ;
+  }
+  if (!uid) ctl_die(EX_SYS, "the user nobody is root in /etc/passwd: refusing to serve as root", 0, 0) ;
+  if (setgroups(0, 0) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+    ctl_die(EX_SYS, "unable to drop root privileges: ", strerror(errno), 0) ;
+  if (!setuid(0) || !geteuid()) ctl_die(EX_SYS, "root privileges could not be dropped", 0, 0) ;
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ;
 }
 
 /* ---- the loop ---- */
@@ -392,14 +448,15 @@ int ctl_serve_metrics (ctl_args_t const *a)
   int lfd ;
   if (a->nnames != 1) ctl_die(EX_USAGE, "serve-metrics needs HOST:PORT", 0, 0) ;
   sdir = a->scandir ;
-  {
-    ctl_snap_t s ;
-    ctl_snap_load(&s, sdir, 1) ;  /* an early, clear error for a wrong scandir */
-    ctl_snap_free(&s) ;
-  }
   for (unsigned int i = 0 ; i < MAXCLIENTS ; i++) clients[i].fd = -1 ;
   signals_init(&waitmask) ;
   lfd = listen_on(a->names[0]) ;
+  drop_privileges() ;
+  {
+    ctl_snap_t s ;
+    ctl_snap_load(&s, sdir, 1) ;  /* an early, clear error for a wrong or unreadable scandir */
+    ctl_snap_free(&s) ;
+  }
   fprintf(stderr, "tm-ctl: serve-metrics: listening on %s\n", a->names[0]) ;
   while (!stopping)
   {
@@ -407,7 +464,7 @@ int ctl_serve_metrics (ctl_args_t const *a)
     unsigned int n = 0 ;
     struct timespec ts, *tsp = 0 ;
     int r ;
-    if (nclients < MAXCLIENTS)
+    if (room())
     {
       if (now >= pause_until) { p[n].fd = lfd ; p[n].events = POLLIN ; pc[n++] = 0 ; }
       else next = pause_until ;
@@ -438,8 +495,9 @@ int ctl_serve_metrics (ctl_args_t const *a)
     for (unsigned int i = 0 ; i < n ; i++)
     {
       if (!p[i].revents) continue ;
-      if (pc[i]) { if (pc[i]->fd >= 0) client_event(pc[i], p[i].revents, now) ; continue ; }
-      while (nclients < MAXCLIENTS && (r = accept_one(lfd, now)) > 0) ;
+      /* a slot evicted by an accept above may hold another connection now */
+      if (pc[i]) { if (pc[i]->fd == p[i].fd) client_event(pc[i], p[i].revents, now) ; continue ; }
+      while (room() && (r = accept_one(lfd, now)) > 0) ;
       /* EMFILE and the like: the listener stays readable, do not spin */
       if (r < 0) pause_until = now + 100 ;
     }

@@ -35,7 +35,7 @@ static int is_service_dir (char const *scandir, char const *name)
 }
 
 /* the pid holding a write lock on path, 0 if none */
-static pid_t lock_holder (char const *path)
+pid_t ctl_lock_holder (char const *path)
 {
   struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 } ;
   int fd = open(path, O_RDONLY | O_CLOEXEC) ;
@@ -50,14 +50,14 @@ static pid_t supervisor_pid (char const *scandir, char const *name)
 {
   char path[PATH_MAX] ;
   svpath(path, scandir, name, "supervise/lock") ;
-  return lock_holder(path) ;
+  return ctl_lock_holder(path) ;
 }
 
 static int svscan_runs (char const *scandir)
 {
   char path[PATH_MAX] ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/lock", scandir) ;
-  return lock_holder(path) > 0 ;
+  return ctl_lock_holder(path) > 0 ;
 }
 
 /* Whether pid lives in our pid namespace, so that its number compares
@@ -160,7 +160,7 @@ char const **all_services (char const *scandir, unsigned int *n)
   char const **names ;
   if (sv_names(scandir, &names, n)) return names ;
   if (errno == ENOMEM) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-  ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : ": system error") ;
+  ctl_die(errno == ENOENT ? EX_FALSE : EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : errno == EACCES ? ": permission denied" : ": system error") ;
   return 0 ;
 }
 

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,17 +43,28 @@
 "\n" \
 "SIGTERM, SIGINT, SIGHUP: graceful shutdown, in reverse dependency order.\n" \
 "Exit code: COMMAND's; else that of the required service whose end stopped\n" \
-"the system (128+signal when killed); else 0. 1: invalid config.\n" \
+"the system (128+signal when killed); else 0. 1: invalid or no config;\n" \
+"111: the compile failed for a system error (tm-ctl not found, read-only /run).\n" \
 "TM_NO_AUTO_INSTALL=1: do not link tm-ctl, tm-orchestrator and entrypoint\n" \
 "into /usr/local/bin when tm-ctl is not in PATH.\n" \
 "Then: tm-ctl list, tm-ctl status NAME, tm-ctl restart NAME --wait.\n"
 
-static char const *default_config (void)
+/* Without -c: $TM_CONFIG when set, else the first default that exists.
+   0 when there is none; tried then lists where we looked. */
+static char const *default_config (char *tried, size_t max)
 {
+  static char const *const defaults[2] = { "/etc/tm/services.toml", "/services.toml" } ;
   char const *s = getenv("TM_CONFIG") ;
-  if (s && *s) return s ;
-  if (access("/etc/tm/services.toml", F_OK) == 0) return "/etc/tm/services.toml" ;
-  return "/services.toml" ;
+  if (s && *s)
+  {
+    if (access(s, F_OK) == 0) return s ;
+    snprintf(tried, max, "$TM_CONFIG (%s)", s) ;
+    return 0 ;
+  }
+  for (unsigned int i = 0 ; i < 2 ; i++)
+    if (access(defaults[i], F_OK) == 0) return defaults[i] ;
+  snprintf(tried, max, "%s, %s", defaults[0], defaults[1]) ;
+  return 0 ;
 }
 
 static int in_path (char const *name)
@@ -109,8 +121,10 @@ static void stop_signals_hold (void)
   sigprocmask(SIG_BLOCK, &set, &origmask) ;
 }
 
-/* In a child: auto-install, then tm-ctl compile. 1 if the tree is there. */
-static int compile (char const *config, char const *scandir)
+/* In a child: auto-install, then tm-ctl compile. Returns only when the
+   tree is there: an invalid configuration exits 1, anything else (tm-ctl
+   not found, a read-only file system, a crash) 111, as tm-ctl would. */
+static void compile (char const *config, char const *scandir)
 {
   char buf[PATH_MAX] ;
   int wstat ;
@@ -127,7 +141,16 @@ static int compile (char const *config, char const *scandir)
     strerr_dieexec(errno == ENOENT ? 127 : 126, ctl) ;
   }
   if (wait_pid(pid, &wstat) < 0) strerr_diefu1sys(111, "wait for tm-ctl compile") ;
-  return WIFEXITED(wstat) && !WEXITSTATUS(wstat) ;
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) return ;
+  if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 1)
+    strerr_dief3x(1, "invalid configuration in ", config, ": nothing started") ;
+  {
+    char fmt[INT_FMT] ;
+    int signaled = WIFSIGNALED(wstat) ;
+    fmt[int_fmt(fmt, signaled ? WTERMSIG(wstat) : WEXITSTATUS(wstat))] = 0 ;
+    strerr_dief(111, "unable to compile ", config, " into ", scandir, ": tm-ctl compile ",
+      signaled ? "was killed by signal " : "exited ", fmt, WIFEXITED(wstat) && WEXITSTATUS(wstat) >= 126 && WEXITSTATUS(wstat) <= 127 ? " (could not run tm-ctl)" : "", ": nothing started") ;
+  }
 }
 
 /* ---- the main command ---- */
@@ -243,16 +266,19 @@ int main (int argc, char const *const *argv)
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
   if (!config)
   {
-    config = default_config() ;
-    if (access(config, F_OK) < 0 && argc)
+    char tried[PATH_MAX + 64] ;
+    config = default_config(tried, sizeof(tried)) ;
+    if (!config && !argc)
+      strerr_dief3x(1, "no configuration: tried ", tried, " (give one with -c FILE or $TM_CONFIG, or a command to run alone)") ;
+    if (!config)
     {
-      /* no configuration but a command: a plain init for it (as tini) */
-      strerr_warnw3x("no configuration (", config, "): running the command alone") ;
+      /* no configuration but a command: a plain init for it (as tini);
+         tm-ctl compiles the null device as an empty configuration */
+      strerr_warnw3x("no configuration (tried ", tried, "): running the command alone") ;
       config = "/dev/null" ;
     }
   }
-  if (!compile(config, scandir))
-    strerr_dief1x(1, "invalid configuration: nothing started") ;
+  compile(config, scandir) ;
   if (argc) cmd = start_command(scandir, argv) ;
   pidfmt[pid_fmt(pidfmt, cmd)] = 0 ;
   {

@@ -2,6 +2,9 @@
 # unhealthy after `retries` failures, restart or not, tm-ctl health.
 . "$(dirname "$0")/../lib.sh"
 command -v python3 >/dev/null || skip "python3 needed"
+# the interpreter itself: a version manager's shim (pyenv) can take seconds
+# to start on a loaded machine, longer than a healthcheck waits
+PYTHON=$(python3 -c 'import sys ; print(sys.executable)')
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' ; }
 P1=$(port) P2=$(port)
 mkdir -p "$T/flags" && chmod 777 "$T/flags"
@@ -19,7 +22,7 @@ PY
 cat > "$T/c.toml" <<TOML
 [[services]]
 name = "web"
-command = "python3"
+command = "$PYTHON"
 args = ["$T/web.py", "$P1"]
 [services.healthcheck]
 http = "http://127.0.0.1:$P1/healthz"
@@ -29,7 +32,7 @@ retries = 2
 
 [[services]]
 name = "cache"
-command = "python3"
+command = "$PYTHON"
 args = ["-c", "import socket, time; time.sleep(1); s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $P2)); s.listen(); time.sleep(1000)"]
 [services.healthcheck]
 tcp = "127.0.0.1:$P2"
