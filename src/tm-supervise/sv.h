@@ -74,6 +74,7 @@ extern void render_init (char const *name, unsigned int width, int format, int c
 extern void render_width (unsigned int width) ;
 extern void render_stamp (void) ;     /* the lines relayed from now on carry this time */
 extern size_t render_file_stamp (char *buf) ;   /* "TIME " for output_file, or nothing; buf >= 32 */
+extern uint64_t render_ms (void) ;    /* that time, ms since the epoch */
 extern size_t render_piece_max (sink_t const *k) ;
 extern size_t render_need (sink_t const *k, char const *s, size_t n, int ends, int cont, int tm) ;
 extern void render_out (sink_t *k, char const *s, size_t n, int ends, int cont, int tm) ;
@@ -85,6 +86,11 @@ extern void render_out (sink_t *k, char const *s, size_t n, int ends, int cont, 
 #define JSON_HAS_TIME 4
 extern int json_object_scan (char const *s, size_t n, unsigned int *has, size_t *start, size_t *end) ;
 extern size_t json_escape (char *out, size_t max, char const *s, size_t n, size_t *used) ;
+
+/* ---- sv_logbuf.c: recent lines for tm-ctl logs ---- */
+
+extern void logbuf_init (uint64_t bytes, gid_t gid) ;
+extern void logbuf_put (uint64_t ms, char stream, char const *s, size_t n) ;
 
 /* ---- sv_logfile.c: output_file and log_file ---- */
 

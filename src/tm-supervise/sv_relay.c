@@ -52,6 +52,7 @@ void relay_note (sink_t *k, char const *a, char const *b)
   char s[strlen(a) + strlen(b) + 1] ;
   size_t n = note_fmt(s, a, b) ;
   render_stamp() ;
+  logbuf_put(render_ms(), 't', s, n) ;
   if (sink_room(k, render_need(k, s, n, 1, 0, 1)) <= 0) { sink_drop(k) ; return ; }
   render_out(k, s, n, 1, 0, 1) ;
   sink_wrote(k) ;
@@ -83,6 +84,7 @@ static int line_out (relay_t *r, char const *s, size_t n, int ends)
     size_t tslen = r->cont ? 0 : render_file_stamp(ts) ;
     outfile_put(ts, tslen, s, n, ends) ;
   }
+  if (n || (ends && !r->cont)) logbuf_put(render_ms(), k == &sink[1] ? 'e' : 'o', s, n) ;
   if (room < 0) sink_drop(k) ;
   else
   {

@@ -26,6 +26,7 @@ static int timestamps = 0 ;
 static char const *name = "" ;
 static unsigned int width = 0 ;
 static char stamp[STAMP_LEN + 1] ;
+static uint64_t now_ms ;
 static int colour[2] ;          /* per sink: its prefix in colour */
 static char prefix[2][TM_NAME_MAX + 24] ;
 static size_t prefixlen[2] ;
@@ -114,8 +115,9 @@ void render_stamp (void)
   static char date[20] ;
   struct timespec ts ;
   unsigned int ms ;
-  if (!timestamps && format != FORMAT_JSON) return ;
   clock_gettime(CLOCK_REALTIME, &ts) ;
+  now_ms = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
+  if (!timestamps && format != FORMAT_JSON) return ;
   if (ts.tv_sec != cached)
   {
     struct tm tm ;
@@ -133,6 +135,11 @@ void render_stamp (void)
   two(stamp + 21, ms) ;
   stamp[23] = 'Z' ;
   for (unsigned int i = 0 ; i < 2 ; i++) memcpy(jhead[i] + jtimepos[i], stamp, STAMP_LEN) ;
+}
+
+uint64_t render_ms (void)
+{
+  return now_ms ;
 }
 
 /* the timestamp a line of output_file starts with: "" or "TIME " */

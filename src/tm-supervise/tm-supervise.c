@@ -70,6 +70,7 @@ static struct
 #define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
 #define FOLLOW_MS 250           /* log_file is looked at this often */
 #define HEALTH_EAGER_MS 1000    /* checks until the first success come at least this often */
+#define LOGBUF_MAX (64 << 20)   /* [logging] buffer, at most */
 
 static tm_status_t st = TM_STATUS_ZERO ;
 static peers_t deps, dependents ;
@@ -1008,10 +1009,22 @@ static void want_persist (char const *what)
     strerr_warnwu2sys("write ", "supervise/want") ;
 }
 
+/* [logging] buffer: .tm-svscan/log-buffer bytes (default 64 KiB, 0: none) */
+static uint64_t logbuf_size (void)
+{
+  char const *file = svscan_file("log-buffer") ;
+  char buf[32] ;
+  uint64_t n = 65536 ;
+  if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0 && !uint640_scan(buf, &n))
+    strerr_warnw1x("invalid .tm-svscan/log-buffer: using 64 KiB") ;
+  return n > LOGBUF_MAX ? LOGBUF_MAX : n ;
+}
+
 static void supervise_dir_init (void)
 {
   gid_t gid = control_gid() ;
   if (!tm_fifodir_make("event", gid)) strerr_diefu2sys(111, "make fifodir ", "event") ;
+  logbuf_init(logbuf_size(), gid) ;
   st.want = want_read() ;
   if (st.want) set_state(TM_STARTING, "starting", 0) ;
   else set_state(TM_STOPPED, tm_svfile_exists("down") ? "disabled" : "stopped", 0) ;

@@ -1,0 +1,100 @@
+/* ISC license. */
+
+/* The service's recent lines, for tm-ctl logs ([logging] buffer): a ring
+   in supervise/log, a file on the scandir's file system (tmpfs: memory),
+   mapped once at start-up. Its pages are taken only as lines fill them, so
+   a quiet service costs nothing. The format is in doc/status.md:
+     a 64-byte header: "tmlog1\n\0", the ring's size, the count of bytes
+     ever written (64-bit words in the host's byte order), then the ring,
+   and in the ring, records "MS STREAM LINE\n" (ms since the epoch, stream
+   o, e or t for tm's own lines). A reader copies the ring between two
+   reads of the count; what was written meanwhile over its start is cut
+   away, and it starts after the first newline. Root and the [control]
+   group may read it: logs often hold secrets. */
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/types.h>
+#include <skalibs/strerr.h>
+
+#include "sv.h"
+
+#define HEADER 64
+#define MAGIC "tmlog1\n"
+
+static char *map = 0 ;
+static uint64_t size = 0 ;
+static int started = 0 ;        /* the header is written: pages are touched */
+
+/* size bytes of ring (0: none), gid the group that may read it (-1: root only) */
+void logbuf_init (uint64_t bytes, gid_t gid)
+{
+  struct stat sb ;
+  int fd ;
+  if (!bytes) { unlink("supervise/log") ; return ; }
+  fd = open("supervise/log", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600) ;
+  if (fd < 0) { strerr_warnwu2sys("open ", "supervise/log") ; return ; }
+  if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)
+   || (gid != (gid_t)-1 && fchown(fd, -1, gid) < 0) || fchmod(fd, gid == (gid_t)-1 ? 0600 : 0640) < 0
+   || ((uint64_t)sb.st_size != HEADER + bytes && ftruncate(fd, 0) < 0)
+   || ftruncate(fd, HEADER + bytes) < 0)
+  {
+    strerr_warnwu2sys("set up ", "supervise/log") ;
+    close(fd) ;
+    return ;
+  }
+  map = mmap(0, HEADER + bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ;
+  close(fd) ;
+  if (map == MAP_FAILED) { map = 0 ; strerr_warnwu2sys("map ", "supervise/log") ; return ; }
+  size = bytes ;
+  /* a previous supervisor's lines stay, when the file was one of ours */
+  started = !memcmp(map, MAGIC, 8) && !memcmp(map + 8, &size, 8) ;
+}
+
+static uint64_t head_get (void)
+{
+  uint64_t h ;
+  __atomic_load(( uint64_t *)(map + 16), &h, __ATOMIC_ACQUIRE) ;
+  return h ;
+}
+
+static void ring_put (uint64_t at, char const *s, size_t n)
+{
+  uint64_t off = at % size ;
+  size_t first = n < size - off ? n : size - off ;
+  memcpy(map + HEADER + off, s, first) ;
+  if (first < n) memcpy(map + HEADER, s + first, n - first) ;
+}
+
+/* one line of the service, or of tm (stream 't') */
+void logbuf_put (uint64_t ms, char stream, char const *s, size_t n)
+{
+  char head[UINT64_FMT + 4] ;
+  size_t hl ;
+  uint64_t h ;
+  if (!map) return ;
+  if (!started)
+  {
+    uint64_t zero = 0 ;
+    memcpy(map, MAGIC, 8) ;
+    memcpy(map + 8, &size, 8) ;
+    memcpy(map + 16, &zero, 8) ;
+    started = 1 ;
+  }
+  if (n > size / 2) n = size / 2 ;  /* a line never fills the whole ring */
+  hl = uint64_fmt(head, ms) ;
+  head[hl++] = ' ' ;
+  head[hl++] = stream ;
+  head[hl++] = ' ' ;
+  h = head_get() ;
+  ring_put(h, head, hl) ;
+  ring_put(h + hl, s, n) ;
+  ring_put(h + hl + n, "\n", 1) ;
+  h += hl + n + 1 ;
+  __atomic_store((uint64_t *)(map + 16), &h, __ATOMIC_RELEASE) ;
+}
