@@ -314,6 +314,14 @@ static void put_global (char const *root, config_t const *c, char const *cwd)
   if (c->metrics_listen) put_fmt(dir, "metrics-listen", "%s\n", c->metrics_listen) ;
   if (c->control_group) put_fmt(dir, "control-gid", "%u\n", (unsigned int)c->control_gid) ;
   {
+    static char const *const formats[3] = { "prefix", "plain", "json" } ;
+    static char const *const colors[3] = { "auto", "always", "never" } ;
+    put_fmt(dir, "log-format", "%s\n", formats[c->log_format]) ;
+    put_fmt(dir, "log-color", "%s\n", colors[c->log_color]) ;
+    put_fmt(dir, "log-buffer", "%llu\n", (unsigned long long)c->log_buffer) ;
+    if (!c->log_events) put_file(dir, "log-quiet", "", 0, 0644) ;
+  }
+  {
     /* where it came from, for tm-ctl reload */
     char real[PATH_MAX] ;
     if (realpath(c->file, real)) put_fmt(dir, "config", "%s\n", real) ;

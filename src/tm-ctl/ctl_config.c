@@ -450,6 +450,38 @@ static void load_control (config_t *c, toml_value_t const *t)
   }
 }
 
+static int parse_size (char const *s, uint64_t *out) ;
+
+static void load_logging (config_t *c, toml_value_t const *t)
+{
+  static char const *const keys[] = { "format", "color", "events", "buffer" } ;
+  static char const *const formats[] = { "prefix", "plain", "json" } ;
+  static char const *const colors[] = { "auto", "always", "never" } ;
+  if (!want(t, TOML_TABLE, "logging", "a table")) return ;
+  for (size_t i = 0 ; i < t->n ; i++)
+  {
+    char const *k = t->keys[i].s ;
+    toml_value_t const *v = t->items[i] ;
+    if (!strcmp(k, "format")) get_enum(v, "logging.format", formats, 3, &c->log_format) ;
+    else if (!strcmp(k, "color")) get_enum(v, "logging.color", colors, 3, &c->log_color) ;
+    else if (!strcmp(k, "events")) get_bool(v, "logging.events", &c->log_events) ;
+    else if (!strcmp(k, "buffer"))
+    {
+      long long ll ;
+      if (v->type == TOML_INTEGER) { if (get_int(v, "logging.buffer", 0, 64LL << 20, &ll)) c->log_buffer = ll ; }
+      else if (v->type == TOML_STRING)
+      {
+        char *size = get_string(v, "logging.buffer", 0) ;
+        if (size && (!parse_size(size, &c->log_buffer) || c->log_buffer > 64 << 20))
+          error_at(v->line, "logging.buffer", "\"%s\" is not a size of at most 64MB: write e.g. \"64KB\", \"1MB\", or \"0\" for none", size) ;
+        free(size) ;
+      }
+      else error_at(v->line, "logging.buffer", "expected a size (\"64KB\", or a number of bytes; 0 for none), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+    }
+    else unknown_key(&t->keys[i], "logging", keys, 4) ;
+  }
+}
+
 /* ---- one service ---- */
 
 static char const *const service_keys[] =
@@ -836,6 +868,31 @@ static void check_dir_of (config_t const *c, char const *file, toml_value_t cons
   if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) error_at(line, path, "the directory %s does not exist", dir) ;
 }
 
+/* output_file's directory: someone else than the service's user (root for
+   a root service) who may write in it may plant links where its files go */
+static void check_dir_writers (config_t const *c, service_t const *sv, toml_value_t const *t, char const *prefix)
+{
+  char path[256], dir[PATH_MAX] ;
+  struct stat sb ;
+  char *slash ;
+  uid_t uid = sv->has_user ? sv->uid : 0 ;
+  gid_t gid = sv->has_user ? sv->gid : 0 ;
+  char const *who = 0 ;
+  if (!sv->output_file || c->offline || sv->output_file[0] != '/') return ;
+  snprintf(dir, sizeof(dir), "%s", sv->output_file) ;
+  slash = strrchr(dir, '/') ;
+  if (slash == dir) slash[1] = 0 ; else *slash = 0 ;
+  if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) return ;
+  if (sb.st_uid != 0 && sb.st_uid != uid) who = "its owner" ;
+  else if (sb.st_mode & S_IWOTH) who = "every user" ;
+  else if (sb.st_mode & S_IWGRP && sb.st_gid != gid) who = "its group" ;
+  if (!who) return ;
+  path_key(path, sizeof(path), prefix, "output_file") ;
+  warn_at(key_line(t, "output_file"), path, "%s may be written by %s, not only by the service's user: %s", dir, who,
+    sv->has_user ? "its files are opened with the service's rights, but others may plant links or files where they go"
+                 : "a root service opens its files as root: use a directory only root may write") ;
+}
+
 static void check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
 {
   char path[256] ;
@@ -998,7 +1055,7 @@ static void check_cycles (config_t const *c)
 
 /* ---- the whole file ---- */
 
-static char const *const top_keys[] = { "timeouts", "services", "metrics", "control" } ;
+static char const *const top_keys[] = { "timeouts", "services", "metrics", "control", "logging" } ;
 
 static void load_root (config_t *c, toml_value_t const *root)
 {
@@ -1009,6 +1066,7 @@ static void load_root (config_t *c, toml_value_t const *root)
     if (!strcmp(k, "timeouts")) load_timeouts(c, root->items[i]) ;
     else if (!strcmp(k, "metrics")) load_metrics(c, root->items[i]) ;
     else if (!strcmp(k, "control")) load_control(c, root->items[i]) ;
+    else if (!strcmp(k, "logging")) load_logging(c, root->items[i]) ;
     else if (!strcmp(k, "services")) services = root->items[i] ;
     else unknown_key(&root->keys[i], "", top_keys, NELEM(top_keys)) ;
   }
@@ -1037,6 +1095,7 @@ static void load_root (config_t *c, toml_value_t const *root)
     check_dir_of(c, sv->log_file, t, "log_file", prefix) ;
     check_dir_of(c, sv->output_file, t, "output_file", prefix) ;
     check_user(c, sv, t, prefix) ;
+    check_dir_writers(c, sv, t, prefix) ;
     check_working_dir(c, sv, t, prefix) ;
   }
   check_names(c) ;
@@ -1137,6 +1196,8 @@ int config_load (config_t *c, char const *file, int offline)
   c->file = file ;
   c->offline = offline ;
   c->post_script_timeout = 5000 ;
+  c->log_events = 1 ;
+  c->log_buffer = 65536 ;
   c->service_shutdown_timeout = 15000 ;
   c->global_shutdown_timeout = 45000 ;
   c->dependency_wait_timeout = 120000 ;

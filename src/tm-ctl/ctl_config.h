@@ -78,6 +78,10 @@ struct config_s
   char *metrics_listen ;
   char *control_group ;
   gid_t control_gid ;
+  int log_format ;              /* [logging]: 0 prefix, 1 plain, 2 json */
+  int log_color ;               /* 0 auto, 1 always, 2 never */
+  int log_events ;
+  uint64_t log_buffer ;         /* bytes per service for tm-ctl logs; 0: none */
   service_t *services ;
   unsigned int nservices ;
   unsigned int nerrors ;

@@ -292,7 +292,7 @@ static void list_add (strlist_t *l, char const *s)
   l->s[l->n++] = xstrdup(s) ;
 }
 
-static char const *const globals[5] = { "timeout-shutdown", "metrics-listen", "control-gid", "config", "working-dir" } ;
+static char const *const globals[9] = { "timeout-shutdown", "metrics-listen", "control-gid", "config", "working-dir", "log-format", "log-color", "log-buffer", "log-quiet" } ;
 
 /* every change, as renames in the journal; 1 ok, 0 failed (failure says
    what, nothing undone yet) */
@@ -340,7 +340,7 @@ static int apply (reload_t *r)
   {
     char dir[PATH_MAX] ;
     if (!make_dir(join2(dir, r->backup, ".tm-svscan"))) return 0 ;
-    for (unsigned int i = 0 ; i < 5 ; i++)
+    for (unsigned int i = 0 ; i < sizeof(globals) / sizeof(*globals) ; i++)
     {
       char p[PATH_MAX], q[PATH_MAX], o[PATH_MAX] ;
       struct stat sb ;

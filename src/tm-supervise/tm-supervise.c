@@ -1068,7 +1068,7 @@ static char *xstrdup (char const *s)
 
 static unsigned int prefix_width = 0 ;
 
-/* [logging], the whole system's: .tm-svscan/log-format and log-colour */
+/* [logging], the whole system's: .tm-svscan/log-format and log-color */
 static void logging_conf_read (void)
 {
   static char const *const formats[3] = { "prefix", "plain", "json" } ;
@@ -1079,7 +1079,7 @@ static void logging_conf_read (void)
   file = svscan_file("log-format") ;
   if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0)
     for (int i = 0 ; i < 3 ; i++) if (!strcmp(buf, formats[i])) format = i ;
-  file = svscan_file("log-colour") ;
+  file = svscan_file("log-color") ;
   if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0)
     for (int i = 0 ; i < 3 ; i++) if (!strcmp(buf, colours[i])) colour = i ;
   render_init(st.name, prefix_width, format, colour, tm_svfile_exists("log-timestamps")) ;
