@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/types.h>
+
 #include "tm/config.h"
 #include "tm-ctl.h"
 
@@ -26,6 +28,7 @@
 "  health [NAME...]              exit 0 iff the services are RUNNING and not unhealthy\n" \
 "  shutdown                      graceful shutdown of the whole system\n" \
 "  reload [CONFIG]               recompile; start new services, stop removed ones, restart changed ones\n" \
+"  logs [-f] [-n N] [--timestamps] [NAME...]  recent lines (100; -n 0: all) in time order; -f follows\n" \
 "  metrics                       Prometheus text exposition of every service\n" \
 "  serve-metrics HOST:PORT       serve /metrics, /healthz, /readyz and a status page over HTTP\n" \
 "\n" \
@@ -68,6 +71,7 @@ static void parse_timeout (ctl_args_t *a, char const *s)
 static void parse_verb_args (ctl_args_t *a, int argc, char const **argv)
 {
   int is_wait = !strcmp(a->verb, "wait") ;
+  int is_logs = !strcmp(a->verb, "logs") ;
   int dashdash = 0 ;
   a->names = argv ;
   a->nnames = 0 ;
@@ -82,6 +86,13 @@ static void parse_verb_args (ctl_args_t *a, int argc, char const **argv)
     else if (!strcmp(s, "-t") || !strcmp(s, "--timeout")) parse_timeout(a, argv[++i]) ;
     else if (!strncmp(s, "-t", 2)) parse_timeout(a, s + 2) ;
     else if (!strncmp(s, "--timeout=", 10)) parse_timeout(a, s + 10) ;
+    else if (is_logs && (!strcmp(s, "-f") || !strcmp(s, "--follow"))) a->follow = 1 ;
+    else if (is_logs && !strcmp(s, "--timestamps")) a->timestamps = 1 ;
+    else if (is_logs && (!strcmp(s, "-n") || !strcmp(s, "--lines")))
+    {
+      if (!argv[++i] || !uint0_scan(argv[i], &a->lines)) ctl_die(EX_USAGE, "-n needs a number of lines", 0, 0) ;
+      if (!a->lines) a->lines = (unsigned int)-1 ;
+    }
     else if (is_wait && (!strcmp(s, "-u") || !strcmp(s, "--up"))) a->wait = 'u' ;
     else if (is_wait && (!strcmp(s, "-r") || !strcmp(s, "--ready"))) a->wait = 'r' ;
     else if (is_wait && (!strcmp(s, "-d") || !strcmp(s, "--down"))) a->wait = 'd' ;
@@ -111,6 +122,7 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "health")) return ctl_health(a) ;
   if (!strcmp(v, "shutdown")) return ctl_shutdown(a) ;
   if (!strcmp(v, "metrics")) return ctl_metrics(a) ;
+  if (!strcmp(v, "logs")) return ctl_logs(a) ;
   if (!strcmp(v, "serve-metrics")) return ctl_serve_metrics(a) ;
   if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
   if (!strcmp(v, "check")) return ctl_check(a) ;

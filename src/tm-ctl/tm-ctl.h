@@ -28,6 +28,9 @@ struct ctl_args_s
   int json ;
   int wait ;                    /* --wait, or wait's -u/-r/-d as 'u' 'r' 'd' */
   int offline ;
+  int follow ;                  /* logs -f */
+  int timestamps ;              /* logs --timestamps */
+  unsigned int lines ;          /* logs -n */
   int timeout_set ;
   tain timeout ;                /* relative */
 } ;
@@ -79,6 +82,9 @@ extern int ctl_compile (ctl_args_t const *a) ;
 
 /* ctl_reload.c */
 extern int ctl_reload (ctl_args_t const *a) ;
+
+/* ctl_logs.c */
+extern int ctl_logs (ctl_args_t const *a) ;
 
 /* ctl_probe.c */
 extern int ctl_probe (ctl_args_t const *a) ;

@@ -1,0 +1,223 @@
+/* ISC license. */
+
+/* tm-ctl logs [-f] [-n N] [--timestamps] [NAME...]: the recent lines of
+   services, from the ring each supervisor keeps in supervise/log
+   (tm-supervise's sv_logbuf.c writes it; its format is in doc/status.md),
+   interleaved in time order, with the [name] prefix; stderr lines and tm's
+   own lines on stderr. -f follows: new lines every 100 ms, new services as
+   they appear, until interrupted. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tm-ctl.h"
+
+#define HEADER 64
+#define FOLLOW_MS 100
+#define RESCAN_TURNS 10         /* with -f and no names: new services every second */
+
+typedef struct record_s record_t ;
+struct record_s
+{
+  uint64_t ms ;
+  unsigned int svc ;            /* index in the services */
+  char stream ;
+  char const *line ;
+  size_t len ;
+} ;
+
+typedef struct svlog_s svlog_t ;
+struct svlog_s
+{
+  char *name ;
+  uint64_t seen ;               /* bytes of its ring read so far */
+  int warned ;
+  ctl_buf_t data ;              /* what the last read brought */
+} ;
+
+static svlog_t *logs = 0 ;
+static int denied = 0 ;
+static unsigned int nlogs = 0 ;
+static size_t width = 0 ;
+
+static int svlog_add (char const *name)
+{
+  for (unsigned int i = 0 ; i < nlogs ; i++) if (!strcmp(logs[i].name, name)) return 0 ;
+  logs = realloc(logs, (nlogs + 1) * sizeof(svlog_t)) ;
+  if (!logs) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  memset(logs + nlogs, 0, sizeof(svlog_t)) ;
+  logs[nlogs].name = strdup(name) ;
+  if (!logs[nlogs].name) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (strlen(name) > width) width = strlen(name) ;
+  nlogs++ ;
+  return 1 ;
+}
+
+static uint64_t word (char const *p)
+{
+  uint64_t v ;
+  memcpy(&v, p, 8) ;
+  return v ;
+}
+
+/* the bytes written to s's ring since s->seen (all it still holds on the
+   first read) into s->data, starting at a record; 0 when it has none */
+static int svlog_read (char const *scandir, svlog_t *s)
+{
+  size_t dl = strlen(scandir), nl = strlen(s->name) ;
+  char path[dl + nl + 16] ;
+  char head[HEADER] ;
+  uint64_t size, h1, h2, from, oldest ;
+  char *ring ;
+  int fd, aligned ;
+  s->data.len = 0 ;
+  memcpy(path, scandir, dl) ;
+  path[dl] = '/' ;
+  memcpy(path + dl + 1, s->name, nl) ;
+  memcpy(path + dl + 1 + nl, "/supervise/log", 15) ;
+  fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0)
+  {
+    if (errno == EACCES && !s->warned) ctl_warn("permission denied: the logs of ", s->name, " are for root and the [control] group") ;
+    if (errno == EACCES) s->warned = denied = 1 ;
+    return 0 ;
+  }
+  if (pread(fd, head, HEADER, 0) != HEADER || memcmp(head, "tmlog1\n", 8)) { close(fd) ; return 0 ; }
+  size = word(head + 8) ;
+  h1 = word(head + 16) ;
+  if (!size || size > (64 << 20) || h1 == s->seen) { close(fd) ; return 0 ; }
+  ring = malloc(size) ;
+  if (!ring) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (pread(fd, ring, size, HEADER) != (ssize_t)size || pread(fd, head, HEADER, 0) != HEADER) { free(ring) ; close(fd) ; return 0 ; }
+  close(fd) ;
+  h2 = word(head + 16) ;
+  /* what was written while we read overwrote the oldest bytes: not those */
+  oldest = h2 > size ? h2 - size : 0 ;
+  from = s->seen > h1 ? 0 : s->seen ;  /* a count that went back: a new ring */
+  aligned = from >= oldest ;
+  if (!aligned) from = oldest ;
+  for (uint64_t at = from ; at < h1 ; )
+  {
+    uint64_t off = at % size, chunk = size - off < h1 - at ? size - off : h1 - at ;
+    cb_cat(&s->data, ring + off, chunk) ;
+    at += chunk ;
+  }
+  free(ring) ;
+  if (!aligned && from)
+  {
+    /* we start in the middle of a record: from after its end */
+    char const *eol = memchr(s->data.s, '\n', s->data.len) ;
+    size_t skip = eol ? (size_t)(eol + 1 - s->data.s) : s->data.len ;
+    memmove(s->data.s, s->data.s + skip, s->data.len - skip) ;
+    s->data.len -= skip ;
+  }
+  s->seen = h1 ;
+  return !!s->data.len ;
+}
+
+/* "MS STREAM LINE\n" records of s->data into *r */
+static void records (unsigned int svc, record_t **r, size_t *n)
+{
+  ctl_buf_t const *b = &logs[svc].data ;
+  char const *p = b->s, *end = b->s + b->len ;
+  while (p < end)
+  {
+    char const *nl = memchr(p, '\n', end - p) ;
+    char *after ;
+    record_t rec ;
+    if (!nl) break ;
+    rec.ms = strtoull(p, &after, 10) ;
+    if (after + 3 <= nl && after[0] == ' ' && after[2] == ' ')
+    {
+      rec.svc = svc ;
+      rec.stream = after[1] ;
+      rec.line = after + 3 ;
+      rec.len = nl - (after + 3) ;
+      *r = realloc(*r, (*n + 1) * sizeof(record_t)) ;
+      if (!*r) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      (*r)[(*n)++] = rec ;
+    }
+    p = nl + 1 ;
+  }
+}
+
+static int by_time (void const *a, void const *b)
+{
+  record_t const *x = a, *y = b ;
+  if (x->ms != y->ms) return x->ms < y->ms ? -1 : 1 ;
+  if (x->svc != y->svc) return x->svc < y->svc ? -1 : 1 ;
+  return x->line < y->line ? -1 : x->line > y->line ;
+}
+
+static void print (record_t const *r, int timestamps)
+{
+  FILE *f = r->stream == 'o' ? stdout : stderr ;
+  if (timestamps)
+  {
+    time_t t = r->ms / 1000 ;
+    struct tm tm ;
+    char buf[32] ;
+    gmtime_r(&t, &tm) ;
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) ;
+    fprintf(f, "%s.%03uZ ", buf, (unsigned int)(r->ms % 1000)) ;
+  }
+  fprintf(f, "[%-*s] %s%.*s\n", (int)width, logs[r->svc].name, r->stream == 't' ? "tm: " : "", (int)r->len, r->line) ;
+}
+
+/* every record that came since the last turn, in time order; the last
+   `last` of them only when last > 0 */
+static void turn (char const *scandir, size_t last, int timestamps)
+{
+  record_t *r = 0 ;
+  size_t n = 0 ;
+  for (unsigned int i = 0 ; i < nlogs ; i++)
+    if (svlog_read(scandir, logs + i)) records(i, &r, &n) ;
+  qsort(r, n, sizeof(record_t), &by_time) ;
+  for (size_t i = last && n > last ? n - last : 0 ; i < n ; i++) print(r + i, timestamps) ;
+  fflush(stdout) ;
+  fflush(stderr) ;
+  free(r) ;
+}
+
+static void rescan (char const *scandir)
+{
+  char const **names ;
+  unsigned int n ;
+  if (!sv_names(scandir, &names, &n)) return ;
+  for (unsigned int i = 0 ; i < n ; i++) svlog_add(names[i]) ;
+  sv_names_free(names, n) ;
+}
+
+int ctl_logs (ctl_args_t const *a)
+{
+  unsigned int turns = 0 ;
+  if (a->nnames)
+    for (unsigned int i = 0 ; i < a->nnames ; i++)
+    {
+      svinfo_t sv ;
+      if (!sv_load(a->scandir, a->names[i], &sv)) ctl_die(EX_FALSE, "unknown service: ", a->names[i], 0) ;
+      svlog_add(a->names[i]) ;
+    }
+  else
+  {
+    char const **names = all_services(a->scandir, &turns) ;
+    for (unsigned int i = 0 ; i < turns ; i++) svlog_add(names[i]) ;
+    sv_names_free(names, turns) ;
+    turns = 0 ;
+  }
+  turn(a->scandir, a->lines ? a->lines : 100, a->timestamps) ;
+  while (a->follow)
+  {
+    poll(0, 0, FOLLOW_MS) ;
+    if (!a->nnames && ++turns % RESCAN_TURNS == 0) rescan(a->scandir) ;
+    turn(a->scandir, 0, a->timestamps) ;
+  }
+  return denied ? EX_FALSE : EX_OK ;
+}
