@@ -54,6 +54,8 @@ cleanup () {
   local rc=$? reports
   [ -n "$NS1" ] && kill -9 "$NS1" 2>/dev/null
   [ -n "$UNSHARE" ] && wait "$UNSHARE" 2>/dev/null
+  for u in "${TEST_USERS[@]}" ; do userdel -f "$u" >/dev/null 2>&1 ; done
+  for g in "${TEST_GROUPS[@]}" ; do groupdel "$g" >/dev/null 2>&1 ; done
   reports=$(sanitizer_reports)
   if [ -n "$reports" ] ; then
     echo "FAIL: sanitizer report in: $reports" >&2
@@ -64,6 +66,26 @@ cleanup () {
   exit $rc
 }
 trap cleanup EXIT
+
+# Users and groups of a test: names unique to the run (tmt$$a), removed at
+# cleanup, also on failure. Other tests may be adding users at the same
+# moment: useradd then finds /etc/passwd locked and is tried again.
+TEST_USERS=() TEST_GROUPS=()
+retry_locked () {
+  local i
+  for i in $(seq 1 50) ; do "$@" 2>"$T/.useradd.err" && return 0 ; grep -qi lock "$T/.useradd.err" || break ; sleep 0.1 ; done
+  cat "$T/.useradd.err" >&2 ; return 1
+}
+# mkgroup NAME: a system group
+mkgroup () {
+  TEST_GROUPS+=("$1")
+  retry_locked groupadd -r "$1" || fail "cannot create group $1"
+}
+# mkuser NAME [GROUP,...]: a system user without home, in these supplementary groups
+mkuser () {
+  TEST_USERS+=("$1")
+  retry_locked useradd -M -r -s /usr/sbin/nologin ${2:+-G "$2"} "$1" || fail "cannot create user $1"
+}
 
 # mksvc NAME SCRIPT-BODY: a service directory whose run is a /bin/sh script
 mksvc () {
@@ -87,9 +109,22 @@ boot () {
   fail "the namespace did not start"
 }
 
-# ns CMD...: run CMD inside the namespace (its pids, its /proc)
+# ns CMD...: run CMD inside the namespace (its pids, its /proc), in its root
+# directory and ours: entering the mount namespace alone would land at the
+# host's / when the tests run in a chroot
 ns () {
-  nsenter -t "$NS1" -p -m -- "$@"
+  nsenter -t "$NS1" -p -m -r -- "$@"
+}
+
+# not CMD...: CMD fails (for waitfor)
+not () {
+  ! "$@"
+}
+
+# nspgrep PGREP-ARGS...: host pids of the matching processes of the
+# namespace, never of the rest of the machine
+nspgrep () {
+  pgrep --ns "$NS1" --nslist pid "$@"
 }
 
 # waitfor SECS CMD...: run CMD until it succeeds, at most SECS seconds
@@ -120,9 +155,10 @@ wait_exit () {
   NS1= ; UNSHARE=
 }
 
-# supervisor_pid NAME: host pid of the tm-supervise of NAME
+# supervisor_pid NAME: host pid of the tm-supervise of NAME in the namespace
 supervisor_pid () {
-  pgrep -f "^tm-supervise .* -- $1\$" | head -n 1
+  local p ; p=$(nspgrep -f "^tm-supervise .* -- $1\$" | head -n 1)
+  [ -n "$p" ] && echo "$p"
 }
 
 assert_eq () {
