@@ -870,7 +870,7 @@ static void supervise_dir_init (void)
   if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
     strerr_diefu2sys(111, "mkdir ", "supervise") ;
   if (!tm_fifodir_make("event", gid)) strerr_diefu2sys(111, "make fifodir ", "event") ;
-  lockfd = open("supervise/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
+  lockfd = tm_lock_open("supervise/lock") ;  /* 0600: nobody else may hold it */
   if (lockfd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
   if (fd_islocked(lockfd) > 0) die_another() ;
   terminate_stale() ;

@@ -601,7 +601,7 @@ static void control_init (void)
   int lockfd ;
   unsigned int u ;
   if (mkdir(".tm-svscan", 0755) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", ".tm-svscan") ;
-  lockfd = open(".tm-svscan/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
+  lockfd = tm_lock_open(".tm-svscan/lock") ;
   if (lockfd < 0) strerr_diefu2sys(111, "open ", ".tm-svscan/lock") ;
   switch (fd_lock(lockfd, 1, 1))
   {
