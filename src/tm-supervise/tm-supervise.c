@@ -1046,6 +1046,7 @@ int main (int argc, char const *const *argv)
   unsigned int width = 0 ;
   char *dir ;
   PROG = "tm-supervise" ;
+  tm_sigmask_save() ;  /* the container's, from tm-svscan: our children get it back */
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

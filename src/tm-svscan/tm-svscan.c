@@ -63,6 +63,8 @@ struct svc_s
   pid_t pid ;                   /* its supervisor, 0 when none */
   int fd[4] ;                   /* stdout pipe r,w ; stderr pipe r,w ; w ends -1 once given */
   tain respawn ;                /* when a dead supervisor may be spawned again */
+  tain started ;                /* when its supervisor was spawned */
+  unsigned int backoff ;        /* ms before the next respawn; 0: RESPAWN_GAP_MS */
   unsigned char used ;
   unsigned char active ;        /* its directory was there at the last scan */
 } ;
@@ -131,10 +133,33 @@ static void pipe_arg (char *buf, int r, int w)
   buf[n] = 0 ;
 }
 
+/* What the container gave us, given back to the supervisors (and so to the
+   services): the open-files soft limit we raise for ourselves, the signal
+   mask (less the stop signals tm-init holds blocked for us), and the
+   dispositions of the real-time signals, which we never change. */
+static struct rlimit nofile_origin ;
+static struct rlimit nofile_raised ;
+static int nofile_changed = 0 ;
+static sigset_t spawn_mask ;
+static sigset_t spawn_default ;
+
+static void origin_init (void)
+{
+  tm_sigmask_save() ;
+  spawn_mask = *tm_sigmask_saved() ;
+  sigdelset(&spawn_mask, SIGTERM) ;
+  sigdelset(&spawn_mask, SIGINT) ;
+  sigdelset(&spawn_mask, SIGHUP) ;
+  /* back to default: every signal below SIGRTMIN, those we ignore and the
+     libc's own, which sigfillset leaves out (glibc's posix_spawn would
+     then hand them down ignored); the real-time ones stay as they came */
+  memset(&spawn_default, 0xff, sizeof(spawn_default)) ;
+  for (int sig = SIGRTMIN ; sig <= SIGRTMAX ; sig++) sigdelset(&spawn_default, sig) ;
+}
+
 static void spawn_supervisor (svc_t *s)
 {
   posix_spawnattr_t attr ;
-  sigset_t set ;
   char ofds[2 * UINT_FMT + 2], efds[2 * UINT_FMT + 2], w[UINT_FMT] ;
   char const *argv[10] = { "tm-supervise", "-o", ofds, "-e", efds, "-p", w, "--", s->name, 0 } ;
   int e ;
@@ -143,18 +168,20 @@ static void spawn_supervisor (svc_t *s)
   w[uint_fmt(w, width)] = 0 ;
   posix_spawnattr_init(&attr) ;
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
-  sigemptyset(&set) ;
-  posix_spawnattr_setsigmask(&attr, &set) ;
-  sigfillset(&set) ;
-  posix_spawnattr_setsigdefault(&attr, &set) ;
+  posix_spawnattr_setsigmask(&attr, &spawn_mask) ;
+  posix_spawnattr_setsigdefault(&attr, &spawn_default) ;
+  /* the child copies our limits when it is created */
+  if (nofile_changed) setrlimit(RLIMIT_NOFILE, &nofile_origin) ;
   /* The supervisor inherits its pipes: close-on-exec is lifted for this
      spawn only (file actions would do it, but glibc allocates for them). */
   for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) uncoe(s->fd[i]) ;
   e = strchr(supervise_path, '/')
     ? posix_spawn(&s->pid, supervise_path, 0, &attr, (char *const *)argv, environ)
     : posix_spawnp(&s->pid, supervise_path, 0, &attr, (char *const *)argv, environ) ;
+  if (nofile_changed) setrlimit(RLIMIT_NOFILE, &nofile_raised) ;
   for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) coe(s->fd[i]) ;
   posix_spawnattr_destroy(&attr) ;
+  tain_copynow(&s->started) ;
   tain_copynow(&s->respawn) ;
   deadline_ms(&s->respawn, RESPAWN_GAP_MS) ;
   if (e)
@@ -592,8 +619,11 @@ static void nofile_init (void)
   struct rlimit r ;
   rlim_t need = (rlim_t)maxsvc * 4 + 64 ;  /* 2 per service, 4 while one is spawned */
   if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= need) return ;
+  nofile_origin = r ;
   r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > need ? need : r.rlim_max ;
-  if (setrlimit(RLIMIT_NOFILE, &r) < 0) strerr_warnwu1sys("raise the open files limit") ;
+  if (setrlimit(RLIMIT_NOFILE, &r) < 0) { strerr_warnwu1sys("raise the open files limit") ; return ; }
+  nofile_raised = r ;
+  nofile_changed = 1 ;
 }
 
 static void control_init (void)
@@ -670,6 +700,7 @@ int main (int argc, char const *const *argv)
   supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_warnwu1sys("become a child subreaper") ;
+  origin_init() ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   table_init(maxsvc_set) ;
   umask(022) ;
