@@ -50,6 +50,9 @@
 "After adding or removing a service directory: echo a > SCANDIR/.tm-svscan/control\n"
 
 #define RESPAWN_GAP_MS 1000
+#define RESPAWN_MAX_MS 60000    /* a supervisor that keeps failing: back-off doubled up to this */
+#define RESPAWN_MAX_TEXT "60 s"
+#define STAYED_UP_MS 5000       /* a supervisor that ran this long resets its back-off */
 #define FINAL_GRACE_MS 2000     /* final stage: SIGTERM, this long, SIGKILL */
 #define KILL_GRACE_MS 1000      /* after the global timeout, before SIGKILL to supervisors */
 #define CMD_GRACE_MS 5000       /* shutdown: the main command gets this long before the services stop */
@@ -231,6 +234,7 @@ static svc_t *svc_new (char const *name)
   }
   memcpy(s->name, name, strlen(name) + 1) ;
   s->pid = 0 ;
+  s->backoff = 0 ;
   s->used = 1 ;
   tain_copynow(&s->respawn) ;
   if (i == nsvc) nsvc++ ;
@@ -339,7 +343,7 @@ static void scan (void)
       if (s->pid) kill(s->pid, SIGTERM) ;
       else svc_close(s) ;
     }
-    else if (!s->pid && !stopping) spawn_supervisor(s) ;
+    else if (!s->pid && !stopping && !tain_future(&s->respawn)) spawn_supervisor(s) ;
   }
   status_write() ;
   /* the longest name changed: the running supervisors line up again (they
@@ -502,6 +506,35 @@ static void final_stage (void)
 
 /* ---- events ---- */
 
+/* A supervisor that exits with an error at once (100: another one holds
+   its lock, e.g. one orphaned by a killed scanner; 111: a system error)
+   would fail the same way every second: the wait doubles up to
+   RESPAWN_MAX_MS, said once, and resets when one stays up. One killed by
+   a signal is respawned within a second, always. */
+static void supervisor_died (svc_t *s, int wstat)
+{
+  char fmt[INT_FMT] ;
+  tain up ;
+  int quick ;
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) { s->backoff = 0 ; return ; }
+  fmt[int_fmt(fmt, wait_estatus(wstat))] = 0 ;
+  tain_from_millisecs(&up, STAYED_UP_MS) ;
+  tain_add(&up, &s->started, &up) ;
+  quick = WIFEXITED(wstat) && tain_future(&up) ;
+  if (!quick || !s->backoff)
+  {
+    s->backoff = quick ? RESPAWN_GAP_MS : 0 ;
+    strerr_warnw4x("supervisor for ", s->name, " died, status ", fmt) ;
+    return ;
+  }
+  if (s->backoff == RESPAWN_GAP_MS)
+    strerr_warnw5x("supervisor for ", s->name, " keeps failing, status ", fmt,
+      ": respawning it less and less often, at most every " RESPAWN_MAX_TEXT) ;
+  s->backoff = s->backoff >= RESPAWN_MAX_MS / 2 ? RESPAWN_MAX_MS : s->backoff * 2 ;
+  tain_copynow(&s->respawn) ;
+  deadline_ms(&s->respawn, s->backoff) ;
+}
+
 static void reap (void)
 {
   for (;;)
@@ -516,12 +549,7 @@ static void reap (void)
       if (!s->used || s->pid != pid) continue ;
       s->pid = 0 ;
       if (!s->active) svc_close(s) ;
-      else if (!stopping && (!WIFEXITED(wstat) || WEXITSTATUS(wstat)))
-      {
-        char fmt[INT_FMT] ;
-        fmt[int_fmt(fmt, wait_estatus(wstat))] = 0 ;
-        strerr_warnw4x("supervisor for ", s->name, " died, status ", fmt) ;
-      }
+      else if (!stopping) supervisor_died(s, wstat) ;
       break ;
     }
   }
