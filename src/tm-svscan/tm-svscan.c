@@ -146,18 +146,48 @@ static int nofile_changed = 0 ;
 static sigset_t spawn_mask ;
 static sigset_t spawn_default ;
 
+/* The signals the container gave us ignored, from /proc (sigaction refuses
+   to tell about the libc's own); none known without /proc. */
+static uint64_t ignored_at_start (void)
+{
+  char buf[4096] ;
+  uint64_t ign = 0 ;
+  char *p ;
+  ssize_t r = openreadnclose("/proc/self/status", buf, sizeof(buf) - 1) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  p = strstr(buf, "\nSigIgn:") ;
+  if (!p) return 0 ;
+  for (p += 8 ; *p == ' ' || *p == '\t' ; p++) ;
+  return uint64_xscan(p, &ign) ? ign : 0 ;
+}
+
+/* sigaddset refuses the libc's own signals: sigset_t is an array of
+   unsigned long with bit sig-1, in glibc and musl alike */
+static void sigaddset_raw (sigset_t *set, int sig)
+{
+  unsigned long w[sizeof(sigset_t) / sizeof(unsigned long)] ;
+  unsigned int bits = 8 * sizeof(unsigned long) ;
+  memcpy(w, set, sizeof(w)) ;
+  w[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits) ;
+  memcpy(set, w, sizeof(w)) ;
+}
+
 static void origin_init (void)
 {
+  uint64_t ign = ignored_at_start() ;
   tm_sigmask_save() ;
   spawn_mask = *tm_sigmask_saved() ;
   sigdelset(&spawn_mask, SIGTERM) ;
   sigdelset(&spawn_mask, SIGINT) ;
   sigdelset(&spawn_mask, SIGHUP) ;
-  /* back to default: every signal below SIGRTMIN, those we ignore and the
-     libc's own, which sigfillset leaves out (glibc's posix_spawn would
-     then hand them down ignored); the real-time ones stay as they came */
-  memset(&spawn_default, 0xff, sizeof(spawn_default)) ;
+  /* Back to default: every signal below SIGRTMIN (we ignore most), but the
+     libc's own (from 32) only if they came so: glibc's posix_spawn hands
+     them down ignored unless told. The real-time ones stay as they came. */
+  sigfillset(&spawn_default) ;
   for (int sig = SIGRTMIN ; sig <= SIGRTMAX ; sig++) sigdelset(&spawn_default, sig) ;
+  for (int sig = 32 ; sig < SIGRTMIN ; sig++)
+    if (!(ign >> (sig - 1) & 1)) sigaddset_raw(&spawn_default, sig) ;
 }
 
 static void spawn_supervisor (svc_t *s)
