@@ -94,19 +94,32 @@ mksvc () {
   chmod 755 "$SD/$1/run"
 }
 
+# pidns CMD...: CMD as PID 1 of a new PID namespace with its own /proc
+# (tools/pidns: also in a chroot)
+PIDNS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tools/pidns"
+# whether mounts made in a namespace stay there: not in a chroot, where
+# "/" is no mount point (tools/pidns)
+private_mounts () {
+  unshare --mount --propagation private true 2>/dev/null
+}
+
 # boot [CMD...]: start CMD (default: tm-svscan on $SD) as PID 1 of a new
-# PID namespace, stdout to $LOG, stderr to $ERR
+# PID namespace, stdout to $LOG, stderr to $ERR; without CMD, until
+# tm-svscan runs (a tm-ctl wait before would find no tm-svscan to wait for)
 boot () {
-  [ $# -gt 0 ] || set -- tm-svscan -d "$SD"
-  unshare --pid --fork --mount-proc --kill-child "$@" >"$LOG" 2>"$ERR" &
+  local scanner=
+  [ $# -gt 0 ] || { set -- tm-svscan -d "$SD" ; scanner=1 ; rm -f "$SD/.tm-svscan/status" ; }
+  rm -f "$T/.ns-ready"
+  PIDNS_READY="$T/.ns-ready" "$PIDNS" "$@" >"$LOG" 2>"$ERR" &
   UNSHARE=$!
-  for _ in $(seq 1 200) ; do
-    NS1=$(pgrep -P "$UNSHARE" | head -n 1)
-    [ -n "$NS1" ] && return 0
+  for _ in $(seq 1 500) ; do
+    [ -e "$T/.ns-ready" ] && NS1=$(pgrep -P "$UNSHARE" | head -n 1)
+    [ -n "$NS1" ] && break
     kill -0 "$UNSHARE" 2>/dev/null || return 0   # it already exited
     sleep 0.01
   done
-  fail "the namespace did not start"
+  [ -n "$NS1" ] || fail "the namespace did not start"
+  [ -z "$scanner" ] || waitfor 10 sh -c "[ -e '$SD/.tm-svscan/status' ] || ! kill -0 $UNSHARE 2>/dev/null"
 }
 
 # ns CMD...: run CMD inside the namespace (its pids, its /proc), in its root
