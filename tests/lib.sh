@@ -179,6 +179,12 @@ assert_eq () {
 }
 
 # boot_init CONFIG [CMD...]: tm-init as PID 1 of a new namespace
+# python3 itself first in PATH, not a version manager's shim (a shell
+# script slow enough under load to fail a service's first health checks)
+if py=$(python3 -c 'import sys ; print(sys.executable)' 2>/dev/null) && [ -x "$py" ] ; then
+  mkdir -p "$T/bin" && ln -sf "$py" "$T/bin/python3" && export PATH="$T/bin:$PATH"
+fi
+
 export STANDIN_LOG="$T/events"
 STANDIN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bin/standin"
 export PATH="$(dirname "$STANDIN"):$PATH"
