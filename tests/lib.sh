@@ -7,9 +7,7 @@
 
 set -u
 : "${TM_BIN:?TM_BIN must name the directory of the built programs}"
-# the system's programs before a user's shims (pyenv's python3 can take
-# seconds to start, and services are timed)
-export PATH="$TM_BIN:/usr/bin:/bin:$PATH"
+export PATH="$TM_BIN:$PATH"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
@@ -52,28 +50,12 @@ sanitizer_reports () {
   grep -rlsE 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$T" 2>/dev/null | head -n 3
 }
 
-# users and groups a test made, removed at its end
-TEST_USERS=() TEST_GROUPS=()
-
-# mkuser NAME [useradd options]: a system user for this test only
-mkuser () {
-  local name=$1 ; shift
-  useradd -M -N -r -s /usr/sbin/nologin "$@" "$name" || fail "useradd $name"
-  TEST_USERS+=("$name")
-}
-
-# mkgroup NAME: a group for this test only
-mkgroup () {
-  groupadd -r "$1" || fail "groupadd $1"
-  TEST_GROUPS+=("$1")
-}
-
 cleanup () {
   local rc=$? reports
   [ -n "$NS1" ] && kill -9 "$NS1" 2>/dev/null
   [ -n "$UNSHARE" ] && wait "$UNSHARE" 2>/dev/null
-  for u in "${TEST_USERS[@]}" ; do userdel "$u" 2>/dev/null ; done
-  for g in "${TEST_GROUPS[@]}" ; do groupdel "$g" 2>/dev/null ; done
+  for u in "${TEST_USERS[@]}" ; do userdel -f "$u" >/dev/null 2>&1 ; done
+  for g in "${TEST_GROUPS[@]}" ; do groupdel "$g" >/dev/null 2>&1 ; done
   reports=$(sanitizer_reports)
   if [ -n "$reports" ] ; then
     echo "FAIL: sanitizer report in: $reports" >&2
@@ -85,6 +67,26 @@ cleanup () {
 }
 trap cleanup EXIT
 
+# Users and groups of a test: names unique to the run (tmt$$a), removed at
+# cleanup, also on failure. Other tests may be adding users at the same
+# moment: useradd then finds /etc/passwd locked and is tried again.
+TEST_USERS=() TEST_GROUPS=()
+retry_locked () {
+  local i
+  for i in $(seq 1 50) ; do "$@" 2>"$T/.useradd.err" && return 0 ; grep -qi lock "$T/.useradd.err" || break ; sleep 0.1 ; done
+  cat "$T/.useradd.err" >&2 ; return 1
+}
+# mkgroup NAME: a system group
+mkgroup () {
+  TEST_GROUPS+=("$1")
+  retry_locked groupadd -r "$1" || fail "cannot create group $1"
+}
+# mkuser NAME [GROUP,...]: a system user without home, in these supplementary groups
+mkuser () {
+  TEST_USERS+=("$1")
+  retry_locked useradd -M -r -s /usr/sbin/nologin ${2:+-G "$2"} "$1" || fail "cannot create user $1"
+}
+
 # mksvc NAME SCRIPT-BODY: a service directory whose run is a /bin/sh script
 mksvc () {
   mkdir -p "$SD/$1"
@@ -92,24 +94,50 @@ mksvc () {
   chmod 755 "$SD/$1/run"
 }
 
+# pidns CMD...: CMD as PID 1 of a new PID namespace with its own /proc
+# (tools/pidns: also in a chroot)
+PIDNS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tools/pidns"
+# whether mounts made in a namespace stay there: not in a chroot, where
+# "/" is no mount point (tools/pidns)
+private_mounts () {
+  unshare --mount --propagation private true 2>/dev/null
+}
+
 # boot [CMD...]: start CMD (default: tm-svscan on $SD) as PID 1 of a new
-# PID namespace, stdout to $LOG, stderr to $ERR
+# PID namespace, stdout to $LOG, stderr to $ERR; without CMD, until
+# tm-svscan runs (a tm-ctl wait before would find no tm-svscan to wait for)
 boot () {
-  [ $# -gt 0 ] || set -- tm-svscan -d "$SD"
-  unshare --pid --fork --mount-proc --kill-child "$@" >"$LOG" 2>"$ERR" &
+  local scanner=
+  [ $# -gt 0 ] || { set -- tm-svscan -d "$SD" ; scanner=1 ; rm -f "$SD/.tm-svscan/status" ; }
+  rm -f "$T/.ns-ready"
+  PIDNS_READY="$T/.ns-ready" "$PIDNS" "$@" >"$LOG" 2>"$ERR" &
   UNSHARE=$!
-  for _ in $(seq 1 200) ; do
-    NS1=$(pgrep -P "$UNSHARE" | head -n 1)
-    [ -n "$NS1" ] && return 0
+  for _ in $(seq 1 500) ; do
+    [ -e "$T/.ns-ready" ] && NS1=$(pgrep -P "$UNSHARE" | head -n 1)
+    [ -n "$NS1" ] && break
     kill -0 "$UNSHARE" 2>/dev/null || return 0   # it already exited
     sleep 0.01
   done
-  fail "the namespace did not start"
+  [ -n "$NS1" ] || fail "the namespace did not start"
+  [ -z "$scanner" ] || waitfor 10 sh -c "[ -e '$SD/.tm-svscan/status' ] || ! kill -0 $UNSHARE 2>/dev/null"
 }
 
-# ns CMD...: run CMD inside the namespace (its pids, its /proc)
+# ns CMD...: run CMD inside the namespace (its pids, its /proc), in its root
+# directory and ours: entering the mount namespace alone would land at the
+# host's / when the tests run in a chroot
 ns () {
-  nsenter -t "$NS1" -p -m -- "$@"
+  nsenter -t "$NS1" -p -m -r -- "$@"
+}
+
+# not CMD...: CMD fails (for waitfor)
+not () {
+  ! "$@"
+}
+
+# nspgrep PGREP-ARGS...: host pids of the matching processes of the
+# namespace, never of the rest of the machine
+nspgrep () {
+  pgrep --ns "$NS1" --nslist pid "$@"
 }
 
 # waitfor SECS CMD...: run CMD until it succeeds, at most SECS seconds
@@ -140,9 +168,10 @@ wait_exit () {
   NS1= ; UNSHARE=
 }
 
-# supervisor_pid NAME: host pid of the tm-supervise of NAME
+# supervisor_pid NAME: host pid of the tm-supervise of NAME in the namespace
 supervisor_pid () {
-  pgrep -f "^tm-supervise .* -- $1\$" | head -n 1
+  local p ; p=$(nspgrep -f "^tm-supervise .* -- $1\$" | head -n 1)
+  [ -n "$p" ] && echo "$p"
 }
 
 assert_eq () {
@@ -150,6 +179,12 @@ assert_eq () {
 }
 
 # boot_init CONFIG [CMD...]: tm-init as PID 1 of a new namespace
+# python3 itself first in PATH, not a version manager's shim (a shell
+# script slow enough under load to fail a service's first health checks)
+if py=$(python3 -c 'import sys ; print(sys.executable)' 2>/dev/null) && [ -x "$py" ] ; then
+  mkdir -p "$T/bin" && ln -sf "$py" "$T/bin/python3" && export PATH="$T/bin:$PATH"
+fi
+
 export STANDIN_LOG="$T/events"
 STANDIN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bin/standin"
 export PATH="$(dirname "$STANDIN"):$PATH"

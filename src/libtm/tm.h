@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,16 @@ extern int tm_fifodir_listen (char const *dir, char *fifo, size_t fifomax) ; /* 
 /* tm_fifo.c */
 extern int tm_mkfifo (char const *path, mode_t mode) ;        /* 1 ok (created or present), 0 error */
 extern int tm_control_write (char const *fifo, char const *s, size_t len) ; /* 1 ok, 0 no reader (ENXIO/ENOENT), -1 other error */
+
+/* tm_lock.c: lock files, root's only (0600) */
+extern int tm_lock_open (char const *path) ;     /* fd, made or fixed 0600 and ours; -1 on error */
+extern pid_t tm_lock_holder (char const *path) ; /* who holds a lock on it, 0 if none or unknown:
+                                                    F_GETLK when we may open it, else /proc/locks */
+
+/* tm_sigmask.c: the signal mask we were started with */
+extern void tm_sigmask_save (void) ;             /* first thing in main */
+extern sigset_t const *tm_sigmask_saved (void) ;
+extern void tm_sigmask_restore (void) ;          /* in a child before exec; async-signal-safe */
 
 /* tm_self.c */
 extern int tm_self_path (char *buf, size_t max) ;   /* /proc/self/exe; 1 ok */

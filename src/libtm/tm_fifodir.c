@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,11 +40,41 @@ struct linux_dirent64
   char d_name[] ;
 } ;
 
+/* Others (a [control] group) may write the directory: an entry is written
+   to only if it is a listener's FIFO. It must be a FIFO with one link (not
+   an alias of a FIFO elsewhere), made by root or by a member of the
+   directory's group (the set-gid directory gives its group to what is
+   made in it). That is checked before the open, which neither follows a
+   symlink nor waits nor takes a terminal, and again on the open fd. */
+static int is_listener (struct stat const *sb, gid_t gid)
+{
+  return S_ISFIFO(sb->st_mode) && sb->st_nlink == 1 && (!sb->st_uid || sb->st_gid == gid) ;
+}
+
+static void notify_one (int dfd, char const *name, gid_t gid, char byte)
+{
+  struct stat before, after ;
+  int fd ;
+  if (fstatat(dfd, name, &before, AT_SYMLINK_NOFOLLOW) < 0 || !is_listener(&before, gid)) return ;
+  fd = openat(dfd, name, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0)
+  {
+    if (errno == ENXIO) unlinkat(dfd, name, 0) ;  /* its listener is gone */
+    return ;
+  }
+  if (!fstat(fd, &after) && after.st_dev == before.st_dev && after.st_ino == before.st_ino && is_listener(&after, gid)
+   && write(fd, &byte, 1) < 0 && errno == EPIPE)
+    unlinkat(dfd, name, 0) ;
+  close(fd) ;
+}
+
 void tm_fifodir_notify (char const *dir, char byte)
 {
   char buf[2048] ;
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  struct stat sb ;
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
   if (dfd < 0) return ;
+  if (fstat(dfd, &sb) < 0) { close(dfd) ; return ; }
   for (;;)
   {
     long r = syscall(SYS_getdents64, dfd, buf, sizeof(buf)) ;
@@ -53,14 +84,8 @@ void tm_fifodir_notify (char const *dir, char byte)
       struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off) ;
       off += d->d_reclen ;
       if (d->d_name[0] == '.') continue ;
-      int fd = openat(dfd, d->d_name, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
-      if (fd < 0)
-      {
-        if (errno == ENXIO) unlinkat(dfd, d->d_name, 0) ;
-        continue ;
-      }
-      if (write(fd, &byte, 1) < 0 && errno == EPIPE) unlinkat(dfd, d->d_name, 0) ;
-      close(fd) ;
+      if (d->d_type != DT_FIFO && d->d_type != DT_UNKNOWN) continue ;
+      notify_one(dfd, d->d_name, sb.st_gid, byte) ;
     }
   }
   close(dfd) ;

@@ -428,7 +428,7 @@ static void control_group_apply_all (char const *scandir, config_t const *c)
 static pid_t holder (char const *dir, char const *name)
 {
   char p[PATH_MAX], q[PATH_MAX] ;
-  return ctl_lock_holder(cat3(q, join2(p, dir, name), "/supervise/lock", "")) ;
+  return tm_lock_holder(cat3(q, join2(p, dir, name), "/supervise/lock", "")) ;
 }
 
 /* cmd to the supervisor of name; one that has just taken its lock may not
@@ -566,7 +566,7 @@ int ctl_reload (ctl_args_t const *a)
   config_t c ;
   if (a->nnames > 1) ctl_die(EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
   file = reload_config(a, buf) ;
-  if (ctl_lock_holder(cat3(lock, a->scandir, "/.tm-svscan/lock", "")) <= 0)
+  if (tm_lock_holder(cat3(lock, a->scandir, "/.tm-svscan/lock", "")) <= 0)
     ctl_die(EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
   lock_reload(a->scandir) ;
   cat3(r.work, a->scandir, "/.tm-svscan/reload", "") ;

@@ -34,30 +34,18 @@ static int is_service_dir (char const *scandir, char const *name)
   return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ;
 }
 
-/* the pid holding a write lock on path, 0 if none */
-pid_t ctl_lock_holder (char const *path)
-{
-  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 } ;
-  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
-  int r ;
-  if (fd < 0) return 0 ;
-  r = fcntl(fd, F_GETLK, &fl) ;
-  close(fd) ;
-  return r < 0 || fl.l_type == F_UNLCK ? 0 : fl.l_pid ;
-}
-
 static pid_t supervisor_pid (char const *scandir, char const *name)
 {
   char path[PATH_MAX] ;
   svpath(path, scandir, name, "supervise/lock") ;
-  return ctl_lock_holder(path) ;
+  return tm_lock_holder(path) ;
 }
 
 static int svscan_runs (char const *scandir)
 {
   char path[PATH_MAX] ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/lock", scandir) ;
-  return ctl_lock_holder(path) > 0 ;
+  return tm_lock_holder(path) > 0 ;
 }
 
 /* Whether pid lives in our pid namespace, so that its number compares

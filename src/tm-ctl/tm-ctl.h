@@ -55,7 +55,6 @@ struct svinfo_s
 } ;
 
 /* ctl_service.c */
-extern pid_t ctl_lock_holder (char const *path) ;  /* the pid holding a write lock on path, 0 if none */
 extern int sv_read (char const *scandir, char const *name, svinfo_t *sv) ;  /* 1 ok, 0 unknown, -1 error */
 extern int sv_load (char const *scandir, char const *name, svinfo_t *sv) ;  /* sv_read, dying on an error */
 extern int sv_names (char const *scandir, char const ***names, unsigned int *n) ; /* sorted; 1 ok, 0 error */

@@ -179,12 +179,10 @@ static pid_t spawn_child (char const *path, char const *const *argv, spawn_opts_
   if (pid < 0) { e = errno ; close(p[0]) ; close(p[1]) ; errno = e ; return 0 ; }
   if (!pid)
   {
-    sigset_t set ;
     int errfd = p[1] ;
     if (child_setup(o, &errfd))
     {
-      sigemptyset(&set) ;
-      sigprocmask(SIG_SETMASK, &set, 0) ;
+      tm_sigmask_restore() ;
       execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
     }
     e = errno ;

@@ -964,7 +964,7 @@ static void lock_take (void)
   int fd ;
   if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
     strerr_diefu2sys(111, "mkdir ", "supervise") ;
-  fd = open("supervise/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
+  fd = tm_lock_open("supervise/lock") ;  /* 0600: nobody else may hold it */
   if (fd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
   switch (fd_lock(fd, 1, 1))
   {
@@ -1228,6 +1228,7 @@ int main (int argc, char const *const *argv)
   unsigned int width = 0 ;
   char *dir ;
   PROG = "tm-supervise" ;
+  tm_sigmask_save() ;  /* the container's, from tm-svscan: our children get it back */
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

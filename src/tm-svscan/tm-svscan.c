@@ -50,6 +50,9 @@
 "After adding or removing a service directory: echo a > SCANDIR/.tm-svscan/control\n"
 
 #define RESPAWN_GAP_MS 1000
+#define RESPAWN_MAX_MS 60000    /* a supervisor that keeps failing: back-off doubled up to this */
+#define RESPAWN_MAX_TEXT "60 s"
+#define STAYED_UP_MS 5000       /* a supervisor that ran this long resets its back-off */
 #define FINAL_GRACE_MS 2000     /* final stage: SIGTERM, this long, SIGKILL */
 #define KILL_GRACE_MS 1000      /* after the global timeout, before SIGKILL to supervisors */
 #define CMD_GRACE_MS 5000       /* shutdown: the main command gets this long before the services stop */
@@ -63,6 +66,8 @@ struct svc_s
   pid_t pid ;                   /* its supervisor, 0 when none */
   int fd[4] ;                   /* stdout pipe r,w ; stderr pipe r,w ; w ends -1 once given */
   tain respawn ;                /* when a dead supervisor may be spawned again */
+  tain started ;                /* when its supervisor was spawned */
+  unsigned int backoff ;        /* ms before the next respawn; 0: RESPAWN_GAP_MS */
   unsigned char used ;
   unsigned char active ;        /* its directory was there at the last scan */
 } ;
@@ -131,10 +136,63 @@ static void pipe_arg (char *buf, int r, int w)
   buf[n] = 0 ;
 }
 
+/* What the container gave us, given back to the supervisors (and so to the
+   services): the open-files soft limit we raise for ourselves, the signal
+   mask (less the stop signals tm-init holds blocked for us), and the
+   dispositions of the real-time signals, which we never change. */
+static struct rlimit nofile_origin ;
+static struct rlimit nofile_raised ;
+static int nofile_changed = 0 ;
+static sigset_t spawn_mask ;
+static sigset_t spawn_default ;
+
+/* The signals the container gave us ignored, from /proc (sigaction refuses
+   to tell about the libc's own); none known without /proc. */
+static uint64_t ignored_at_start (void)
+{
+  char buf[4096] ;
+  uint64_t ign = 0 ;
+  char *p ;
+  ssize_t r = openreadnclose("/proc/self/status", buf, sizeof(buf) - 1) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  p = strstr(buf, "\nSigIgn:") ;
+  if (!p) return 0 ;
+  for (p += 8 ; *p == ' ' || *p == '\t' ; p++) ;
+  return uint64_xscan(p, &ign) ? ign : 0 ;
+}
+
+/* sigaddset refuses the libc's own signals: sigset_t is an array of
+   unsigned long with bit sig-1, in glibc and musl alike */
+static void sigaddset_raw (sigset_t *set, int sig)
+{
+  unsigned long w[sizeof(sigset_t) / sizeof(unsigned long)] ;
+  unsigned int bits = 8 * sizeof(unsigned long) ;
+  memcpy(w, set, sizeof(w)) ;
+  w[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits) ;
+  memcpy(set, w, sizeof(w)) ;
+}
+
+static void origin_init (void)
+{
+  uint64_t ign = ignored_at_start() ;
+  tm_sigmask_save() ;
+  spawn_mask = *tm_sigmask_saved() ;
+  sigdelset(&spawn_mask, SIGTERM) ;
+  sigdelset(&spawn_mask, SIGINT) ;
+  sigdelset(&spawn_mask, SIGHUP) ;
+  /* Back to default: every signal below SIGRTMIN (we ignore most), but the
+     libc's own (from 32) only if they came so: glibc's posix_spawn hands
+     them down ignored unless told. The real-time ones stay as they came. */
+  sigfillset(&spawn_default) ;
+  for (int sig = SIGRTMIN ; sig <= SIGRTMAX ; sig++) sigdelset(&spawn_default, sig) ;
+  for (int sig = 32 ; sig < SIGRTMIN ; sig++)
+    if (!(ign >> (sig - 1) & 1)) sigaddset_raw(&spawn_default, sig) ;
+}
+
 static void spawn_supervisor (svc_t *s)
 {
   posix_spawnattr_t attr ;
-  sigset_t set ;
   char ofds[2 * UINT_FMT + 2], efds[2 * UINT_FMT + 2], w[UINT_FMT] ;
   char const *argv[10] = { "tm-supervise", "-o", ofds, "-e", efds, "-p", w, "--", s->name, 0 } ;
   int e ;
@@ -143,18 +201,20 @@ static void spawn_supervisor (svc_t *s)
   w[uint_fmt(w, width)] = 0 ;
   posix_spawnattr_init(&attr) ;
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
-  sigemptyset(&set) ;
-  posix_spawnattr_setsigmask(&attr, &set) ;
-  sigfillset(&set) ;
-  posix_spawnattr_setsigdefault(&attr, &set) ;
+  posix_spawnattr_setsigmask(&attr, &spawn_mask) ;
+  posix_spawnattr_setsigdefault(&attr, &spawn_default) ;
+  /* the child copies our limits when it is created */
+  if (nofile_changed) setrlimit(RLIMIT_NOFILE, &nofile_origin) ;
   /* The supervisor inherits its pipes: close-on-exec is lifted for this
      spawn only (file actions would do it, but glibc allocates for them). */
   for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) uncoe(s->fd[i]) ;
   e = strchr(supervise_path, '/')
     ? posix_spawn(&s->pid, supervise_path, 0, &attr, (char *const *)argv, environ)
     : posix_spawnp(&s->pid, supervise_path, 0, &attr, (char *const *)argv, environ) ;
+  if (nofile_changed) setrlimit(RLIMIT_NOFILE, &nofile_raised) ;
   for (unsigned int i = 0 ; i < 4 ; i++) if (s->fd[i] >= 0) coe(s->fd[i]) ;
   posix_spawnattr_destroy(&attr) ;
+  tain_copynow(&s->started) ;
   tain_copynow(&s->respawn) ;
   deadline_ms(&s->respawn, RESPAWN_GAP_MS) ;
   if (e)
@@ -204,6 +264,7 @@ static svc_t *svc_new (char const *name)
   }
   memcpy(s->name, name, strlen(name) + 1) ;
   s->pid = 0 ;
+  s->backoff = 0 ;
   s->used = 1 ;
   tain_copynow(&s->respawn) ;
   if (i == nsvc) nsvc++ ;
@@ -312,7 +373,7 @@ static void scan (void)
       if (s->pid) kill(s->pid, SIGTERM) ;
       else svc_close(s) ;
     }
-    else if (!s->pid && !stopping) spawn_supervisor(s) ;
+    else if (!s->pid && !stopping && !tain_future(&s->respawn)) spawn_supervisor(s) ;
   }
   status_write() ;
   /* the longest name changed: the running supervisors line up again (they
@@ -475,6 +536,35 @@ static void final_stage (void)
 
 /* ---- events ---- */
 
+/* A supervisor that exits with an error at once (100: another one holds
+   its lock, e.g. one orphaned by a killed scanner; 111: a system error)
+   would fail the same way every second: the wait doubles up to
+   RESPAWN_MAX_MS, said once, and resets when one stays up. One killed by
+   a signal is respawned within a second, always. */
+static void supervisor_died (svc_t *s, int wstat)
+{
+  char fmt[INT_FMT] ;
+  tain up ;
+  int quick ;
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) { s->backoff = 0 ; return ; }
+  fmt[int_fmt(fmt, wait_estatus(wstat))] = 0 ;
+  tain_from_millisecs(&up, STAYED_UP_MS) ;
+  tain_add(&up, &s->started, &up) ;
+  quick = WIFEXITED(wstat) && tain_future(&up) ;
+  if (!quick || !s->backoff)
+  {
+    s->backoff = quick ? RESPAWN_GAP_MS : 0 ;
+    strerr_warnw4x("supervisor for ", s->name, " died, status ", fmt) ;
+    return ;
+  }
+  if (s->backoff == RESPAWN_GAP_MS)
+    strerr_warnw5x("supervisor for ", s->name, " keeps failing, status ", fmt,
+      ": respawning it less and less often, at most every " RESPAWN_MAX_TEXT) ;
+  s->backoff = s->backoff >= RESPAWN_MAX_MS / 2 ? RESPAWN_MAX_MS : s->backoff * 2 ;
+  tain_copynow(&s->respawn) ;
+  deadline_ms(&s->respawn, s->backoff) ;
+}
+
 static void reap (void)
 {
   for (;;)
@@ -489,12 +579,7 @@ static void reap (void)
       if (!s->used || s->pid != pid) continue ;
       s->pid = 0 ;
       if (!s->active) svc_close(s) ;
-      else if (!stopping && (!WIFEXITED(wstat) || WEXITSTATUS(wstat)))
-      {
-        char fmt[INT_FMT] ;
-        fmt[int_fmt(fmt, wait_estatus(wstat))] = 0 ;
-        strerr_warnw4x("supervisor for ", s->name, " died, status ", fmt) ;
-      }
+      else if (!stopping) supervisor_died(s, wstat) ;
       break ;
     }
   }
@@ -592,8 +677,11 @@ static void nofile_init (void)
   struct rlimit r ;
   rlim_t need = (rlim_t)maxsvc * 4 + 64 ;  /* 2 per service, 4 while one is spawned */
   if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= need) return ;
+  nofile_origin = r ;
   r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > need ? need : r.rlim_max ;
-  if (setrlimit(RLIMIT_NOFILE, &r) < 0) strerr_warnwu1sys("raise the open files limit") ;
+  if (setrlimit(RLIMIT_NOFILE, &r) < 0) { strerr_warnwu1sys("raise the open files limit") ; return ; }
+  nofile_raised = r ;
+  nofile_changed = 1 ;
 }
 
 static void control_init (void)
@@ -601,7 +689,7 @@ static void control_init (void)
   int lockfd ;
   unsigned int u ;
   if (mkdir(".tm-svscan", 0755) < 0 && errno != EEXIST) strerr_diefu2sys(111, "mkdir ", ".tm-svscan") ;
-  lockfd = open(".tm-svscan/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644) ;
+  lockfd = tm_lock_open(".tm-svscan/lock") ;
   if (lockfd < 0) strerr_diefu2sys(111, "open ", ".tm-svscan/lock") ;
   switch (fd_lock(lockfd, 1, 1))
   {
@@ -670,6 +758,7 @@ int main (int argc, char const *const *argv)
   supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_warnwu1sys("become a child subreaper") ;
+  origin_init() ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   table_init(maxsvc_set) ;
   umask(022) ;

@@ -8,9 +8,9 @@ command = "/bin/sh"
 args = ["-c", "(setsid sleep 1013 &) ; exec standin daemon"]
 TOML
 boot sh -c "sleep 1012 & echo \$! > $T/outsider ; tm-init -c $T/c.toml -d $SD ; echo init-exit=\$? ; wait"
-waitfor 10 sh -c "pgrep -fx 'sleep 1013' >/dev/null" || fail "daemon's child did not start"
-init=$(pgrep -f "tm-svscan -d $SD")
+waitfor 10 nspgrep -fx 'sleep 1013' || fail "daemon's child did not start"
+init=$(nspgrep -f "tm-svscan -d $SD")
 kill -TERM "$init"
 waitfor 15 grep -q 'init-exit=0' "$LOG" || fail "tm-init did not exit 0: $(cat "$ERR")"
-pgrep -fx 'sleep 1013' >/dev/null && fail "an orphan of its tree survived"
+nspgrep -fx 'sleep 1013' >/dev/null && fail "an orphan of its tree survived"
 ns kill -0 "$(cat "$T/outsider")" || fail "a process outside its tree was killed"

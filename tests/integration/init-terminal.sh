@@ -16,7 +16,7 @@ tty > "$OUT.tty"
 echo "$(ps -o pgid= -p $$) $(ps -o tpgid= -p $$) $(ps -o pgid= -p 1)" > "$OUT.groups"
 SH
 chmod 755 "$T/cmd"
-OUT="$T/r" script -qec "unshare --pid --fork --mount-proc --kill-child env OUT=$T/r tm-init -c $T/c.toml -d $SD -- $T/cmd" /dev/null > "$T/script.out" 2>&1
+OUT="$T/r" script -qec "$PIDNS env OUT=$T/r tm-init -c $T/c.toml -d $SD -- $T/cmd" /dev/null > "$T/script.out" 2>&1
 rc=$?
 assert_eq "$rc" 0 "exit code through script(1)"
 grep -q '^/dev/pts/' "$T/r.tty" || fail "the command has no terminal: $(cat "$T/r.tty" 2>/dev/null) $(cat "$T/script.out")"

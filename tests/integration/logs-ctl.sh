@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 G=tmlg$$ M=tmlm$$ U=tmlu$$
 mkgroup "$G"
-mkuser "$M" -G "$G"
+mkuser "$M" "$G"
 mkuser "$U"
 conf () {
   cat > "$T/c.toml" <<TOML

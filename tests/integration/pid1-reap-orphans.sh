@@ -8,4 +8,5 @@ exec sleep 1000'
 boot
 waitfor 10 grep -q 'spawned' "$LOG" || fail "spawner did not run"
 zombies () { ns sh -c 'cat /proc/[0-9]*/stat 2>/dev/null' | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /\)$/) { print $(i+1) ; break } }' | grep -c '^Z$' ; }
-waitfor 5 sh -c "[ \$(nsenter -t $NS1 -p -m -- sh -c 'cat /proc/[0-9]*/stat 2>/dev/null' | grep -c ') Z ') = 0 ]" || fail "zombies left: $(zombies)"
+no_zombies () { [ "$(zombies)" = 0 ] ; }
+waitfor 5 no_zombies || fail "zombies left: $(zombies)"

@@ -48,7 +48,8 @@ allocs=$(cat "$ALLOC_COUNT_DIR"/alloc.* | grep -E '^tm-(svscan|supervise) ' | so
 # namespace: alloc.1) does not when it respawns one
 old=$(supervisor_pid talk)
 kill -9 "$old"
-waitfor 5 sh -c "p=\$(pgrep -f '^tm-supervise .* -- talk\$') && [ \"\$p\" != $old ]" || fail "supervisor not respawned"
+respawned () { local p ; p=$(supervisor_pid talk) ; [ -n "$p" ] && [ "$p" != "$old" ] ; }
+waitfor 5 respawned || fail "supervisor not respawned"
 ns tm-ctl wait -u -t 10 talk || fail "talk not up after the respawn"
 rm "$ALLOC_COUNT_DIR/armed"
 [ ! -e "$ALLOC_COUNT_DIR/alloc.1" ] || fail "tm-svscan allocated: $(sort "$ALLOC_COUNT_DIR/alloc.1" | uniq -c)"

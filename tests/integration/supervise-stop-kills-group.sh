@@ -14,5 +14,5 @@ assert_eq "$(field app state)" STOPPED state
 assert_eq "$(field app want)" down want
 assert_eq "$(field app exit_signal)" SIGTERM exit_signal
 ns kill -0 "$leader" 2>/dev/null && fail "leader $leader survived"
-waitfor 5 sh -c "! nsenter -t $NS1 -p -m -- kill -0 $child" || fail "child $child of the service survived the stop"
+waitfor 5 not ns kill -0 "$child" || fail "child $child of the service survived the stop"
 exit 0

@@ -11,6 +11,6 @@ ns tm-ctl wait -u -t 10 second || fail "second not up after rescan"
 pid=$(field first pid)
 mv "$SD/first" "$T/first-gone"
 echo a > "$SD/.tm-svscan/control"
-waitfor 5 sh -c "! nsenter -t $NS1 -p -m -- kill -0 $pid" || fail "removed service still runs"
-waitfor 5 sh -c "! pgrep -f '^tm-supervise .* -- first\$'" || fail "its supervisor still runs"
+waitfor 5 not ns kill -0 "$pid" || fail "removed service still runs"
+waitfor 5 not supervisor_pid first || fail "its supervisor still runs"
 ns tm-ctl wait -u -t 1 second || fail "second affected"

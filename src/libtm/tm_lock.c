@@ -1,0 +1,77 @@
+/* ISC license. */
+
+/* Lock files (supervise/lock, .tm-svscan/lock) are root's alone: whoever
+   can open one can hold a shared lock on it, and a supervisor that finds
+   its lock held believes another one runs. Others still learn who holds
+   it, from /proc/locks. */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm.h"
+
+int tm_lock_open (char const *path)
+{
+  struct stat sb ;
+  int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600) ;
+  if (fd < 0) return -1 ;
+  if (fstat(fd, &sb) < 0) goto err ;
+  if (!S_ISREG(sb.st_mode)) { errno = EINVAL ; goto err ; }
+  /* one left by an older version, or made by hand: fixed on the fd */
+  if ((sb.st_uid != geteuid() || sb.st_gid != getegid()) && fchown(fd, geteuid(), getegid()) < 0) goto err ;
+  if ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0) goto err ;
+  return fd ;
+ err:
+  {
+    int e = errno ;
+    close(fd) ;
+    errno = e ;
+  }
+  return -1 ;
+}
+
+/* The holder of a POSIX lock on (dev, ino) in /proc/locks, whose pids are
+   those of the pid namespace /proc was mounted for; it lists only the
+   locks of processes that namespace can see. */
+static pid_t proc_locks_holder (dev_t dev, ino_t ino)
+{
+  char line[256] ;
+  pid_t holder = 0 ;
+  FILE *f = fopen("/proc/locks", "re") ;
+  if (!f) return 0 ;
+  while (!holder && fgets(line, sizeof(line), f))
+  {
+    char kind[16], mode[16] ;
+    int pid ;
+    unsigned int maj, min ;
+    unsigned long long i ;
+    /* "1: POSIX  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; a waiter's has "->" */
+    if (sscanf(line, "%*s %15s %*s %15s %d %x:%x:%llu", kind, mode, &pid, &maj, &min, &i) != 6) continue ;
+    if (strcmp(kind, "POSIX") || pid <= 0) continue ;
+    if (maj == major(dev) && min == minor(dev) && i == (unsigned long long)ino) holder = pid ;
+  }
+  fclose(f) ;
+  return holder ;
+}
+
+pid_t tm_lock_holder (char const *path)
+{
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 } ;
+  struct stat sb ;
+  int r ;
+  int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0)
+  {
+    if (errno != EACCES || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) return 0 ;
+    return proc_locks_holder(sb.st_dev, sb.st_ino) ;
+  }
+  r = fcntl(fd, F_GETLK, &fl) ;
+  close(fd) ;
+  return r < 0 || fl.l_type == F_UNLCK ? 0 : fl.l_pid ;
+}
