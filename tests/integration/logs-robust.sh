@@ -18,7 +18,7 @@ args = ["-c", "i=0 ; while [ \$i -lt 3000 ] ; do echo filler-line-\$i-zzzzzzzzzz
 output_file = "$T/full/filler.out"
 output_max_size = "1MB"
 TOML
-boot sh -c "mount -t tmpfs -o size=16k none $T/full && exec tm-init -c $T/c.toml -d $SD"
+boot sh -c "mount -t tmpfs -o size=16k,mode=755 none $T/full && exec tm-init -c $T/c.toml -d $SD"
 waitfor 15 sh -c "grep -q '^state=FAILED' '$SD/counter/supervise/status' 2>/dev/null" || fail "counter did not end"
 waitfor 10 grep -q 'done-filling' "$LOG" || fail "the console relay stopped with the disk full"
 # three runs of 200 lines each, none lost, none cut
