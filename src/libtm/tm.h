@@ -109,6 +109,7 @@ struct tm_console_s
 } ;
 extern void tm_console_init (tm_console_t *c, int fd) ;  /* after any change to SIGALRM's disposition */
 extern ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n) ;  /* -1 EAGAIN: it would wait */
+extern void tm_console_stderr_nowait (void) ;  /* strerr's messages: dropped, never waited for */
 
 /* tm_proc.c */
 extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */

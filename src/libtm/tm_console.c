@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <skalibs/types.h>
+#include <skalibs/buffer.h>
 
 #include "tm.h"
 
@@ -110,4 +111,31 @@ ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n)
         return w ;
     }
   }
+}
+
+/* Our messages (strerr, through buffer_2) to a stderr that may not wait:
+   one write per message, dropped when the console would wait. For a
+   program that must never block on the console and keeps no backlog. */
+static tm_console_t err_console ;
+
+static ssize_t stderr_nowait (int fd, struct iovec const *v, unsigned int n)
+{
+  char buf[PIPE_BUF] ;
+  size_t len = 0, total = 0 ;
+  (void)fd ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    size_t k = v[i].iov_len < sizeof(buf) - len ? v[i].iov_len : sizeof(buf) - len ;
+    memcpy(buf + len, v[i].iov_base, k) ;
+    len += k ;
+    total += v[i].iov_len ;
+  }
+  if (len) tm_console_write(&err_console, buf, len) ;
+  return total ;
+}
+
+void tm_console_stderr_nowait (void)
+{
+  tm_console_init(&err_console, 2) ;
+  buffer_2->op = &stderr_nowait ;
 }

@@ -766,6 +766,7 @@ int main (int argc, char const *const *argv)
   tain_now_set_stopwatch_g() ;
   since = tm_wallclock_ms() ;
   signals_init() ;
+  tm_console_stderr_nowait() ;  /* PID 1 never waits for a console that stopped reading */
   control_init() ;
   if (early_stop) shutdown_start(0) ;  /* then nothing is started */
   scan() ;
