@@ -85,6 +85,8 @@ static tain deadline_shutdown = TAIN_INFINITE ;
 static int shutdown_timed_out = 0 ;
 static tain deadline_kill = TAIN_INFINITE ;
 static tain deadline_cmd = TAIN_INFINITE ;
+static tain deadline_rescan = TAIN_INFINITE ;  /* a service whose pipes could not be made yet */
+static int pipes_failing = 0 ;  /* said once, until pipes can be made again */
 static uint64_t since ;
 
 /* The main command (tm-init's COMMAND): a child of ours in its own process
@@ -262,6 +264,7 @@ static svc_t *svc_new (char const *name)
     fd_close(s->fd[0]) ; fd_close(s->fd[1]) ;
     goto err ;
   }
+  pipes_failing = 0 ;
   memcpy(s->name, name, strlen(name) + 1) ;
   s->pid = 0 ;
   s->backoff = 0 ;
@@ -270,7 +273,14 @@ static svc_t *svc_new (char const *name)
   if (i == nsvc) nsvc++ ;
   return s ;
  err:
-  strerr_warnwu2sys("create log pipes for ", name) ;
+  /* out of fds (EMFILE, ENFILE), for now: try again in a second */
+  if (!pipes_failing) strerr_warnwu3sys("create log pipes for ", name, " (trying again every second)") ;
+  pipes_failing = 1 ;
+  if (!tain_less(&deadline_rescan, &tain_infinite))
+  {
+    tain_copynow(&deadline_rescan) ;
+    deadline_ms(&deadline_rescan, RESPAWN_GAP_MS) ;
+  }
   return 0 ;
 }
 
@@ -784,9 +794,12 @@ int main (int argc, char const *const *argv)
       if (tain_less(&deadline_cmd, &deadline)) deadline = deadline_cmd ;
     }
     else
+    {
       for (unsigned int i = 0 ; i < nsvc ; i++)
         if (svc[i].used && svc[i].active && !svc[i].pid && tain_less(&svc[i].respawn, &deadline))
           deadline = svc[i].respawn ;
+      if (tain_less(&deadline_rescan, &deadline)) deadline = deadline_rescan ;
+    }
     r = iopause_g(x, 2, &deadline) ;
     if (r < 0)
     {
@@ -820,12 +833,19 @@ int main (int argc, char const *const *argv)
       }
     }
     else
+    {
       for (unsigned int i = 0 ; i < nsvc ; i++)
         if (svc[i].used && svc[i].active && !svc[i].pid && !tain_future(&svc[i].respawn))
         {
           spawn_supervisor(svc + i) ;
           if (svc[i].pid) status_write() ;
         }
+      if (!tain_future(&deadline_rescan))
+      {
+        deadline_rescan = tain_infinite ;
+        scan() ;
+      }
+    }
   }
   status_write() ;
   final_stage() ;
