@@ -18,3 +18,5 @@ tests/toml-unit_OBJS := tests/toml-unit.o
 tests/toml-unit_LIBS = -lm
 tests/unit-json_OBJS := tests/unit-json.o src/tm-supervise/sv_json.o
 tests/unit-json_LIBS =
+tests/unit-machine_OBJS := tests/unit-machine.o src/tm-supervise/sv_machine.o
+tests/unit-machine_LIBS = $(LIBS_EXE)

@@ -9,6 +9,28 @@
 #include <skalibs/tai.h>
 
 #include "tm.h"
+#include "sv_machine.h"
+
+#define FOLLOW_MS 250           /* log_file is looked at this often */
+#define LOGBUF_MAX (64 << 20)   /* [logging] buffer, at most */
+
+/* ---- sv_init.c: start-up ---- */
+
+extern int ctlfd, sigfd ;
+extern tain sup_start ;         /* when we started (monotonic) */
+extern void sv_start (char const *arg, char const *ofds, char const *efds, unsigned int width) ;
+extern void want_persist (char const *what) ;   /* "up", "down", or 0: none */
+
+/* ---- sv_health.c ---- */
+
+extern void health_on (void) ;
+extern void health_off (void) ;
+extern void health_run (void) ;   /* TIMER_HEALTH */
+extern void health_kill (void) ;  /* TIMER_HEALTH_KILL */
+extern int health_reaped (pid_t pid, int wstat) ;  /* 1 if it was the check */
+extern pid_t health_pid (void) ;
+extern int notif_waiting (void) ; /* the readiness newline is still awaited */
+
 
 /* ---- sv_sink.c: our stdout and stderr, written without ever waiting ---- */
 
@@ -151,12 +173,13 @@ struct peers_s
 } ;
 
 extern char const *scandir_prefix ;  /* "SCANDIR/" */
+extern peers_t deps, dependents ;
 extern char const *svscan_file (char const *file) ;  /* SCANDIR/.tm-svscan/FILE in a static buffer, 0 if too long */
 extern int peers_read (peers_t *ps, char const *listdir, int with_wait) ;  /* 0: error, errno set, ps empty */
 extern void peers_free (peers_t *ps) ;
 extern void peers_subscribe (peers_t *ps) ;
 extern void peers_unsubscribe (peers_t *ps) ;
 extern int peers_drain (peers_t *ps, unsigned int i) ;  /* 1 if fd i had events */
-extern int peer_status (peer_t const *p, tm_status_t *st) ;  /* 1 read, 0 none (no supervisor or no status) */
+extern int peer_status (peer_t const *p, tm_status_t *s) ;  /* 1 read, 0 none (no supervisor or no status) */
 
 #endif

@@ -16,6 +16,7 @@
 #include "sv.h"
 
 char const *scandir_prefix = "" ;
+peers_t deps, dependents ;
 
 static char *peer_path (char const *name, char const *file)
 {
@@ -131,8 +132,8 @@ int peers_drain (peers_t *ps, unsigned int i)
   return any ;
 }
 
-int peer_status (peer_t const *p, tm_status_t *st)
+int peer_status (peer_t const *p, tm_status_t *s)
 {
   char const *file = peer_path(p->name, "supervise/status") ;
-  return file && tm_status_read(file, st) > 0 ;
+  return file && tm_status_read(file, s) > 0 ;
 }

@@ -312,9 +312,9 @@ void render_out (sink_t *k, char const *s, size_t n, int ends, int cont, int tm)
     size_t pieces = n ? (n + max - 1) / max : ends && !cont ;
     for (; pieces ; pieces--)
     {
-      size_t m = n < max ? n : max ;
-      text_piece(k, s, m, tm) ;
-      s += m ; n -= m ;
+      size_t take = n < max ? n : max ;
+      text_piece(k, s, take, tm) ;
+      s += take ; n -= take ;
     }
   }
 }

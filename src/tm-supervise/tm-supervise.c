@@ -3,22 +3,17 @@
 /* tm-supervise: supervises one service directory.
    It owns supervise/control (commands), supervise/status (the truth users
    read), supervise/lock (one supervisor per service) and event/ (a fifodir
-   where waiters get one byte per state change). It starts the service when
-   its dependencies are ready, runs its scripts, applies the restart policy,
-   stops it after its dependents on shutdown, and relays its output.
-   Everything is sized at start-up: no allocation in the loop. */
+   where waiters get one byte per state change). What happens to the
+   service is decided by the automaton of sv_machine.c; this file turns the
+   world into its events (commands, children's exits, readiness, peers,
+   timers) and does its effects (the fx_ functions). Everything is sized at
+   start-up (sv_init.c): no allocation in the loop. */
 
 #include <sys/types.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,85 +23,19 @@
 #include <skalibs/tai.h>
 #include <skalibs/iopause.h>
 #include <skalibs/selfpipe.h>
-#include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
 
 #include "sv.h"
 
 #define USAGE "tm-supervise [ -o rfd,wfd ] [ -e rfd,wfd ] [ -p width ] servicedir"
 #define dieusage() strerr_dieusage(100, USAGE)
+#define RESUBSCRIBE_MS 500
 
-enum restart_e { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER } ;
-
-static struct
-{
-  unsigned int timeout_kill ;   /* ms */
-  int stop_signal ;
-  int notif_fd ;                /* -1: no readiness notification */
-  unsigned char restart ;
-  unsigned int restart_delay ;  /* ms */
-  unsigned int restart_max_delay ;
-  unsigned int max_restarts ;   /* 0: no limit */
-  unsigned int wait_after ;     /* ms, before the first start when there are no dependencies */
-  unsigned int timeout_deps ;   /* ms */
-  unsigned int timeout_script ;
-  unsigned int post_start_delay ;
-  int has_pre, has_post, has_finish ;
-  int has_health ;              /* health/check: readiness and liveness */
-  int pty ;                     /* run the service on a pseudo-terminal */
-  unsigned int health_interval, health_timeout, health_retries, health_start_period ;
-  int health_restart ;          /* on_unhealthy = restart */
-} conf =
-{
-  .timeout_kill = 15000, .stop_signal = SIGTERM, .notif_fd = -1,
-  .restart = RESTART_ALWAYS, .restart_delay = 1000, .restart_max_delay = 30000,
-  .timeout_deps = 120000, .timeout_script = 60000, .post_start_delay = 5000,
-  .health_interval = 10000, .health_timeout = 3000, .health_retries = 3, .health_restart = 1
-} ;
-
-#define QUICK_MS 10000          /* a run shorter than this is a quick failure */
-#define MIN_BACKOFF_MS 100      /* quick failures wait at least this, doubled: never a busy loop ... */
-#define FLOOR_BACKOFF_MS 1000   /* ... up to at least this, whatever restart_max_delay says */
-#define RESUBSCRIBE_MS 500      /* retry for peers whose event/ was not there yet */
-#define FOLLOW_MS 250           /* log_file is looked at this often */
-#define HEALTH_EAGER_MS 1000    /* checks until the first success come at least this often */
-#define LOGBUF_MAX (64 << 20)   /* [logging] buffer, at most */
-
-static tm_status_t st = TM_STATUS_ZERO ;
-static peers_t deps, dependents ;
-static int ctlfd = -1, sigfd = -1 ;
 static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
-static pid_t pid_pre = 0, pid_post = 0, pid_finish = 0, pid_health = 0 ;
-static unsigned int health_failures = 0 ;
-static int flag_exit = 0 ;      /* exit once the service is down */
-static int flag_once = 0 ;      /* do not restart after this run */
-static int flag_restart = 0 ;   /* start again at once after this exit */
-static int flag_ordered = 0 ;   /* shutting down: waiting for our dependents to stop */
-static unsigned int quick_failures = 0 ;
-static unsigned int next_delay ;
-static tain sup_start ;          /* when we started (monotonic) */
-static tain wait_until ;         /* the end of wait_after, once every dependency is ready */
-static int waiting_after = 0 ;
-static tain started ;           /* when the current run was spawned */
-static tain deadline_kill = TAIN_INFINITE ;
-static tain deadline_start = TAIN_INFINITE ;   /* back-off, or wait_after */
-static tain deadline_deps = TAIN_INFINITE ;
-static tain deadline_pre = TAIN_INFINITE ;
-static tain deadline_post_start = TAIN_INFINITE ;
-static tain deadline_post_kill = TAIN_INFINITE ;
-static tain deadline_finish = TAIN_INFINITE ;
-static tain deadline_resubscribe = TAIN_INFINITE ;
-static tain deadline_leftover = TAIN_INFINITE ;
-static tain deadline_follow = TAIN_INFINITE ;
-static tain deadline_dropped = TAIN_INFINITE ;   /* the dropped count goes into the status */
-static tain deadline_health = TAIN_INFINITE ;      /* the next check */
-static tain deadline_health_kill = TAIN_INFINITE ; /* the running check's timeout */
-static pid_t leftover_pgid = 0 ;  /* the group of the run that ended, while it has members */
-static int leftovers = 0 ;      /* the run ended, what it left behind is being stopped */
 
-/* ---- status ---- */
+/* ---- the effects ---- */
 
-static void status_commit (void)
+void fx_commit (void)
 {
   static char const letters[TM_NSTATES] = { 'p', 's', 'u', 'T', 'd', 'F' } ;
   static int failing = 0 ;  /* a full disk is reported once, not at every change */
@@ -120,63 +49,73 @@ static void status_commit (void)
   tm_fifodir_notify("event", letters[st.state]) ;
 }
 
-static void set_state (unsigned char state, char const *reason, char const *more)
+void fx_say (char const *a, char const *b, char const *c)
 {
-  st.state = state ;
-  st.since = tm_wallclock_ms() ;
-  tm_status_setreason(&st, reason ? reason : "", more) ;
-  status_commit() ;
+  size_t la = strlen(a), lb = b ? strlen(b) : 0 ;
+  char s[la + lb + 1] ;
+  if (!conf.events) return ;
+  memcpy(s, a, la) ;
+  memcpy(s + la, b, lb) ;
+  s[la + lb] = 0 ;
+  relay_note(&sink[1], s, c ? c : "") ;
 }
 
-/* ---- time ---- */
-
-static void deadline_in (tain *d, unsigned int ms)
+void fx_signal (pid_t group, int sig)
 {
-  tain t ;
-  tain_from_millisecs(&t, ms > 0x7fffffff ? 0x7fffffff : ms) ;
-  tain_add_g(d, &t) ;
+  if (group > 1) kill(-group, sig) ;
 }
 
-static unsigned int ms_since (tain const *t)
+pid_t fx_spawn_service (void)
 {
-  tain d ;
-  int ms ;
-  tain_sub(&d, &STAMP, t) ;
-  ms = tain_to_millisecs(&d) ;
-  return ms < 0 ? 0x7fffffff : ms ;
-}
-
-static void group_signal (pid_t pgid, int sig)
-{
-  if (pgid > 1) kill(-pgid, sig) ;
-}
-
-/* ---- required services: their final end shuts the system down ---- */
-
-static void report_required (void)
-{
-  char const *fifo = svscan_file("control") ;
-  char msg[2] = { 'T', 0 } ;
-  int code ;
-  if (!st.required || flag_exit) return ;
-  if (st.type == TM_ONESHOT && st.state != TM_FAILED) return ;
-  code = st.exit_signal ? 128 + st.exit_signal : st.exit_code > 0 ? st.exit_code : st.state == TM_FAILED ? 1 : 0 ;
-  msg[1] = (char)code ;
+  static char const *const argv[2] = { "run", 0 } ;
+  int p[2] = { -1, -1 } ;
+  char slave[64] ;
+  spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = conf.notif_fd } ;
+  pid_t pid ;
+  if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) p[0] = p[1] = -1 ;
+  o.notif_w = p[1] ;
+  if (conf.pty)
   {
-    char fmt[INT_FMT] ;
-    fmt[int_fmt(fmt, code)] = 0 ;
-    strerr_warnw5x("required service ", st.name, " ended for good: shutting the system down (exit code ", fmt, ")") ;
+    relay_pty_close() ;  /* a previous run's, drained */
+    if (relay_pty_open(slave, sizeof(slave)) < 0) strerr_warnwu1sys("open a pseudo-terminal: running without") ;
+    else o.pty = slave ;
   }
-  if (!fifo || tm_control_write(fifo, msg, 2) <= 0) strerr_warnwu2sys("tell tm-svscan to shut down via ", fifo ? fifo : ".tm-svscan/control") ;
+  pid = spawn_in_dir("run", argv, &o) ;
+  if (p[1] >= 0) close(p[1]) ;
+  if (!pid)
+  {
+    /* as if it had died at once: 126 cannot execute, 127 not found */
+    st.exit_code = errno == ENOENT ? 127 : 126 ;
+    st.exit_signal = 0 ;
+    strerr_warnwu2sys("spawn ", "run") ;
+    if (p[0] >= 0) close(p[0]) ;
+    return 0 ;
+  }
+  if (!tm_proc_starttime(pid, &st.pid_start)) st.pid_start = 0 ;
+  if (p[0] >= 0) ndelay_on(p[0]) ;
+  notif_rfd = p[0] ;
+  return pid ;
 }
 
-static void end_for_good (unsigned char state, char const *reason, char const *more)
+pid_t fx_spawn_script (unsigned int which, int code, int sig)
 {
-  set_state(state, reason, more) ;
-  report_required() ;
+  static char const *const files[3] = { "pre-start", "post-start", "finish" } ;
+  char fmt[INT_FMT] ;
+  char const *argv[4] = { files[which], 0, 0, 0 } ;
+  spawn_opts_t o = { .as_user = 0, .notif_w = -1, .notif_fd = -1 } ;
+  pid_t pid ;
+  if (which == SCRIPT_FINISH)
+  {
+    fmt[int_fmt(fmt, code)] = 0 ;
+    argv[1] = fmt ;
+    argv[2] = sig ? tm_signal_name(sig) : "" ;
+  }
+  pid = spawn_in_dir(files[which], argv, &o) ;
+  if (!pid) strerr_warnwu2sys("spawn ", files[which]) ;
+  return pid ;
 }
 
-/* ---- dependencies ---- */
+/* ---- dependencies and dependents ---- */
 
 /* Ready, or done: a oneshot that exited 0, and also a longrun that exited 0
    and is not restarted (the seed's configs run migrations that way) */
@@ -194,9 +133,7 @@ static unsigned int left_of (unsigned int wait, uint64_t since, uint64_t now)
   return past >= wait ? 0 : wait - past ;
 }
 
-/* 1 all ready (*wait: ms wait_after still asks for), 0 waiting for *why,
-   -1 *why failed */
-static int deps_check (char const **why, unsigned int *wait)
+int fx_deps (char const **why, unsigned int *wait)
 {
   uint64_t now = tm_wallclock_ms() ;
   *wait = deps.n ? 0 : left_of(conf.wait_after, 0, ms_since(&sup_start)) ;
@@ -214,308 +151,56 @@ static int deps_check (char const **why, unsigned int *wait)
   return 1 ;
 }
 
-static void deps_done (void)
+void fx_deps_watch (int on)
 {
-  peers_unsubscribe(&deps) ;
-  deadline_deps = tain_infinite ;
-  deadline_resubscribe = tain_infinite ;
+  if (on) peers_subscribe(&deps) ;
+  else peers_unsubscribe(&deps) ;
 }
 
-static void fail_start (char const *reason, char const *more)
+/* A reload may have given us new dependents since we started: the list is
+   read again when the shutdown starts (not steady state any more); on
+   failure, the old one stays. */
+static void dependents_reread (void)
 {
-  deps_done() ;
-  deadline_start = tain_infinite ;
-  st.exit_code = -1 ;
-  st.exit_signal = 0 ;
-  end_for_good(TM_FAILED, reason, more) ;
-}
-
-/* ---- the service process ---- */
-
-static void on_service_exit (int wstat) ;
-static void want_persist (char const *what) ;
-static void stop (void) ;
-
-/* ---- health checks ---- */
-
-static void health_schedule (void)
-{
-  unsigned int ms = conf.health_interval ;
-  if (st.health != TM_HEALTH_HEALTHY && ms > HEALTH_EAGER_MS) ms = HEALTH_EAGER_MS ;
-  tain_copynow(&deadline_health) ;
-  deadline_in(&deadline_health, ms) ;
-}
-
-static void health_start (void)
-{
-  st.health = TM_HEALTH_STARTING ;
-  health_failures = 0 ;
-  health_schedule() ;
-}
-
-static void health_stop (void)
-{
-  if (pid_health) group_signal(pid_health, SIGKILL) ;
-  deadline_health = deadline_health_kill = tain_infinite ;
-  st.health = TM_HEALTH_NONE ;
-}
-
-static void health_run (void)
-{
-  static char const *const argv[2] = { "health/check", 0 } ;
-  spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = -1, .quiet = 1 } ;
-  if (!st.pid || pid_health) return ;
-  pid_health = spawn_in_dir("health/check", argv, &o) ;
-  if (!pid_health) { strerr_warnwu2sys("spawn ", "health/check") ; health_schedule() ; return ; }
-  tain_copynow(&deadline_health_kill) ;
-  deadline_in(&deadline_health_kill, conf.health_timeout) ;
-}
-
-static void run_post (void) ;
-
-static void health_success (void)
-{
-  health_failures = 0 ;
-  if (st.health == TM_HEALTH_HEALTHY) return ;
-  if (st.health == TM_HEALTH_UNHEALTHY) strerr_warnw2x(st.name, ": healthy again") ;
-  st.health = TM_HEALTH_HEALTHY ;
-  if (st.state == TM_STARTING && notif_rfd < 0 && !st.ready)
+  static int done = 0 ;
+  peers_t fresh ;
+  if (done) return ;
+  done = 1 ;
+  if (!peers_read(&fresh, "dependents.d", 0))
   {
-    /* a healthcheck is the readiness of a service without a readiness fd */
-    st.ready = 1 ;
-    set_state(TM_RUNNING, 0, 0) ;
-    run_post() ;
-  }
-  else status_commit() ;
-}
-
-static void health_failure (void)
-{
-  if (ms_since(&started) < conf.health_start_period) return ;
-  if (++health_failures < conf.health_retries || st.health == TM_HEALTH_UNHEALTHY) return ;
-  st.health = TM_HEALTH_UNHEALTHY ;
-  strerr_warnw3x(st.name, ": unhealthy", conf.health_restart ? ": restarting it" : "") ;
-  status_commit() ;
-  if (conf.health_restart && st.state != TM_STOPPING)
-  {
-    st.restarts++ ;
-    flag_restart = 1 ;
-    stop() ;
-  }
-}
-
-static void health_result (int wstat)
-{
-  pid_health = 0 ;
-  deadline_health_kill = tain_infinite ;
-  if (!st.pid) return ;
-  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) health_success() ;
-  else health_failure() ;
-  if (st.pid && st.state != TM_STOPPING) health_schedule() ;
-}
-
-static void spawn_service (void)
-{
-  static char const *const argv[2] = { "run", 0 } ;
-  int p[2] = { -1, -1 } ;
-  pid_t pid ;
-  tain_copynow(&started) ;
-  if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) p[0] = p[1] = -1 ;
-  {
-    char slave[64] ;
-    spawn_opts_t o = { .as_user = 1, .notif_w = p[1], .notif_fd = conf.notif_fd, .quiet = 0, .pty = 0 } ;
-    if (conf.pty)
-    {
-      relay_pty_close() ;  /* a previous run's, drained */
-      if (relay_pty_open(slave, sizeof(slave)) < 0) strerr_warnwu1sys("open a pseudo-terminal: running without") ;
-      else o.pty = slave ;
-    }
-    pid = spawn_in_dir("run", argv, &o) ;
-  }
-  if (p[1] >= 0) close(p[1]) ;
-  flag_restart = 0 ;
-  if (!pid)
-  {
-    /* as if it had died at once: 126 cannot execute, 127 not found */
-    int code = errno == ENOENT ? 127 : 126 ;
-    strerr_warnwu2sys("spawn ", "run") ;
-    if (p[0] >= 0) close(p[0]) ;
-    on_service_exit(code << 8) ;
+    strerr_warnwu1sys("read dependents.d again") ;
     return ;
   }
-  st.pid = pid ;
-  if (!tm_proc_starttime(pid, &st.pid_start)) st.pid_start = 0 ;
-  if (p[0] >= 0) ndelay_on(p[0]) ;
-  notif_rfd = p[0] ;
-  if (conf.has_post && notif_rfd < 0 && !conf.has_health) { tain_copynow(&deadline_post_start) ; deadline_in(&deadline_post_start, conf.post_start_delay) ; }
-  if (conf.has_health && st.type != TM_ONESHOT) health_start() ;
-  if (st.type == TM_ONESHOT) { st.ready = 0 ; set_state(TM_STARTING, "running", 0) ; }
-  else if (notif_rfd >= 0) { st.ready = 0 ; set_state(TM_STARTING, "waiting for readiness", 0) ; }
-  else if (conf.has_health) { st.ready = 0 ; set_state(TM_STARTING, "waiting for a healthy check", 0) ; }
-  else { st.ready = 1 ; set_state(TM_RUNNING, 0, 0) ; }
+  peers_unsubscribe(&dependents) ;
+  peers_free(&dependents) ;
+  dependents = fresh ;
 }
 
-static pid_t spawn_script (char const *file, char const *arg1, char const *arg2, tain *deadline)
+int fx_dependents_down (void)
 {
-  char const *argv[4] = { file, arg1, arg2, 0 } ;
-  spawn_opts_t o = { .as_user = 0, .notif_w = -1, .notif_fd = -1, .quiet = 0 } ;
-  pid_t pid = spawn_in_dir(file, argv, &o) ;
-  if (!pid) strerr_warnwu2sys("spawn ", file) ;
-  else { tain_copynow(deadline) ; deadline_in(deadline, conf.timeout_script) ; }
-  return pid ;
+  dependents_reread() ;
+  for (unsigned int i = 0 ; i < dependents.n ; i++)
+  {
+    tm_status_t s ;
+    if (peer_status(dependents.p + i, &s) && s.pid) return 0 ;
+  }
+  return 1 ;
 }
 
-/* PENDING with this reason; the status is written only when it changes */
-static void pending (char const *reason, char const *more)
+void fx_dependents_watch (int on)
 {
-  tm_status_t t = st ;
-  tm_status_setreason(&t, reason, more) ;
-  if (st.state != TM_PENDING || strcmp(t.reason, st.reason)) set_state(TM_PENDING, reason, more) ;
+  if (on) peers_subscribe(&dependents) ;
+  else peers_unsubscribe(&dependents) ;
 }
 
-/* the next step towards a running service, whatever the current one */
-static void try_start (void)
-{
-  char const *why = 0 ;
-  unsigned int wait ;
-  int r ;
-  if (!st.want || st.pid || pid_pre || pid_finish || leftovers || flag_exit) return ;
-  r = deps_check(&why, &wait) ;
-  if (r < 0) { fail_start("dependency failed: ", why) ; return ; }
-  if (!r)
-  {
-    waiting_after = 0 ;
-    if (st.state != TM_PENDING)
-    {
-      tain_copynow(&deadline_deps) ;
-      deadline_in(&deadline_deps, conf.timeout_deps) ;
-      tain_copynow(&deadline_resubscribe) ;
-      deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ;
-      peers_subscribe(&deps) ;
-    }
-    pending("waiting for dependency: ", why) ;
-    return ;
-  }
-  /* the end of the wait is set once, on the monotonic clock */
-  if (!waiting_after)
-  {
-    waiting_after = 1 ;
-    tain_copynow(&wait_until) ;
-    deadline_in(&wait_until, wait) ;
-  }
-  if (tain_future(&wait_until))
-  {
-    deadline_start = wait_until ;
-    pending("wait_after", 0) ;
-    return ;
-  }
-  waiting_after = 0 ;
-  deps_done() ;
-  deadline_start = tain_infinite ;
-  if (conf.has_pre)
-  {
-    pid_pre = spawn_script("pre-start", 0, 0, &deadline_pre) ;
-    if (!pid_pre) { fail_start("unable to run pre_script", 0) ; return ; }
-    st.ready = 0 ;
-    set_state(TM_STARTING, "running pre_script", 0) ;
-    return ;
-  }
-  spawn_service() ;
-}
-
-static void stop (void)
-{
-  if (pid_pre) group_signal(pid_pre, SIGTERM) ;
-  if (!st.pid) return ;
-  group_signal(st.pid, conf.stop_signal) ;
-  if (conf.stop_signal != SIGCONT && conf.stop_signal != SIGKILL) group_signal(st.pid, SIGCONT) ;
-  if (st.state != TM_STOPPING)
-  {
-    tain_copynow(&deadline_kill) ;
-    deadline_in(&deadline_kill, conf.timeout_kill) ;
-    set_state(TM_STOPPING, "stop signal sent", 0) ;
-  }
-}
-
-static void schedule_restart (void)
-{
-  if (ms_since(&started) >= QUICK_MS)
-  {
-    quick_failures = 0 ;
-    next_delay = conf.restart_delay ;
-  }
-  else quick_failures++ ;
-  if (conf.max_restarts && quick_failures > conf.max_restarts)
-  {
-    end_for_good(TM_FAILED, "too many restarts", 0) ;
-    return ;
-  }
-  if (quick_failures)
-  {
-    /* even with restart_delay = 0, a service that dies at once backs off */
-    unsigned int floor = MIN_BACKOFF_MS << (quick_failures > 8 ? 8 : quick_failures - 1) ;
-    unsigned int cap = conf.restart_max_delay > FLOOR_BACKOFF_MS ? conf.restart_max_delay : FLOOR_BACKOFF_MS ;
-    if (next_delay < floor) next_delay = floor < cap ? floor : cap ;
-  }
-  tain_copynow(&deadline_start) ;
-  deadline_in(&deadline_start, next_delay) ;
-  next_delay = next_delay > conf.restart_max_delay / 2 ? conf.restart_max_delay : next_delay * 2 ;
-  st.restarts++ ;
-  set_state(TM_STARTING, "restart back-off", 0) ;
-}
-
-/* the run and its finish script are over: what next */
-static void after_exit (void)
-{
-  int success = !st.exit_signal && !st.exit_code ;
-  if (!st.want)
-  {
-    set_state(TM_STOPPED, st.state == TM_STOPPING ? "stopped" : "exited", 0) ;
-    return ;
-  }
-  if (flag_restart) { try_start() ; return ; }
-  if (st.type == TM_ONESHOT && success)
-  {
-    st.ready = 1 ;
-    end_for_good(TM_STOPPED, "completed", 0) ;
-    return ;
-  }
-  if (flag_once)
-  {
-    flag_once = 0 ;
-    st.want = 0 ;
-    end_for_good(success ? TM_STOPPED : TM_FAILED, "exited", 0) ;
-    return ;
-  }
-  if (conf.restart == RESTART_NEVER || (conf.restart == RESTART_ON_FAILURE && success))
-  {
-    end_for_good(success ? TM_STOPPED : TM_FAILED, success ? "exited" : "failed, restart policy never", 0) ;
-    return ;
-  }
-  schedule_restart() ;
-}
-
-/* The run is over once its main process and everything it left behind are
-   gone: the rest of its process group, and the orphans we adopted as a
-   subreaper (a daemon that double-forked out of the group). */
-static void run_over (void)
-{
-  if (conf.has_finish)
-  {
-    char code[INT_FMT] ;
-    code[int_fmt(code, st.exit_code)] = 0 ;
-    pid_finish = spawn_script("finish", code, st.exit_signal ? tm_signal_name(st.exit_signal) : "", &deadline_finish) ;
-    if (pid_finish) { tm_status_setreason(&st, "running finish_script", 0) ; status_commit() ; return ; }
-  }
-  after_exit() ;
-}
+/* ---- the end of a run ---- */
 
 static int known_child (pid_t pid)
 {
-  return pid == st.pid || pid == pid_pre || pid == pid_post || pid == pid_finish || pid == pid_health ;
+  return pid == st.pid || pid == machine.pid_pre || pid == machine.pid_post || pid == machine.pid_finish || pid == health_pid() ;
 }
 
-/* sig to the orphans we adopted (0: none, only count them) */
+/* sig to the orphans we adopted as a subreaper (0: none, only count them) */
 static unsigned int adopted_signal (int sig)
 {
   char path[40] = "/proc/self/task/" ;
@@ -538,117 +223,125 @@ static unsigned int adopted_signal (int sig)
     n++ ;
     if (!sig) continue ;
     kill(pid, sig) ;
-    if (getpgid(pid) == pid) group_signal(pid, sig) ;
-    if (sig != SIGKILL && sig != SIGCONT) { kill(pid, SIGCONT) ; group_signal(pid, SIGCONT) ; }
+    if (getpgid(pid) == pid) fx_signal(pid, sig) ;
+    if (sig != SIGKILL && sig != SIGCONT) { kill(pid, SIGCONT) ; fx_signal(pid, SIGCONT) ; }
   }
   return n ;
 }
 
-static int leftovers_there (void)
+/* What the run left behind: the rest of its process group, and the orphans
+   we adopted (a daemon that double-forked out of the group). */
+static pid_t leftover_pgid = 0 ;
+
+int fx_leftovers (int sig)
 {
   if (leftover_pgid && kill(-leftover_pgid, 0) < 0 && errno == ESRCH) leftover_pgid = 0 ;
-  return leftover_pgid || adopted_signal(0) ;
+  if (sig)
+  {
+    fx_signal(leftover_pgid, sig) ;
+    if (sig != SIGKILL && sig != SIGCONT) fx_signal(leftover_pgid, SIGCONT) ;
+  }
+  return adopted_signal(sig) || leftover_pgid ;
 }
 
-static void leftovers_signal (int sig)
+void fx_run_over (int code, int sig)
 {
-  group_signal(leftover_pgid, sig) ;
-  if (sig != SIGKILL && sig != SIGCONT) group_signal(leftover_pgid, SIGCONT) ;
-  adopted_signal(sig) ;
-}
-
-/* after a reap: the run may be over now */
-static void leftovers_check (void)
-{
-  if (!leftovers || leftovers_there()) return ;
-  leftovers = 0 ;
-  leftover_pgid = 0 ;
-  deadline_leftover = tain_infinite ;
-  run_over() ;
-}
-
-static void on_service_exit (int wstat)
-{
+  (void)code ; (void)sig ;
   if (notif_rfd >= 0) { close(notif_rfd) ; notif_rfd = -1 ; }
   leftover_pgid = st.pid ;
-  deadline_post_start = tain_infinite ;
-  health_stop() ;
-  st.pid = 0 ;
-  st.pid_start = 0 ;
-  st.ready = 0 ;
-  st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
-  st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
   relay_drain() ;
   relay_pty_close() ;
-  if (leftovers_there())
-  {
-    /* they get the stop signal, and SIGKILL once stop_timeout is over (a
-       stop's own deadline, if one runs) */
-    leftovers = 1 ;
-    leftovers_signal(conf.stop_signal) ;
-    if (st.state == TM_STOPPING) deadline_leftover = deadline_kill ;
-    else { tain_copynow(&deadline_leftover) ; deadline_in(&deadline_leftover, conf.timeout_kill) ; }
-    deadline_kill = tain_infinite ;
-    set_state(TM_STOPPING, "stopping what the service left behind", 0) ;
-    return ;
-  }
-  deadline_kill = tain_infinite ;
-  leftover_pgid = 0 ;
-  run_over() ;
 }
 
-static int script_failed (int wstat, char *buf, size_t max, char const *what)
+void fx_health (int on)
+{
+  if (on) health_on() ;
+  else health_off() ;
+}
+
+/* a required service ended for good: the system shuts down */
+void fx_required (void)
+{
+  char const *fifo = svscan_file("control") ;
+  char msg[2] = { 'T', 0 } ;
+  char fmt[INT_FMT] ;
+  int code ;
+  if (!st.required || machine.exiting) return ;
+  if (st.type == TM_ONESHOT && st.state != TM_FAILED) return ;
+  code = st.exit_signal ? 128 + st.exit_signal : st.exit_code > 0 ? st.exit_code : st.state == TM_FAILED ? 1 : 0 ;
+  msg[1] = (char)code ;
+  fmt[int_fmt(fmt, code)] = 0 ;
+  if (conf.events) fx_say("required service ended for good: shutting the system down, exit code ", fmt, 0) ;
+  else strerr_warnw5x("required service ", st.name, " ended for good: shutting the system down (exit code ", fmt, ")") ;
+  if (!fifo || tm_control_write(fifo, msg, 2) <= 0) strerr_warnwu2sys("tell tm-svscan to shut down via ", fifo ? fifo : ".tm-svscan/control") ;
+}
+
+/* ---- the world's events ---- */
+
+int notif_waiting (void)
+{
+  return notif_rfd >= 0 ;
+}
+
+static void read_notification (void)
+{
+  char buf[64] ;
+  ssize_t r = read(notif_rfd, buf, sizeof(buf)) ;
+  if (r < 0 && errno == EAGAIN) return ;
+  if (r > 0 && !memchr(buf, '\n', r)) return ;
+  close(notif_rfd) ;
+  notif_rfd = -1 ;
+  if (r > 0) machine_event(E_READY) ;
+}
+
+/* "pre_script failed, exit 2" into why (64); 1 if it failed */
+static int script_failed (int wstat, char const *what, char *why)
 {
   char fmt[INT_FMT] ;
   size_t n = strlen(what) ;
   if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) return 0 ;
-  if (n > max - 32) n = max - 32 ;
-  memcpy(buf, what, n) ;
+  memcpy(why, what, n) ;
   if (WIFSIGNALED(wstat))
   {
     char const *s = tm_signal_name(WTERMSIG(wstat)) ;
-    memcpy(buf + n, " killed by ", 11) ; n += 11 ;
-    memcpy(buf + n, s, strlen(s) + 1) ;
+    memcpy(why + n, " killed by ", 11) ; n += 11 ;
+    memcpy(why + n, s, strlen(s) + 1) ;
   }
   else
   {
     fmt[int_fmt(fmt, WEXITSTATUS(wstat))] = 0 ;
-    memcpy(buf + n, " failed, exit ", 14) ; n += 14 ;
-    memcpy(buf + n, fmt, strlen(fmt) + 1) ;
+    memcpy(why + n, " failed, exit ", 14) ; n += 14 ;
+    memcpy(why + n, fmt, strlen(fmt) + 1) ;
   }
   return 1 ;
 }
 
-static void on_pre_exit (int wstat)
+static void on_exit_of_service (int wstat)
+{
+  st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
+  st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
+  machine_event(E_EXIT) ;
+}
+
+static void on_exit_of_pre (int wstat)
 {
   char why[64] ;
-  pid_pre = 0 ;
-  deadline_pre = tain_infinite ;
-  if (!st.want || flag_exit) { set_state(TM_STOPPED, "stopped", 0) ; return ; }
-  if (script_failed(wstat, why, sizeof(why), "pre_script"))
+  machine.pid_pre = 0 ;
+  if (!script_failed(wstat, "pre_script", why)) { machine_event(E_PRE_OK) ; return ; }
+  tm_status_setreason(&st, why, 0) ;  /* what the machine says it failed of */
+  machine_event(E_PRE_FAILED) ;
+}
+
+static void on_exit_of_post (int wstat)
+{
+  char why[64] ;
+  machine.pid_post = 0 ;
+  timer_off(TIMER_POST_KILL) ;
+  if (script_failed(wstat, "post_script", why))
   {
-    strerr_warnw3x(st.name, ": ", why) ;
-    st.exit_code = -1 ;
-    st.exit_signal = 0 ;
-    end_for_good(TM_FAILED, why, 0) ;
-    return ;
+    if (conf.events) fx_say(why, 0, 0) ;
+    else strerr_warnw3x(st.name, ": ", why) ;
   }
-  spawn_service() ;
-}
-
-static void on_post_exit (int wstat)
-{
-  char why[64] ;
-  pid_post = 0 ;
-  deadline_post_kill = tain_infinite ;
-  if (script_failed(wstat, why, sizeof(why), "post_script")) strerr_warnw3x(st.name, ": ", why) ;
-}
-
-static void run_post (void)
-{
-  deadline_post_start = tain_infinite ;
-  if (!conf.has_post || pid_post || !st.pid) return ;
-  pid_post = spawn_script("post-start", 0, 0, &deadline_post_kill) ;
 }
 
 static void reap (void)
@@ -658,107 +351,13 @@ static void reap (void)
     int wstat ;
     pid_t pid = wait_nohang(&wstat) ;
     if (pid <= 0) break ;
-    if (pid == st.pid) on_service_exit(wstat) ;
-    else if (pid == pid_pre) on_pre_exit(wstat) ;
-    else if (pid == pid_post) on_post_exit(wstat) ;
-    else if (pid == pid_health) health_result(wstat) ;
-    else if (pid == pid_finish) { pid_finish = 0 ; deadline_finish = tain_infinite ; after_exit() ; }
+    if (pid == st.pid) on_exit_of_service(wstat) ;
+    else if (pid == machine.pid_pre) on_exit_of_pre(wstat) ;
+    else if (pid == machine.pid_post) on_exit_of_post(wstat) ;
+    else if (pid == machine.pid_finish) { machine.pid_finish = 0 ; machine_event(E_FINISHED) ; }
+    else health_reaped(pid, wstat) ;
   }
-  leftovers_check() ;
-}
-
-/* ---- shutdown in dependency order ---- */
-
-static int dependents_down (void)
-{
-  for (unsigned int i = 0 ; i < dependents.n ; i++)
-  {
-    tm_status_t s ;
-    if (peer_status(dependents.p + i, &s) && s.pid) return 0 ;
-  }
-  return 1 ;
-}
-
-static void ordered_check (void)
-{
-  if (!flag_ordered || !dependents_down()) return ;
-  flag_ordered = 0 ;
-  deadline_resubscribe = tain_infinite ;
-  peers_unsubscribe(&dependents) ;
-  stop() ;
-}
-
-/* A reload may have given us new dependents since we started: read the
-   list again (it is not steady state any more); on failure keep the old. */
-static void dependents_reread (void)
-{
-  peers_t fresh ;
-  if (!peers_read(&fresh, "dependents.d", 0))
-  {
-    strerr_warnwu1sys("read dependents.d again") ;
-    return ;
-  }
-  peers_unsubscribe(&dependents) ;
-  peers_free(&dependents) ;
-  dependents = fresh ;
-}
-
-/* tm-svscan's shutdown: we stop only after every service that depends on
-   us has stopped; it bounds the whole by its global timeout */
-static void ordered_stop (void)
-{
-  st.want = 0 ;
-  flag_exit = 1 ;
-  flag_restart = flag_once = 0 ;
-  deadline_start = tain_infinite ;
-  deps_done() ;
-  if (pid_pre) group_signal(pid_pre, SIGTERM) ;
-  if (!st.pid)
-  {
-    if (leftovers) return ;  /* once they are gone */
-    if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
-    return ;
-  }
-  if (!flag_ordered) dependents_reread() ;
-  if (dependents.n && !flag_ordered)
-  {
-    flag_ordered = 1 ;
-    peers_subscribe(&dependents) ;
-    if (!dependents_down())
-    {
-      tm_status_setreason(&st, "waiting for dependents to stop", 0) ;
-      status_commit() ;
-      tain_copynow(&deadline_resubscribe) ;
-      deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ;
-    }
-    ordered_check() ;
-    return ;
-  }
-  if (!flag_ordered) stop() ;
-}
-
-/* ---- commands ---- */
-
-static void want_up (void)
-{
-  st.want = 1 ;
-  if (st.pid || pid_pre || pid_finish || leftovers) return ;
-  quick_failures = 0 ;
-  next_delay = conf.restart_delay ;
-  deadline_start = tain_infinite ;
-  try_start() ;
-}
-
-static void want_down (void)
-{
-  st.want = 0 ;
-  flag_restart = flag_once = 0 ;
-  deadline_start = tain_infinite ;
-  deps_done() ;
-  if (st.pid || pid_pre) stop() ;
-  else if (pid_finish || leftovers) return ;
-  else if (st.state != TM_STOPPED && st.state != TM_FAILED) set_state(TM_STOPPED, "stopped", 0) ;
-  else status_commit() ;
+  if (machine.phase == P_LEFTOVERS && !fx_leftovers(0)) machine_event(E_GONE) ;
 }
 
 /* tm-svscan's longest service name changed: pad to the new width */
@@ -782,22 +381,17 @@ static void command (char c)
   int sig ;
   switch (c)
   {
-    case 'u' : flag_once = 0 ; want_persist("up") ; want_up() ; break ;
-    case 'o' : flag_once = 1 ; want_persist(0) ; want_up() ; break ;
-    case 'd' : want_persist("down") ; want_down() ; break ;
-    case 'r' :
-      flag_once = 0 ;
-      want_persist("up") ;
-      if (st.pid) { st.want = 1 ; flag_restart = 1 ; stop() ; }
-      else want_up() ;
-      break ;
-    case 'x' : flag_exit = 1 ; break ;
-    case 'X' : flag_exit = 1 ; want_down() ; break ;  /* a reload: stop and exit, the wanted state kept */
-    case 'S' : ordered_stop() ; break ;
+    case 'u' : want_persist("up") ; machine_event(E_UP) ; break ;
+    case 'o' : want_persist(0) ; machine_event(E_ONCE) ; break ;
+    case 'd' : want_persist("down") ; machine_event(E_DOWN) ; break ;
+    case 'r' : want_persist("up") ; machine_event(E_RESTART) ; break ;
+    case 'x' : machine.exiting = 1 ; break ;
+    case 'X' : machine.exiting = 1 ; machine_event(E_DOWN) ; break ;  /* a reload: stop and exit, the wanted state kept */
+    case 'S' : machine_event(E_SHUTDOWN) ; break ;
     case 'w' : prefix_reread() ; break ;
     default :
       sig = tm_letter_signal(c) ;
-      if (sig && st.pid) group_signal(st.pid, sig) ;
+      if (sig && st.pid) fx_signal(st.pid, sig) ;
       break ;
   }
 }
@@ -813,22 +407,6 @@ static void read_control (void)
   }
 }
 
-static void read_notification (void)
-{
-  char buf[64] ;
-  ssize_t r = read(notif_rfd, buf, sizeof(buf)) ;
-  if (r < 0 && errno == EAGAIN) return ;
-  if (r > 0 && !memchr(buf, '\n', r)) return ;
-  close(notif_rfd) ;
-  notif_rfd = -1 ;
-  if (r > 0 && st.pid && st.state == TM_STARTING)
-  {
-    st.ready = 1 ;
-    set_state(TM_RUNNING, 0, 0) ;
-    run_post() ;
-  }
-}
-
 static int handle_signals (void)
 {
   for (;;)
@@ -839,396 +417,66 @@ static int handle_signals (void)
       case -1 : strerr_warnwu1sys("selfpipe_read") ; return 0 ;
       case 0 : return 1 ;
       case SIGCHLD : reap() ; break ;
-      case SIGTERM : ordered_stop() ; break ;
-      case SIGHUP : flag_exit = 1 ; break ;
+      case SIGTERM : machine_event(E_SHUTDOWN) ; break ;
+      case SIGHUP : machine.exiting = 1 ; break ;
       default : break ;
     }
   }
 }
 
-/* ---- timers ---- */
+/* ---- timers: one array, one dispatch ---- */
 
-static int expired (tain *d)
+static void resubscribe (void)
 {
-  if (tain_future(d)) return 0 ;
-  *d = tain_infinite ;
-  return 1 ;
+  if (machine.phase == P_WAIT_DEPS || machine.phase == P_WAIT_AFTER)
+  {
+    fx_deps_watch(1) ;
+    machine_event(E_DEPS) ;
+  }
+  if (machine.phase == P_HOLD)
+  {
+    fx_dependents_watch(1) ;
+    machine_event(E_DEPENDENTS) ;
+  }
+  if (machine.phase == P_WAIT_DEPS || machine.phase == P_WAIT_AFTER || machine.phase == P_HOLD) timer_in(TIMER_RESUBSCRIBE, RESUBSCRIBE_MS) ;
+}
+
+static void timer_fired (unsigned int kind)
+{
+  switch (kind)
+  {
+    case TIMER_START : machine_event(T_START) ; break ;
+    case TIMER_DEPS : machine_event(T_DEPS) ; break ;
+    case TIMER_KILL : machine_event(T_KILL) ; break ;
+    case TIMER_PRE : fx_signal(machine.pid_pre, SIGKILL) ; break ;
+    case TIMER_FINISH : fx_signal(machine.pid_finish, SIGKILL) ; break ;
+    case TIMER_POST_START : machine_post() ; break ;
+    case TIMER_POST_KILL : fx_signal(machine.pid_post, SIGKILL) ; break ;
+    case TIMER_HEALTH : health_run() ; break ;
+    case TIMER_HEALTH_KILL : health_kill() ; break ;
+    case TIMER_RESUBSCRIBE : resubscribe() ; break ;
+    case TIMER_FOLLOW : timer_in(TIMER_FOLLOW, follow_poll() ? 0 : FOLLOW_MS) ; break ;
+    case TIMER_DROPPED : fx_commit() ; break ;
+  }
 }
 
 static void timers (void)
 {
-  if (expired(&deadline_kill) && st.pid) group_signal(st.pid, SIGKILL) ;
-  if (expired(&deadline_leftover)) leftovers_signal(SIGKILL) ;
-  if (expired(&deadline_pre) && pid_pre) group_signal(pid_pre, SIGKILL) ;
-  if (expired(&deadline_post_kill) && pid_post) group_signal(pid_post, SIGKILL) ;
-  if (expired(&deadline_finish) && pid_finish) group_signal(pid_finish, SIGKILL) ;
-  if (expired(&deadline_post_start)) run_post() ;
-  if (expired(&deadline_health_kill) && pid_health) group_signal(pid_health, SIGKILL) ;
-  if (expired(&deadline_health)) health_run() ;
-  if (expired(&deadline_deps) && st.state == TM_PENDING)
-  {
-    char const *why = 0 ;
-    unsigned int wait ;
-    if (deps_check(&why, &wait) <= 0) { fail_start("dependency timeout: ", why) ; return ; }
-  }
-  if (expired(&deadline_resubscribe))
-  {
-    if (st.state == TM_PENDING) { peers_subscribe(&deps) ; try_start() ; }
-    if (flag_ordered) { peers_subscribe(&dependents) ; ordered_check() ; }
-    if (st.state == TM_PENDING || flag_ordered) { tain_copynow(&deadline_resubscribe) ; deadline_in(&deadline_resubscribe, RESUBSCRIBE_MS) ; }
-  }
-  if (expired(&deadline_start)) try_start() ;
-  if (expired(&deadline_follow))
-  {
-    int more = follow_poll() ;
-    tain_copynow(&deadline_follow) ;
-    deadline_in(&deadline_follow, more ? 0 : FOLLOW_MS) ;
-  }
-  if (expired(&deadline_dropped)) status_commit() ;
+  for (unsigned int i = 0 ; i < TIMER_COUNT ; i++)
+    if (!tain_future(&machine.timer[i]))
+    {
+      machine.timer[i] = tain_infinite ;
+      timer_fired(i) ;
+    }
 }
 
-static void earliest (tain *d, tain const *t)
-{
-  if (tain_less(t, d)) *d = *t ;
-}
-
-static void next_deadline (tain *d)
-{
-  *d = tain_infinite ;
-  earliest(d, &deadline_kill) ;
-  earliest(d, &deadline_leftover) ;
-  earliest(d, &deadline_start) ;
-  earliest(d, &deadline_deps) ;
-  earliest(d, &deadline_pre) ;
-  earliest(d, &deadline_post_start) ;
-  earliest(d, &deadline_post_kill) ;
-  earliest(d, &deadline_finish) ;
-  earliest(d, &deadline_resubscribe) ;
-  earliest(d, &deadline_follow) ;
-  earliest(d, &deadline_dropped) ;
-  relay_deadline(d) ;
-  earliest(d, &deadline_health) ;
-  earliest(d, &deadline_health_kill) ;
-}
-
-/* ---- start-up ---- */
-
-static int pidfd_wait (pid_t pid, unsigned int ms)
-{
-  int fd = syscall(SYS_pidfd_open, pid, 0) ;
-  if (fd >= 0)
-  {
-    struct pollfd p = { .fd = fd, .events = POLLIN } ;
-    int r = poll(&p, 1, ms) ;
-    close(fd) ;
-    return r > 0 ;
-  }
-  for (unsigned int waited = 0 ; waited < ms ; waited += 50)
-  {
-    if (kill(pid, 0) < 0) return 1 ;
-    poll(0, 0, 50) ;
-  }
-  return 0 ;
-}
-
-/* A previous supervisor was killed and its service may still run: never
-   leave two instances. Its run is named by pid and start time, so that a
-   pid used again since is never mistaken for it; it is its own group
-   leader. Only the holder of the lock gets here. */
-static void terminate_stale (void)
-{
-  tm_status_t old ;
-  uint64_t start ;
-  pid_t pid ;
-  if (tm_status_read("supervise/status", &old) <= 0) return ;
-  st.exit_code = old.exit_code ;
-  st.exit_signal = old.exit_signal ;
-  pid = old.pid ;
-  if (pid <= 1 || !tm_proc_starttime(pid, &start) || getpgid(pid) != pid) return ;
-  if (start != old.pid_start) return ;
-  {
-    char fmt[PID_FMT] ;
-    fmt[pid_fmt(fmt, pid)] = 0 ;
-    strerr_warnw3x("terminating the instance left by a previous supervisor, pid ", fmt, "") ;
-  }
-  group_signal(pid, conf.stop_signal) ;
-  group_signal(pid, SIGCONT) ;
-  pidfd_wait(pid, conf.timeout_kill) ;
-  group_signal(pid, SIGKILL) ;  /* whatever is left of its group */
-}
-
-/* One supervisor per service: the lock comes first, before anything is
-   read, killed or written. */
-static void lock_take (void)
-{
-  int fd ;
-  if (mkdir("supervise", 0755) < 0 && errno != EEXIST)
-    strerr_diefu2sys(111, "mkdir ", "supervise") ;
-  fd = tm_lock_open("supervise/lock") ;  /* 0600: nobody else may hold it */
-  if (fd < 0) strerr_diefu2sys(111, "open ", "supervise/lock") ;
-  switch (fd_lock(fd, 1, 1))
-  {
-    case -1 : strerr_diefu2sys(111, "lock ", "supervise/lock") ;
-    case 0 : strerr_dief2x(100, "another tm-supervise already runs for ", st.name) ;
-    default : break ;
-  }
-}
-
-/* A service directory we cannot run (a bad groups file...) does not heal
-   by itself: say so in the status, and exit 100, which tm-svscan takes as
-   a reason to wait longer before it tries again. */
-static void broken (char const *why)
-{
-  st.want = 0 ;
-  set_state(TM_FAILED, "invalid service directory: ", why) ;
-  strerr_dief2x(100, "invalid service directory: ", why) ;
-}
-
-/* [control] group: its members may write our control FIFO and wait on
-   our events, as root does */
-static gid_t control_gid (void)
-{
-  char const *file = svscan_file("control-gid") ;
-  unsigned int gid ;
-  return file && tm_svfile_uint(file, &gid) > 0 ? (gid_t)gid : (gid_t)-1 ;
-}
-
-/* The wanted state an operator gave (tm-ctl start/stop) outlives its
-   supervisor and reloads; else the service's own down file decides. */
-static int want_read (void)
-{
-  char buf[8] ;
-  if (tm_svfile_read("supervise/want", buf, sizeof(buf)) > 0) return !strcmp(buf, "up") ;
-  return !tm_svfile_exists("down") ;
-}
-
-static void want_persist (char const *what)
-{
-  if (!what) unlink("supervise/want") ;
-  else if (!openwritenclose_suffix("supervise/want", what, strlen(what), ".new"))
-    strerr_warnwu2sys("write ", "supervise/want") ;
-}
-
-/* [logging] buffer: .tm-svscan/log-buffer bytes (default 64 KiB, 0: none) */
-static uint64_t logbuf_size (void)
-{
-  char const *file = svscan_file("log-buffer") ;
-  char buf[32] ;
-  uint64_t n = 65536 ;
-  if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0 && !uint640_scan(buf, &n))
-    strerr_warnw1x("invalid .tm-svscan/log-buffer: using 64 KiB") ;
-  return n > LOGBUF_MAX ? LOGBUF_MAX : n ;
-}
-
-static void supervise_dir_init (void)
-{
-  gid_t gid = control_gid() ;
-  if (!tm_fifodir_make("event", gid)) strerr_diefu2sys(111, "make fifodir ", "event") ;
-  logbuf_init(logbuf_size(), gid) ;
-  st.want = want_read() ;
-  if (st.want) set_state(TM_STARTING, "starting", 0) ;
-  else set_state(TM_STOPPED, tm_svfile_exists("down") ? "disabled" : "stopped", 0) ;
-  if (!tm_mkfifo("supervise/control", 0600)) strerr_diefu2sys(111, "mkfifo ", "supervise/control") ;
-  if (gid == (gid_t)-1 ? chmod("supervise/control", 0600) < 0
-      : chown("supervise/control", 0, gid) < 0 || chmod("supervise/control", 0620) < 0)
-    strerr_warnwu2sys("set the owner and mode of ", "supervise/control") ;
-  ctlfd = open("supervise/control", O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
-  if (ctlfd < 0) strerr_diefu2sys(111, "open ", "supervise/control") ;
-  /* also open it for writing, so that it never reports EOF */
-  if (open("supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0)
-    strerr_diefu2sys(111, "open ", "supervise/control for writing") ;
-}
-
-static void read_uint_file (char const *file, unsigned int *u)
-{
-  if (tm_svfile_uint(file, u) < 0)
-    strerr_warnw3x("invalid ", file, ": using the default") ;
-}
-
-static void health_conf_read (void)
-{
-  char buf[16] ;
-  conf.has_health = access("health/check", X_OK) == 0 ;
-  if (!conf.has_health) return ;
-  read_uint_file("health/interval", &conf.health_interval) ;
-  read_uint_file("health/timeout", &conf.health_timeout) ;
-  read_uint_file("health/retries", &conf.health_retries) ;
-  read_uint_file("health/start-period", &conf.health_start_period) ;
-  if (tm_svfile_read("health/on-unhealthy", buf, sizeof(buf)) > 0) conf.health_restart = !!strcmp(buf, "none") ;
-  if (!conf.health_interval) conf.health_interval = 1 ;
-  if (!conf.health_retries) conf.health_retries = 1 ;
-}
-
-static char *xstrdup (char const *s)
-{
-  char *p = strdup(s) ;
-  if (!p) strerr_diefu1sys(111, "allocate") ;
-  return p ;
-}
-
-static unsigned int prefix_width = 0 ;
-
-/* [logging], the whole system's: .tm-svscan/log-format and log-color */
-static void logging_conf_read (void)
-{
-  static char const *const formats[3] = { "prefix", "plain", "json" } ;
-  static char const *const colours[3] = { "auto", "always", "never" } ;
-  char const *file ;
-  char buf[16] ;
-  int format = FORMAT_PREFIX, colour = COLOUR_AUTO ;
-  file = svscan_file("log-format") ;
-  if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0)
-    for (int i = 0 ; i < 3 ; i++) if (!strcmp(buf, formats[i])) format = i ;
-  file = svscan_file("log-color") ;
-  if (file && tm_svfile_read(file, buf, sizeof(buf)) > 0)
-    for (int i = 0 ; i < 3 ; i++) if (!strcmp(buf, colours[i])) colour = i ;
-  render_init(st.name, prefix_width, format, colour, tm_svfile_exists("log-timestamps")) ;
-}
-
-/* after spawn_conf_init: the files are opened with the service's rights */
-static void logs_conf_read (void)
-{
-  char path[4096] ;
-  logging_conf_read() ;
-  if (tm_svfile_read("output-file", path, sizeof(path)) > 0)
-  {
-    char buf[32] ;
-    uint64_t max = 0 ;
-    unsigned int files = 5 ;
-    if (tm_svfile_read("output-max-size", buf, sizeof(buf)) > 0 && !uint640_scan(buf, &max))
-      strerr_warnw1x("invalid output-max-size: using 10 MiB") ;
-    tm_svfile_uint("output-max-files", &files) ;
-    outfile_init(xstrdup(path), max, files) ;
-  }
-  if (tm_svfile_read("log-file", path, sizeof(path)) > 0)
-  {
-    follow_init(xstrdup(path)) ;
-    tain_copynow(&deadline_follow) ;
-    deadline_in(&deadline_follow, FOLLOW_MS) ;
-  }
-}
-
-
-static void conf_read (void)
-{
-  char buf[64] ;
-  unsigned int u ;
-  read_uint_file("timeout-kill", &conf.timeout_kill) ;
-  read_uint_file("restart-delay", &conf.restart_delay) ;
-  read_uint_file("restart-max-delay", &conf.restart_max_delay) ;
-  read_uint_file("max-restarts", &conf.max_restarts) ;
-  read_uint_file("wait-after", &conf.wait_after) ;
-  read_uint_file("timeout-dependencies", &conf.timeout_deps) ;
-  read_uint_file("timeout-script", &conf.timeout_script) ;
-  read_uint_file("post-start-delay", &conf.post_start_delay) ;
-  if (conf.restart_max_delay < conf.restart_delay) conf.restart_max_delay = conf.restart_delay ;
-  if (tm_svfile_uint("notification-fd", &u) > 0)
-  {
-    if (u < 3 || u > 1023) strerr_warnw1x("notification-fd must be between 3 and 1023: ignored") ;
-    else conf.notif_fd = u ;
-  }
-  if (tm_svfile_read("down-signal", buf, sizeof(buf)) > 0)
-  {
-    int sig = tm_signal_scan(buf) ;
-    if (sig) conf.stop_signal = sig ;
-    else strerr_warnw3x("invalid down-signal ", buf, ": using SIGTERM") ;
-  }
-  if (tm_svfile_read("restart", buf, sizeof(buf)) > 0)
-  {
-    if (!strcmp(buf, "always") || !strcmp(buf, "unless-stopped")) conf.restart = RESTART_ALWAYS ;
-    else if (!strcmp(buf, "on-failure")) conf.restart = RESTART_ON_FAILURE ;
-    else if (!strcmp(buf, "never")) conf.restart = RESTART_NEVER ;
-    else strerr_warnw3x("invalid restart policy ", buf, ": using always") ;
-  }
-  if (tm_svfile_read("type", buf, sizeof(buf)) > 0)
-  {
-    if (!strcmp(buf, "oneshot")) st.type = TM_ONESHOT ;
-    else if (strcmp(buf, "longrun")) strerr_warnw3x("invalid type ", buf, ": using longrun") ;
-  }
-  st.required = tm_svfile_exists("required") ;
-  conf.pty = tm_svfile_exists("pty") ;
-  conf.has_pre = tm_svfile_exists("pre-start") ;
-  conf.has_post = tm_svfile_exists("post-start") ;
-  conf.has_finish = tm_svfile_exists("finish") ;
-  next_delay = conf.restart_delay ;
-  if (!peers_read(&deps, "dependencies.d", 1) || !peers_read(&dependents, "dependents.d", 0))
-    strerr_diefu1sys(111, "read dependencies.d or dependents.d") ;
-  health_conf_read() ;
-}
-
-/* "SCANDIR/" and the absolute service directory, from how svscan (or a
-   user) named it: we do not resolve a symlinked service directory */
-static void paths_init (char const *arg, char **dir)
-{
-  char cwd[PATH_MAX] ;
-  size_t n = strlen(arg), cl = 0 ;
-  char const *base ;
-  char *prefix ;
-  while (n > 1 && arg[n-1] == '/') n-- ;
-  base = arg + n ;
-  while (base > arg && base[-1] != '/') base-- ;
-  if (base == arg + n || (size_t)(arg + n - base) > TM_NAME_MAX) strerr_dief2x(100, "invalid service directory name: ", arg) ;
-  memcpy(st.name, base, arg + n - base) ;
-  st.name[arg + n - base] = 0 ;
-  if (arg[0] != '/')
-  {
-    if (!getcwd(cwd, sizeof(cwd))) strerr_diefu1sys(111, "getcwd") ;
-    cl = strlen(cwd) ;
-  }
-  prefix = malloc(cl + n + 3) ;
-  *dir = malloc(cl + n + 3) ;
-  if (!prefix || !*dir) strerr_diefu1sys(111, "allocate") ;
-  memcpy(prefix, cwd, cl) ;
-  if (cl) prefix[cl++] = '/' ;
-  memcpy(prefix + cl, arg, base - arg) ;
-  prefix[cl + (base - arg)] = 0 ;
-  memcpy(*dir, prefix, cl + (base - arg)) ;
-  memcpy(*dir + cl + (base - arg), base, arg + n - base) ;
-  (*dir)[cl + n] = 0 ;
-  scandir_prefix = prefix ;
-}
-
-static void signals_init (void)
-{
-  sigset_t set ;
-  /* nothing ignored by whoever started us may reach the service */
-  for (int sig = 1 ; sig < SIGRTMIN ; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP) sig_restore(sig) ;
-  sigfd = selfpipe_init() ;
-  if (sigfd < 0) strerr_diefu1sys(111, "init selfpipe") ;
-  sigemptyset(&set) ;
-  sigaddset(&set, SIGCHLD) ;
-  sigaddset(&set, SIGTERM) ;
-  sigaddset(&set, SIGHUP) ;
-  sigaddset(&set, SIGINT) ;
-  sigaddset(&set, SIGQUIT) ;
-  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
-  sig_altignore(SIGPIPE) ;
-}
-
-/* What the service leaves behind is ours to find (a subreaper adopts the
-   orphans of its descendants), and when our scanner dies we stop the
-   service and exit, rather than run on with nobody to respawn us. */
-static void scanner_bind (void)
-{
-  pid_t parent = getppid() ;
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
-  if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) strerr_warnwu1sys("ask for a signal at our scanner's death") ;
-  else if (getppid() != parent) raise(SIGTERM) ;  /* it died already */
-}
-
-static int busy (void)
-{
-  return st.pid || pid_pre || pid_finish || leftovers ;
-}
+/* ---- the loop ---- */
 
 int main (int argc, char const *const *argv)
 {
   char const *ofds = 0, *efds = 0 ;
   unsigned int width = 0 ;
-  char *dir ;
   PROG = "tm-supervise" ;
-  tm_sigmask_save() ;  /* the container's, from tm-svscan: our children get it back */
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
@@ -1246,29 +494,8 @@ int main (int argc, char const *const *argv)
     argc -= l.ind ; argv += l.ind ;
   }
   if (argc < 1) dieusage() ;
-  fd_sanitize() ;
-  scanner_bind() ;
-  paths_init(argv[0], &dir) ;
-  st.supervisor = getpid() ;
-  relay_init(&relay[0], ofds) ;
-  relay_init(&relay[1], efds) ;
-  prefix_width = width ;
-  if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
-  umask(022) ;
-  tain_now_set_stopwatch_g() ;
-  tain_copynow(&sup_start) ;
-  signals_init() ;
-  sinks_init() ;  /* after signals_init: a guarded console write needs its SIGALRM handler */
-  lock_take() ;
-  conf_read() ;
-  {
-    char const *why = spawn_conf_init(dir) ;
-    terminate_stale() ;
-    if (why) broken(why) ;
-  }
-  logs_conf_read() ;
-  supervise_dir_init() ;
-  if (st.want) try_start() ;
+  sv_start(argv[0], ofds, efds, width) ;
+  if (st.want) machine_event(E_UP) ;
 
   for (;;)
   {
@@ -1277,8 +504,9 @@ int main (int argc, char const *const *argv)
     tain deadline ;
     int r ;
 
-    if (flag_exit && !busy()) break ;
-    next_deadline(&deadline) ;
+    if (machine.exiting && !machine_busy()) break ;
+    timer_next(&deadline) ;
+    relay_deadline(&deadline) ;
     x[n].fd = sigfd ; x[n++].events = IOPAUSE_READ ;
     x[n].fd = relay_wants_read(&relay[0]) ? relay[0].rfd : -1 ; x[n++].events = IOPAUSE_READ ;
     x[n].fd = relay_wants_read(&relay[1]) ? relay[1].rfd : -1 ; x[n++].events = IOPAUSE_READ ;
@@ -1296,8 +524,8 @@ int main (int argc, char const *const *argv)
     if (r < 0)
     {
       strerr_warnwu1sys("iopause") ;
-      tain_copynow(&deadline) ;
-      deadline_in(&deadline, 100) ;
+      tain_from_millisecs(&deadline, 100) ;
+      tain_add_g(&deadline, &deadline) ;
       iopause_g(x, 0, &deadline) ;
       continue ;
     }
@@ -1314,22 +542,19 @@ int main (int argc, char const *const *argv)
       int depev = 0, dependentev = 0 ;
       for (unsigned int i = 0 ; i < deps.n ; i++)
         if (x[ideps + i].fd >= 0 && x[ideps + i].revents && peers_drain(&deps, i)) depev = 1 ;
-      /* a shutdown request above may have read the list again */
+      /* a shutdown above may have read the list again */
       for (unsigned int i = 0 ; idependents + i < n && i < dependents.n ; i++)
         if (x[idependents + i].fd >= 0 && x[idependents + i].fd == dependents.p[i].fd
          && x[idependents + i].revents && peers_drain(&dependents, i)) dependentev = 1 ;
-      if (depev && st.state == TM_PENDING) try_start() ;
-      if (dependentev) ordered_check() ;
+      if (depev) machine_event(E_DEPS) ;
+      if (dependentev) machine_event(E_DEPENDENTS) ;
     }
     if (x[ictl].revents & IOPAUSE_READ) read_control() ;
-    if (st.dropped != sink_dropped_total() && !tain_less(&deadline_dropped, &tain_infinite))
-    {
-      tain_copynow(&deadline_dropped) ;
-      deadline_in(&deadline_dropped, 1000) ;
-    }
+    if (st.dropped != sink_dropped_total() && !tain_less(&machine.timer[TIMER_DROPPED], &tain_infinite))
+      timer_in(TIMER_DROPPED, 1000) ;
   }
   relay_drain() ;
   relay_pty_close() ;
-  status_commit() ;
+  fx_commit() ;
   return 0 ;
 }

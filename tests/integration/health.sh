@@ -67,7 +67,7 @@ ns tm-ctl health || fail "tm-ctl health while all healthy"
 pid=$(field web pid)
 touch "$T/flags/web-sick"
 waitfor 10 sh -c "[ \"\$(sed -n 's/^pid=//p' '$SD/web/supervise/status')\" != $pid ]" || fail "sick web not restarted: $(cat "$SD/web/supervise/status")"
-grep -q 'web: unhealthy: restarting it' "$ERR" || fail "no message: $(cat "$ERR")"
+grep -q '^\[web *\] tm: unhealthy: restarting' "$ERR" || fail "no message: $(cat "$ERR")"
 [ "$(field web restarts)" -ge 1 ] || fail "restarts not counted"
 rm -f "$T/flags/web-sick"
 ns tm-ctl wait -r -t 10 web || fail "web not ready again"

@@ -18,7 +18,7 @@ wait_event other start
 wait_exit 20
 assert_eq "$RC" 3 "exit code of a required longrun exiting 3"
 [ -n "$(event other stop)" ] || fail "the other service was not stopped gracefully"
-grep -q 'required service core ended for good' "$ERR" || fail "no message: $(cat "$ERR")"
+grep -q '^\[core *\] tm: required service ended for good: shutting the system down, exit code 3$' "$ERR" || fail "no message: $(cat "$ERR")"
 
 cat > "$T/killed.toml" <<'TOML'
 [[services]]
