@@ -16,3 +16,5 @@ tests/unit-lib_OBJS := tests/unit-lib.o
 tests/unit-lib_LIBS = $(LIBS_EXE)
 tests/toml-unit_OBJS := tests/toml-unit.o
 tests/toml-unit_LIBS = -lm
+tests/unit-argv_OBJS := tests/unit-argv.o src/tm-supervise/sv_argv.o
+tests/unit-argv_LIBS =

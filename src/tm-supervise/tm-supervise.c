@@ -246,7 +246,7 @@ static void health_run (void)
   spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = -1, .quiet = 1 } ;
   if (!st.pid || pid_health) return ;
   pid_health = spawn_in_dir("health/check", argv, &o) ;
-  if (!pid_health) { strerr_warnwu2sys("spawn ", "health/check") ; health_schedule() ; return ; }
+  if (!pid_health) { spawn_failure(st.name, "health/check") ; health_schedule() ; return ; }
   tain_copynow(&deadline_health_kill) ;
   deadline_in(&deadline_health_kill, conf.health_timeout) ;
 }
@@ -318,9 +318,11 @@ static void spawn_service (void)
   {
     /* as if it had died at once: 126 cannot execute, 127 not found */
     int code = errno == ENOENT ? 127 : 126 ;
-    strerr_warnwu2sys("spawn ", "run") ;
+    char const *why = spawn_failure(st.name, "run") ;
     if (p[0] >= 0) close(p[0]) ;
     on_service_exit(code << 8) ;
+    tm_status_setreason(&st, why, 0) ;
+    status_commit() ;
     return ;
   }
   st.pid = pid ;
@@ -339,7 +341,7 @@ static pid_t spawn_script (char const *file, char const *arg1, char const *arg2,
   char const *argv[4] = { file, arg1, arg2, 0 } ;
   spawn_opts_t o = { .as_user = 0, .notif_w = -1, .notif_fd = -1, .quiet = 0 } ;
   pid_t pid = spawn_in_dir(file, argv, &o) ;
-  if (!pid) strerr_warnwu2sys("spawn ", file) ;
+  if (!pid) spawn_failure(st.name, file) ;
   else { tain_copynow(deadline) ; deadline_in(deadline, conf.timeout_script) ; }
   return pid ;
 }
