@@ -84,8 +84,10 @@ check-san:
 demo: all
 	@tools/demo $(abspath $(B))
 
+# the static release when it can be built (what ships), else this build
 bench: all
-	@bench/run $(abspath $(B))
+	@if tools/make-dist $(B) "$(MAKE)" ; then bench/run $(abspath $(B))/dist/root/usr/local/bin ; \
+	else echo "bench: no static release: measuring $(B)" >&2 ; bench/run $(abspath $(B)) ; fi
 
 fuzz:
 	@tools/fuzz $(FUZZTIME)
