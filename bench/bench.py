@@ -401,11 +401,63 @@ def clients_section():
     print(flush=True)
 
 
+def cpu_cycle(kind, n, fsdir):
+    """boot of n services and their shutdown under perf stat: CPU time
+    (task-clock, every process of the system) and page faults. Less
+    sensitive to a busy machine than wall-clock times."""
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    sd = os.path.join(root, "sv")
+    os.makedirs(sd)
+    make_tree(sd, n)
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd)) if x[0] != "."]
+    out = os.path.join(root, "perf")
+    cmd = [os.path.join(BIN, "tm-svscan"), "-c", str(n + 10), "-d", sd] if kind == "tm" else ["s6-svscan", "-c", str(n + 10), sd]
+    wall0 = time.time()
+    proc = subprocess.Popen(["perf", "stat", "-x,", "-e", "task-clock,page-faults", "-o", out,
+                             "unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] + cmd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    up, stamp = (tm_up, tm_stamp) if kind == "tm" else (s6_up, s6_stamp)
+    deadline = time.monotonic() + 120
+    while not all(up(d) for d in dirs):
+        if time.monotonic() > deadline:
+            raise SystemExit("%s: not up after 120 s" % kind)
+        time.sleep(0.05)
+    boot = max(stamp(d) for d in dirs) - wall0
+    if kind == "tm":
+        subprocess.run([os.path.join(BIN, "tm-ctl"), "-d", sd, "shutdown"], check=True)
+    else:
+        subprocess.run(["s6-svscanctl", "-t", sd], check=True)
+    proc.wait(timeout=120)
+    res = {"boot": boot}
+    with open(out) as f:
+        for line in f:
+            parts = line.strip().split(",")
+            if len(parts) > 2 and parts[2] in ("task-clock", "page-faults"):
+                res[parts[2]] = float(parts[0])
+    shutil.rmtree(root, ignore_errors=True)
+    return res
+
+
+def cpu_section(kinds):
+    if not shutil.which("perf"):
+        print("cpu: no perf: skipped\n")
+        return
+    fsdir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    print("boot of N services, then shutdown, on tmpfs: wall boot (s), CPU of the whole system (ms, perf task-clock), page faults")
+    for n in SIZES:
+        for k in kinds:
+            r = cpu_cycle(k, n, fsdir)
+            print("%-4s %6d  %8.3f  %10.0f  %10.0f" % (k, n, r["boot"], r.get("task-clock", 0), r.get("page-faults", 0)), flush=True)
+    print(flush=True)
+
+
 def main():
     kinds = ["tm"] + (["s6"] if HAVE_S6 else [])
-    sections = os.environ.get("BENCH_SECTIONS", "sizes,supervision,clients,init,storm,check").split(",")
+    sections = os.environ.get("BENCH_SECTIONS", "sizes,supervision,cpu,clients,init,storm,check").split(",")
     if "sizes" in sections:
         sizes_section()
+    if "cpu" in sections:
+        cpu_section(kinds)
     if "supervision" in sections:
         supervision(kinds)
     if "clients" in sections:
