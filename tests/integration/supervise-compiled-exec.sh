@@ -32,6 +32,9 @@ printf '"extra"\n' >> "$SD/edited/run"      # execlineb reads it as one more wor
 rm -f "$T/gone"
 mkdir -p "$SD/hand" && printf '#!/nonexistent/interp\nexit 0\n' > "$SD/hand/run" && chmod 755 "$SD/hand/run"
 boot
+# the tree was there before tm-svscan: wait for it to run (tm-ctl wait
+# gives up on a service no supervisor will ever come for)
+waitfor 10 test -e "$SD/.tm-svscan/status" || fail "tm-svscan did not start: $(cat "$ERR")"
 ns tm-ctl wait -r -t 10 direct edited || fail "not ready: $(ns tm-ctl list) $(cat "$ERR")"
 assert_eq "$(cat "$T/direct.out")" 'two words|q"uote\||' "argv of the directly exec'd command"
 assert_eq "$(field direct health)" healthy "health of the directly exec'd check"
