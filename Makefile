@@ -1,8 +1,11 @@
 # tm Makefile. Run ./configure first (make does it for you with the defaults).
 # Everything built goes under $(B) (default: build/): objects mirror the source
-# tree, programs sit at the top of $(B).
+# tree, programs sit at the top of $(B). `make static` builds the static musl
+# programs in $(B)/static with their own configuration, `make dist` the
+# release tarball from them, in $(B)/dist.
 
--include config.mak
+CONFIG_MAK ?= config.mak
+-include $(CONFIG_MAK)
 include package/targets.mak
 include package/deps.mak
 
@@ -22,8 +25,8 @@ LIBTM := $(B)/libtm.a
 LIBTM_OBJS := $(addprefix $(B)/,$(LIBTM_SRCS:.c=.o))
 HEADERS := $(wildcard src/*/*.h) src/include/tm/config.h
 
-.PHONY: all tests check check-unit check-toml check-integration check-san soak demo bench fuzz \
-        install uninstall clean distclean deps
+.PHONY: all tests check check-unit check-toml check-integration check-san check-dist soak demo bench fuzz \
+        static dist install uninstall clean distclean deps
 
 all: $(PROGRAMS)
 
@@ -31,7 +34,7 @@ config.mak src/include/tm/config.h:
 	@tools/install-deps
 	./configure
 
-$(B)/%.o: %.c $(HEADERS) config.mak
+$(B)/%.o: %.c $(HEADERS) $(CONFIG_MAK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -53,14 +56,31 @@ tests/toml-decoder: $(B)/tests/toml-decoder
 deps:
 	@tools/install-deps
 
-# make check: -Werror build, unit tests, TOML conformance, integration tests,
-# then the integration tests once more under ASan+UBSan (tests/run builds
-# that variant itself, after the plain tests). make's name reaches it
-# through a variable of our own: a recipe line that names the MAKE variable
-# itself runs even under `make -n`, and this one would run the whole suite.
+# make check: -Werror build, unit tests, TOML conformance, the static release
+# (built here when musl and the skalibs source can be had; its test skips
+# otherwise), integration tests, then the integration tests once more under
+# ASan+UBSan (tests/run builds that variant itself, after the plain tests).
+# make's name reaches it through a variable of our own: a recipe line that
+# names the MAKE variable itself runs even under `make -n`, and this one
+# would run the whole suite.
 RUNNER_MAKE = $(MAKE)
-check: all tests
+check: all tests check-dist
 	@tests/run --bindir $(abspath $(B)) --sanbindir $(abspath $(B)-san) --make "$(RUNNER_MAKE)"
+
+check-dist:
+	@tools/make-dist --for-check $(B) "$(MAKE)"
+
+# Static musl programs, in $(B)/static: skalibs is built from Debian's source
+# with musl-gcc into $(B)/musl first (tools/build-musl-skalibs).
+static:
+	@tools/build-musl-skalibs $(abspath $(B))/musl || { echo "make static: no musl skalibs (see above)" >&2 ; exit 1 ; }
+	@./configure --enable-static --with-musl=$(abspath $(B))/musl --builddir=$(B)/static \
+	  --config-mak=$(B)/static/config.mak --with-execlineb=$(execlineb) --prefix=$(prefix) >/dev/null
+	@$(MAKE) --no-print-directory CONFIG_MAK=$(B)/static/config.mak B=$(B)/static all
+
+# The release: $(B)/dist/tm-VERSION-ARCH.tar.gz (doc/containers.md)
+dist:
+	@tools/make-dist $(B) "$(MAKE)"
 
 check-san:
 	$(MAKE) B=$(B)-san EXTRA_CFLAGS="$(SANFLAGS)" EXTRA_LDFLAGS="$(SANFLAGS)" all tests
@@ -73,8 +93,10 @@ soak: all
 demo: all
 	@tools/demo $(abspath $(B))
 
+# the static release when it can be built (what ships), else this build
 bench: all
-	@bench/run $(abspath $(B))
+	@if tools/make-dist $(B) "$(MAKE)" ; then bench/run $(abspath $(B))/dist/root/usr/local/bin ; \
+	else echo "bench: no static release: measuring $(B)" >&2 ; bench/run $(abspath $(B)) ; fi
 
 fuzz:
 	@tools/fuzz $(FUZZTIME)

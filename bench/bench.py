@@ -1,21 +1,28 @@
 #!/usr/bin/env python3
-"""tm vs s6: memory per supervisor, boot time, restart latency.
+"""tm vs s6: program sizes, memory per supervisor, boot time, client and
+restart latency.
 
 Each system runs as PID 1 of a fresh PID namespace on a tree of N services
 whose run is the same tiny static program. The boot time is the latest
 state-change stamp in the status files minus the wall-clock start: the
 poller that waits for the end runs only every 50 ms, so that it does not
-compete for the CPU with what it measures."""
+compete for the CPU with what it measures. Client commands are timed by
+bench/spawn (posix_spawn and wait, median of many runs) against the same
+spawn of a static program that does nothing: the floor."""
 
 import os, shutil, statistics, struct, subprocess, sys, tempfile, time
 
 BIN, IDLE, STORM = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
-SIZES = [int(n) for n in sys.argv[4:]] or [100, 1000]
+SPAWN, TRUE = os.path.abspath(sys.argv[4]), os.path.abspath(sys.argv[5])
+SIZES = [int(n) for n in sys.argv[6:]] or [100, 1000]
 HAVE_TINI = shutil.which("tini") is not None
 RESTARTS = int(os.environ.get("BENCH_RESTARTS", "50"))
 HAVE_S6 = shutil.which("s6-svscan") is not None
 TAI_UTC = 37            # skalibs labels with the current TAI-UTC offset
-FILESYSTEMS = [("tmpfs", "/dev/shm"), ("disk", None)]
+FILESYSTEMS = [f for f in [("tmpfs", "/dev/shm"), ("disk", None)]
+               if f[0] in os.environ.get("BENCH_FS", "tmpfs,disk").split(",")]
+CLIENT_RUNS = int(os.environ.get("BENCH_CLIENT_RUNS", "200"))
+S6_PROGRAMS = ["s6-svscan", "s6-supervise", "s6-svc", "s6-svstat"]
 
 
 def make_tree(root, n):
@@ -301,11 +308,160 @@ def check_time(n):
     return res
 
 
+def linkage(path):
+    out = subprocess.run(["file", "-L", path], capture_output=True, text=True).stdout
+    return "static" if "statically linked" in out else "dynamic"
+
+
+def sizes_section():
+    print("program sizes (bytes, as installed)")
+    total = 0
+    for p in ["tm-init", "tm-svscan", "tm-supervise", "tm-ctl"]:
+        path = os.path.join(BIN, p)
+        n = os.path.getsize(path)
+        total += n
+        print("  %-14s %8d  %s" % (p, n, linkage(path)))
+    print("  %-14s %8d" % ("tm total", total))
+    if HAVE_S6:
+        total = 0
+        for p in S6_PROGRAMS:
+            path = shutil.which(p)
+            n = os.path.getsize(path)
+            total += n
+            print("  %-14s %8d  %s" % (p, n, linkage(path)))
+        libs = set()
+        out = subprocess.run(["ldd", shutil.which("s6-supervise"), shutil.which("s6-svc")], capture_output=True, text=True).stdout
+        for line in out.split("\n"):
+            parts = line.split("=>")
+            if len(parts) == 2 and ("skarnet" in parts[0] or "libs6" in parts[0]):
+                libs.add(os.path.realpath(parts[1].split("(")[0].strip()))
+        for lib in sorted(libs):
+            n = os.path.getsize(lib)
+            total += n
+            print("  %-14s %8d  shared library" % (os.path.basename(lib), n))
+        print("  %-14s %8d  (plus glibc)" % ("s6 total", total))
+    print(flush=True)
+
+
+def spawn_time(argv, runs, pause_ms=0):
+    out = subprocess.run([SPAWN, str(runs), str(pause_ms)] + argv, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit("bench: %s failed: %s" % (" ".join(argv), out.stderr.strip()))
+    med, mn = out.stdout.split()
+    return float(med), float(mn)
+
+
+def boot_tree(kind, n, fsdir):
+    """a running system of n services; returns (proc, ns1, root, sd, dirs)"""
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    sd = os.path.join(root, "sv")
+    os.makedirs(sd)
+    make_tree(sd, n)
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd)) if x[0] != "."]
+    cmd = [os.path.join(BIN, "tm-svscan"), "-c", str(n + 10), "-d", sd] if kind == "tm" else ["s6-svscan", "-c", str(n + 10), sd]
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] + cmd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ns1 = ns_child(proc)
+    up = tm_up if kind == "tm" else s6_up
+    deadline = time.monotonic() + 120
+    while not all(up(d) for d in dirs):
+        if time.monotonic() > deadline:
+            raise SystemExit("%s: not up after 120 s" % kind)
+        time.sleep(0.05)
+    time.sleep(0.5)
+    return proc, ns1, root, sd, dirs
+
+
+def clients_section():
+    """tm-ctl status vs s6-svstat vs the floor; tm-ctl restart --wait vs
+    s6-svc -wR -r (one second apart: s6-supervise throttles restarts)"""
+    n = 100
+    fsdir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    restarts = int(os.environ.get("BENCH_RESTARTS", "50"))
+    print("clients, on %d services on tmpfs: median / min (ms) of %d runs (restarts: %d runs, 1.2 s apart)" % (n, CLIENT_RUNS, restarts))
+    med, mn = spawn_time([TRUE], CLIENT_RUNS)
+    print("  %-34s %8.3f / %.3f" % ("floor: static true (%s)" % linkage(TRUE), med, mn), flush=True)
+    for kind in ["tm"] + (["s6"] if HAVE_S6 else []):
+        proc, ns1, root, sd, dirs = boot_tree(kind, n, fsdir)
+        try:
+            d = dirs[0]
+            if kind == "tm":
+                status = [os.path.join(BIN, "tm-ctl"), "-d", sd, "status", os.path.basename(d)]
+                restart = [os.path.join(BIN, "tm-ctl"), "-d", sd, "restart", os.path.basename(d), "--wait", "-t", "10"]
+            else:
+                status = [shutil.which("s6-svstat"), d]
+                restart = [shutil.which("s6-svc"), "-wR", "-T", "10000", "-r", d]
+            med, mn = spawn_time(status, CLIENT_RUNS)
+            print("  %-34s %8.3f / %.3f" % ("tm-ctl status NAME" if kind == "tm" else "s6-svstat DIR", med, mn), flush=True)
+            med, mn = spawn_time(restart, restarts, 1200)
+            print("  %-34s %8.3f / %.3f" % ("tm-ctl restart NAME --wait" if kind == "tm" else "s6-svc -wR -r DIR", med, mn), flush=True)
+        finally:
+            stop_ns(proc, ns1)
+            shutil.rmtree(root, ignore_errors=True)
+    print(flush=True)
+
+
+def cpu_cycle(kind, n, fsdir):
+    """boot of n services and their shutdown under perf stat: CPU time
+    (task-clock, every process of the system) and page faults. Less
+    sensitive to a busy machine than wall-clock times."""
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    sd = os.path.join(root, "sv")
+    os.makedirs(sd)
+    make_tree(sd, n)
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd)) if x[0] != "."]
+    out = os.path.join(root, "perf")
+    cmd = [os.path.join(BIN, "tm-svscan"), "-c", str(n + 10), "-d", sd] if kind == "tm" else ["s6-svscan", "-c", str(n + 10), sd]
+    wall0 = time.time()
+    proc = subprocess.Popen(["perf", "stat", "-x,", "-e", "task-clock,page-faults", "-o", out,
+                             "unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] + cmd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    up, stamp = (tm_up, tm_stamp) if kind == "tm" else (s6_up, s6_stamp)
+    deadline = time.monotonic() + 120
+    while not all(up(d) for d in dirs):
+        if time.monotonic() > deadline:
+            raise SystemExit("%s: not up after 120 s" % kind)
+        time.sleep(0.05)
+    boot = max(stamp(d) for d in dirs) - wall0
+    if kind == "tm":
+        subprocess.run([os.path.join(BIN, "tm-ctl"), "-d", sd, "shutdown"], check=True)
+    else:
+        subprocess.run(["s6-svscanctl", "-t", sd], check=True)
+    proc.wait(timeout=120)
+    res = {"boot": boot}
+    with open(out) as f:
+        for line in f:
+            parts = line.strip().split(",")
+            if len(parts) > 2 and parts[2] in ("task-clock", "page-faults"):
+                res[parts[2]] = float(parts[0])
+    shutil.rmtree(root, ignore_errors=True)
+    return res
+
+
+def cpu_section(kinds):
+    if not shutil.which("perf"):
+        print("cpu: no perf: skipped\n")
+        return
+    fsdir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    print("boot of N services, then shutdown, on tmpfs: wall boot (s), CPU of the whole system (ms, perf task-clock), page faults")
+    for n in SIZES:
+        for k in kinds:
+            r = cpu_cycle(k, n, fsdir)
+            print("%-4s %6d  %8.3f  %10.0f  %10.0f" % (k, n, r["boot"], r.get("task-clock", 0), r.get("page-faults", 0)), flush=True)
+    print(flush=True)
+
+
 def main():
     kinds = ["tm"] + (["s6"] if HAVE_S6 else [])
-    sections = os.environ.get("BENCH_SECTIONS", "supervision,init,storm,check").split(",")
+    sections = os.environ.get("BENCH_SECTIONS", "sizes,supervision,cpu,clients,init,storm,check").split(",")
+    if "sizes" in sections:
+        sizes_section()
+    if "cpu" in sections:
+        cpu_section(kinds)
     if "supervision" in sections:
         supervision(kinds)
+    if "clients" in sections:
+        clients_section()
     if "init" in sections:
         init_section()
     if "storm" in sections:

@@ -20,3 +20,5 @@ tests/unit-json_OBJS := tests/unit-json.o src/tm-supervise/sv_json.o
 tests/unit-json_LIBS =
 tests/unit-machine_OBJS := tests/unit-machine.o src/tm-supervise/sv_machine.o
 tests/unit-machine_LIBS = $(LIBS_EXE)
+tests/unit-argv_OBJS := tests/unit-argv.o src/tm-supervise/sv_argv.o
+tests/unit-argv_LIBS =

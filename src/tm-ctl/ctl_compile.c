@@ -64,15 +64,29 @@ static void put_file (char const *dir, char const *name, char const *s, size_t l
   if (close(fd) < 0) fail_sys("write", path) ;
 }
 
-static void put_fmt (char const *dir, char const *name, char const *fmt, ...)
+static void put_vfmt (char const *dir, char const *name, mode_t mode, char const *fmt, va_list ap)
 {
   char buf[PATH_MAX + 64] ;
+  int n = vsnprintf(buf, sizeof(buf), fmt, ap) ;
+  put_file(dir, name, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1, mode) ;
+}
+
+static void put_fmt (char const *dir, char const *name, char const *fmt, ...)
+{
   va_list ap ;
-  int n ;
   va_start(ap, fmt) ;
-  n = vsnprintf(buf, sizeof(buf), fmt, ap) ;
+  put_vfmt(dir, name, 0644, fmt, ap) ;
   va_end(ap) ;
-  put_file(dir, name, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1, 0644) ;
+}
+
+/* what may carry credentials (a command line, a URL with a password):
+   readable by root, the supervisor, only */
+static void put_secret_fmt (char const *dir, char const *name, char const *fmt, ...)
+{
+  va_list ap ;
+  va_start(ap, fmt) ;
+  put_vfmt(dir, name, 0600, fmt, ap) ;
+  va_end(ap) ;
 }
 
 static void put_dir (char const *dir, char const *name)
@@ -141,7 +155,9 @@ static void put_execline (char const *dir, char const *name, char const *comment
   sb_cats(&b, comment) ;
   sb_cats(&b, "\n# (working directory, environment and user are set by tm-supervise from\n# working-dir, env/ and uid/gid/groups beside this file)\n") ;
   sb_argv(&b, cmd, args) ;
-  put_file(dir, name, b.s, b.len, 0755) ;
+  /* tm-supervise reads it as root and execs the command it holds: the
+     service's user never needs to read it, and nobody else may */
+  put_file(dir, name, b.s, b.len, 0700) ;
   free(b.s) ;
 }
 
@@ -152,7 +168,7 @@ static char const *const restart_names[] = { "always", "on-failure", "never", "a
 static void put_script (char const *dir, char const *name, char const *script)
 {
   if (!script) return ;
-  if (!strncmp(script, "#!", 2)) put_file(dir, name, script, strlen(script), 0755) ;
+  if (!strncmp(script, "#!", 2)) put_file(dir, name, script, strlen(script), 0700) ;  /* run as root */
   else put_link(dir, name, script) ;
 }
 
@@ -215,7 +231,7 @@ static void put_health (char const *sd, service_t const *sv)
     char *argv[3] = { "probe", h->kind == HEALTH_HTTP ? "http" : "tcp", h->target } ;
     strlist_t args = { argv, 3 } ;
     if (!tm_self_path(self, sizeof(self))) { fail_sys("find tm-ctl's own path for", dir) ; return ; }
-    put_fmt(dir, h->kind == HEALTH_HTTP ? "http" : "tcp", "%s\n", h->target) ;
+    put_secret_fmt(dir, h->kind == HEALTH_HTTP ? "http" : "tcp", "%s\n", h->target) ;
     put_execline(dir, "check", "healthcheck", self, &args) ;
   }
   put_fmt(dir, "interval", "%u\n", h->interval) ;

@@ -1,7 +1,7 @@
 /* ISC license. */
 
-/* tm-ctl install [DIR], and the seed's names: invoked as tm-orchestrator or
-   entrypoint, the suite behaves as the Go seed did. */
+/* tm-ctl install [DIR], and the seed's names: invoked as tm-orchestrator,
+   go-overlay or entrypoint, the suite behaves as the Go seed did. */
 
 #include <errno.h>
 #include <limits.h>
@@ -14,13 +14,13 @@
 
 int ctl_install (ctl_args_t const *a)
 {
-  static char const *const links[3] = { "tm-ctl", "tm-orchestrator", "entrypoint" } ;
+  static char const *const links[4] = { "tm-ctl", "tm-orchestrator", "go-overlay", "entrypoint" } ;
   char const *dir = a->nnames ? a->names[0] : "/usr/local/bin" ;
   char self[PATH_MAX] ;
   int rc = EX_OK ;
   if (a->nnames > 1) ctl_die(EX_USAGE, "install takes at most one DIR", 0, 0) ;
   if (!tm_self_path(self, sizeof(self))) ctl_die(EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
-  for (unsigned int i = 0 ; i < 3 ; i++)
+  for (unsigned int i = 0 ; i < 4 ; i++)
   {
     char path[PATH_MAX] ;
     char cur[PATH_MAX] ;
@@ -41,7 +41,7 @@ int ctl_install (ctl_args_t const *a)
   return rc ;
 }
 
-/* tm-orchestrator / entrypoint: no arguments run the system (tm-init);
+/* tm-orchestrator / go-overlay / entrypoint: no arguments run the system (tm-init);
    list, status, restart, install are tm-ctl's; anything else is the
    container's command, run by tm-init. */
 void ctl_compat (int argc, char const **argv)
@@ -49,7 +49,7 @@ void ctl_compat (int argc, char const **argv)
   char const *base = strrchr(argv[0], '/') ;
   char init[PATH_MAX] ;
   base = base ? base + 1 : argv[0] ;
-  if (strcmp(base, "tm-orchestrator") && strcmp(base, "entrypoint")) return ;
+  if (strcmp(base, "tm-orchestrator") && strcmp(base, "go-overlay") && strcmp(base, "entrypoint")) return ;
   if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "status") || !strcmp(argv[1], "restart")
     || !strcmp(argv[1], "install") || argv[1][0] == '-')) return ;
   {

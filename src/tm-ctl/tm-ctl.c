@@ -35,7 +35,7 @@
 "Configuration:\n" \
 "  check [--offline] [CONFIG]    validate; print every error, or \"ok: N services\"\n" \
 "  compile CONFIG DIR            write the service tree of CONFIG into DIR, atomically\n" \
-"  install [DIR]                 symlinks tm-ctl, tm-orchestrator, entrypoint in DIR (/usr/local/bin)\n" \
+"  install [DIR]                 symlinks tm-ctl, tm-orchestrator, go-overlay, entrypoint in DIR (/usr/local/bin)\n" \
 "  probe http URL | tcp HOST:PORT  one health probe (what compiled healthchecks run): exit 0 healthy\n" \
 "  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
 "\n" \

@@ -92,12 +92,12 @@ static int in_path (char const *name)
    not in PATH, unless TM_NO_AUTO_INSTALL=1. Failures are only warnings. */
 static void auto_install (void)
 {
-  static char const *const links[3] = { "tm-ctl", "tm-orchestrator", "entrypoint" } ;
+  static char const *const links[4] = { "tm-ctl", "tm-orchestrator", "go-overlay", "entrypoint" } ;
   char const *no = getenv("TM_NO_AUTO_INSTALL") ;
   char target[PATH_MAX] ;
   if ((no && !strcmp(no, "1")) || in_path("tm-ctl")) return ;
   if (tm_sibling("tm-ctl", target, sizeof(target))[0] != '/') return ;
-  for (unsigned int i = 0 ; i < 3 ; i++)
+  for (unsigned int i = 0 ; i < 4 ; i++)
   {
     char path[64] = "/usr/local/bin/" ;
     strcat(path, links[i]) ;

@@ -138,7 +138,7 @@ struct spawn_conf_s
 } ;
 
 extern spawn_conf_t spawn_conf ;
-extern char const *spawn_conf_init (char const *dir) ;  /* reads working-dir, env/, uid, gid, groups; 0, or what is wrong */
+extern char const *spawn_conf_init (char const *dir) ;  /* reads working-dir, env/, uid, gid, groups, run, health/check; 0, or what is wrong */
 /* Runs FILE (relative to the service dir) with argv in its own session,
    stdin /dev/null, stdout/stderr into the relay. Returns the pid, or 0
    with errno set when it could not be executed. */
@@ -153,6 +153,19 @@ struct spawn_opts_s
 } ;
 extern pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o) ;
 extern int as_service_user (int (*op)(void *), void *arg, int *soft) ;  /* fd, or -1 with errno */
+/* after spawn_in_dir failed with errno set: warns "NAME: unable to spawn
+   PROGRAM: error", PROGRAM being what the kernel could not execute (the
+   compiled command, or FILE, or FILE's interpreter), and returns the same
+   without NAME, for a status reason (a static buffer) */
+extern char const *spawn_failure (char const *name, char const *file) ;
+
+/* ---- sv_argv.c: a compiled run or health/check back into an argv ---- */
+
+/* s[0..len) is exactly what tm-ctl compile writes (an execlineb -P line,
+   comment lines, one line of double-quoted words): unescapes it in place,
+   fills argv (max slots, the last one 0) and returns argc; else 0 */
+extern size_t sv_argv_parse (char *s, size_t len, char **argv, size_t max) ;
+#define SV_ARGV_FILE_MAX 262144 /* a bigger file is exec'd as it is */
 
 /* ---- sv_deps.c: other services' states, through their event fifodirs ---- */
 

@@ -51,7 +51,7 @@ void health_run (void)
   spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = -1, .quiet = 1 } ;
   if (!st.pid || pid_health) return ;
   pid_health = spawn_in_dir("health/check", argv, &o) ;
-  if (!pid_health) { strerr_warnwu2sys("spawn ", "health/check") ; schedule() ; return ; }
+  if (!pid_health) { spawn_failure(st.name, "health/check") ; schedule() ; return ; }
   timer_in(TIMER_HEALTH_KILL, conf.health_timeout) ;
 }
 

@@ -25,6 +25,7 @@ svconf_t conf = SVCONF_DEFAULTS ;
 tm_status_t st = TM_STATUS_ZERO ;
 machine_t machine ;
 static tain wait_until ;        /* the end of wait_after, once every dependency is ready */
+static char const *spawn_why = 0 ;  /* why the last spawn failed */
 
 char const *const phase_names[P_COUNT] =
 {
@@ -160,8 +161,15 @@ static void spawn (void)
   machine.restart_now = 0 ;
   machine.stopped = 0 ;
   st.ready = 0 ;
+  spawn_why = 0 ;
   st.pid = fx_spawn_service() ;
-  if (!st.pid) { exited() ; return ; }  /* fx_spawn_service said why, and set the exit code */
+  if (!st.pid)
+  {
+    /* as an exit (fx_spawn_service set its code); the reason says why */
+    exited() ;
+    if (spawn_why && !st.pid) { tm_status_setreason(&st, spawn_why, 0) ; fx_commit() ; }
+    return ;
+  }
   pidfmt[pid_fmt(pidfmt, st.pid)] = 0 ;
   fx_say("started, pid ", pidfmt, 0) ;
   if (conf.has_post && conf.notif_fd < 0 && !conf.has_health) timer_in(TIMER_POST_START, conf.post_start_delay) ;
@@ -227,6 +235,11 @@ static void run_post (void)
   if (!conf.has_post || machine.pid_post || !st.pid) return ;
   machine.pid_post = fx_spawn_script(SCRIPT_POST, 0, 0) ;
   if (machine.pid_post) timer_in(TIMER_POST_KILL, conf.timeout_script) ;
+}
+
+void machine_why (char const *why)
+{
+  spawn_why = why ;
 }
 
 void machine_post (void)

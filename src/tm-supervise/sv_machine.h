@@ -117,6 +117,7 @@ extern void machine_init (void) ;
 extern void machine_event (unsigned int event) ;
 extern int machine_busy (void) ;      /* a process of ours still runs */
 extern void machine_post (void) ;     /* post-start's time has come (TIMER_POST_START) */
+extern void machine_why (char const *why) ;  /* why the spawn under way failed (a static text) */
 extern char const *const phase_names[P_COUNT] ;
 extern char const *const event_names[E_COUNT] ;
 

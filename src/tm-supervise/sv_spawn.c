@@ -2,11 +2,14 @@
 
 /* Starting the service and its scripts. The cheap set-up a run script would
    otherwise pay an exec for each (working directory, environment, user) is
-   done here, from files read once at start-up. */
+   done here, from files read once at start-up. So is reading a compiled run
+   (or health/check) back into its argv: the command is then exec'd
+   directly, without execlineb. */
 
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,20 @@
 extern char **environ ;
 
 spawn_conf_t spawn_conf ;
+
+/* the files that may be compiled ones, and their argv when they are */
+typedef struct compiled_s compiled_t ;
+struct compiled_s
+{
+  char const *file ;
+  char const *const *argv ;     /* 0: exec the file itself */
+} ;
+static compiled_t compiled[] = { { "run", 0 }, { "health/check", 0 } } ;
+#define NCOMPILED (sizeof(compiled) / sizeof(compiled[0]))
+
+/* what the last failed spawn was doing when it failed */
+enum stage_e { STAGE_FDS, STAGE_CWD, STAGE_USER, STAGE_EXEC } ;
+static int last_stage = STAGE_EXEC ;
 
 static char *xstrdup (char const *s)
 {
@@ -122,6 +139,35 @@ static char const *user_init (void)
   return groups_init() ;
 }
 
+
+/* The argv of a compiled file, or 0: not a regular executable file of the
+   compiled shape (then it is exec'd as it is). Not followed if a symlink:
+   that is a user's own script. Read as root, but only ever exec'd as the
+   service's user, as the file itself would be. */
+static char const *const *compiled_read (char const *file)
+{
+  struct stat sb ;
+  char *buf = 0 ;
+  char **argv = 0 ;
+  size_t max, argc = 0 ;
+  int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || !(sb.st_mode & 0111) || sb.st_size > SV_ARGV_FILE_MAX) goto end ;
+  max = sb.st_size / 2 + 2 ;
+  buf = malloc(sb.st_size + 1) ;
+  argv = malloc(max * sizeof(char *)) ;
+  if (!buf || !argv) strerr_diefu1sys(111, "allocate") ;
+  if (allread(fd, buf, sb.st_size + 1) != (size_t)sb.st_size) goto end ;
+  argc = sv_argv_parse(buf, sb.st_size, argv, max) ;
+ end:
+  close(fd) ;
+  if (!argc) { free(buf) ; free(argv) ; return 0 ; }
+  {
+    char **small = realloc(argv, (argc + 1) * sizeof(char *)) ;
+    return (char const *const *)(small ? small : argv) ;
+  }
+}
+
 char const *spawn_conf_init (char const *dir)
 {
   char buf[4096] ;
@@ -130,21 +176,66 @@ char const *spawn_conf_init (char const *dir)
   if (r == -2) return "unable to read the working-dir file" ;
   spawn_conf.cwd = r > 0 ? xstrdup(buf) : spawn_conf.dir ;
   spawn_conf.envp = env_init() ;
+  for (unsigned int i = 0 ; i < NCOMPILED ; i++) compiled[i].argv = compiled_read(compiled[i].file) ;
   return user_init() ;
+}
+
+static char const *const *compiled_argv (char const *file)
+{
+  for (unsigned int i = 0 ; i < NCOMPILED ; i++)
+    if (!strcmp(file, compiled[i].file)) return compiled[i].argv ;
+  return 0 ;
+}
+
+/* musl 1.2.3 has no close_range() */
+static void close_from_to (unsigned int lo, unsigned int hi)
+{
+  syscall(SYS_close_range, lo, hi, 0) ;
 }
 
 /* closes every fd from 3 up but a and b */
 static void close_all_but (int a, int b)
 {
   int lo = a < b ? a : b, hi = a < b ? b : a ;
-  if (lo > 3) close_range(3, lo - 1, 0) ;
-  if (hi > lo + 1) close_range(lo + 1, hi - 1, 0) ;
-  close_range(hi + 1, ~0U, 0) ;
+  if (lo > 3) close_from_to(3, lo - 1) ;
+  if (hi > lo + 1) close_from_to(lo + 1, hi - 1) ;
+  close_from_to(hi + 1, ~0U) ;
+}
+
+/* In the child: execve, with execlineb's PATH search (the service's PATH,
+   else /usr/bin:/bin) for a compiled command that has no slash. errno is
+   that of the last attempt, EACCES if any attempt found one. */
+static void exec_compiled (char const *const *argv, char const *const *envp)
+{
+  char const *path = "/usr/bin:/bin" ;
+  size_t flen = strlen(argv[0]) ;
+  int eacces = 0 ;
+  if (strchr(argv[0], '/')) { execve(argv[0], (char *const *)argv, (char *const *)envp) ; return ; }
+  for (char const *const *e = envp ; *e ; e++)
+    if (!strncmp(*e, "PATH=", 5)) { path = *e + 5 ; break ; }
+  for (;;)
+  {
+    size_t n = strcspn(path, ":") ;
+    char full[PATH_MAX] ;
+    if (n + flen + 2 <= sizeof(full))
+    {
+      memcpy(full, n ? path : ".", n ? n : 1) ;
+      if (!n) n = 1 ;
+      full[n] = '/' ;
+      memcpy(full + n + 1, argv[0], flen + 1) ;
+      execve(full, (char *const *)argv, (char *const *)envp) ;
+      if (errno == EACCES) eacces = 1 ;
+    }
+    path += strcspn(path, ":") ;
+    if (!*path++) break ;
+  }
+  errno = eacces ? EACCES : ENOENT ;
 }
 
 /* In the child: fds 0, 1, 2, the notification fd, the working directory,
-   the user. Only async-signal-safe calls. *errfd may move out of the way. */
-static int child_setup (spawn_opts_t const *o, int *errfd)
+   the user. Only async-signal-safe calls. *errfd may move out of the way;
+   *stage says what failed. */
+static int child_setup (spawn_opts_t const *o, int *errfd, int *stage)
 {
   int fd0 = open("/dev/null", o->quiet ? O_RDWR : O_RDONLY) ;
   int fd1 = o->quiet ? fd0 : relay[0].wfd, fd2 = o->quiet ? fd0 : relay[1].wfd ;
@@ -157,44 +248,49 @@ static int child_setup (spawn_opts_t const *o, int *errfd)
     /* dup2 onto itself would leave it close-on-exec */
     if (o->notif_w == o->notif_fd ? fcntl(o->notif_fd, F_SETFD, 0) < 0 : dup2(o->notif_w, o->notif_fd) < 0) return 0 ;
   }
+  *stage = STAGE_CWD ;
   if (chdir(spawn_conf.cwd) < 0) return 0 ;
+  *stage = STAGE_USER ;
   if (o->as_user && spawn_conf.user
    && (setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0))
     return 0 ;
   /* the service gets 0, 1, 2 (and its notification fd), nothing else */
   close_all_but(o->notif_w >= 0 ? o->notif_fd : *errfd, *errfd) ;
+  *stage = STAGE_EXEC ;
   return 1 ;
 }
 
 /* A real fork rather than posix_spawn: glibc's file actions allocate, and
-   the user switch needs a fork anyway. An exec failure comes back through
-   a close-on-exec pipe. */
-static pid_t spawn_child (char const *path, char const *const *argv, spawn_opts_t const *o)
+   the user switch needs a fork anyway. A failure comes back through a
+   close-on-exec pipe: the stage, then errno. */
+static pid_t spawn_child (char const *path, char const *const *argv, char const *const *cargv, spawn_opts_t const *o)
 {
   int p[2] ;
-  int e = 0 ;
+  int e[2] = { STAGE_FDS, 0 } ;
   pid_t pid ;
   if (pipe2(p, O_CLOEXEC) < 0) return 0 ;
+  last_stage = STAGE_EXEC ;
   pid = fork() ;
-  if (pid < 0) { e = errno ; close(p[0]) ; close(p[1]) ; errno = e ; return 0 ; }
+  if (pid < 0) { e[1] = errno ; close(p[0]) ; close(p[1]) ; errno = e[1] ; return 0 ; }
   if (!pid)
   {
     int errfd = p[1] ;
-    if (child_setup(o, &errfd))
+    if (child_setup(o, &errfd, &e[0]))
     {
       tm_sigmask_restore() ;
-      execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
+      if (cargv) exec_compiled(cargv, spawn_conf.envp) ;
+      else execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
     }
-    e = errno ;
-    if (errfd >= 0 && write(errfd, &e, sizeof(e)) < 0) _exit(127) ;
+    e[1] = errno ;
+    if (errfd >= 0 && write(errfd, e, sizeof(e)) < 0) _exit(127) ;
     _exit(127) ;
   }
   close(p[1]) ;
   {
     ssize_t r ;
-    do r = read(p[0], &e, sizeof(e)) ; while (r < 0 && errno == EINTR) ;
+    do r = read(p[0], e, sizeof(e)) ; while (r < 0 && errno == EINTR) ;
     close(p[0]) ;
-    if (r == sizeof(e)) { errno = e ; return 0 ; }  /* the child exits 127: reaped as a stranger */
+    if (r == sizeof(e)) { last_stage = e[0] ; errno = e[1] ; return 0 ; }  /* the child exits 127: reaped as a stranger */
   }
   return pid ;
 }
@@ -206,7 +302,63 @@ pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t cons
   memcpy(path, spawn_conf.dir, dlen) ;
   path[dlen] = '/' ;
   memcpy(path + dlen + 1, file, flen + 1) ;
-  return spawn_child(path, argv, o) ;
+  return spawn_child(path, argv, compiled_argv(file), o) ;
+}
+
+/* ---- saying what could not be spawned ---- */
+
+static size_t cat (char *buf, size_t len, char const *s)
+{
+  size_t n = strlen(s) ;
+  if (n > TM_REASON_MAX - len) n = TM_REASON_MAX - len ;
+  memcpy(buf + len, s, n) ;
+  buf[len + n] = 0 ;
+  return len + n ;
+}
+
+/* the interpreter named by file's #! line, into buf; 0 if none */
+static char const *interpreter (char const *file, char *buf, size_t max)
+{
+  ssize_t r ;
+  size_t n ;
+  int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  r = read(fd, buf, max - 1) ;
+  close(fd) ;
+  if (r < 3 || buf[0] != '#' || buf[1] != '!') return 0 ;
+  buf[r] = 0 ;
+  buf += 2 + strspn(buf + 2, " \t") ;
+  n = strcspn(buf, " \t\n") ;
+  if (!n) return 0 ;
+  buf[n] = 0 ;
+  return buf ;
+}
+
+char const *spawn_failure (char const *name, char const *file)
+{
+  static char reason[TM_REASON_MAX + 1] ;
+  int e = errno ;
+  char ibuf[256] ;
+  char const *const *cargv = compiled_argv(file) ;
+  char const *interp = 0 ;
+  size_t n = 0 ;
+  if (!cargv && last_stage == STAGE_EXEC && e == ENOENT && access(file, F_OK) == 0)
+    interp = interpreter(file, ibuf, sizeof(ibuf)) ;
+  n = cat(reason, n, "unable to spawn ") ;
+  n = cat(reason, n, interp ? interp : cargv ? cargv[0] : file) ;
+  if (interp) { n = cat(reason, n, " (the interpreter of ") ; n = cat(reason, n, file) ; n = cat(reason, n, ")") ; }
+  switch (last_stage)
+  {
+    case STAGE_FDS : n = cat(reason, n, ": setting up its fds") ; break ;
+    case STAGE_CWD : n = cat(reason, n, ": chdir to ") ; n = cat(reason, n, spawn_conf.cwd) ; break ;
+    case STAGE_USER : n = cat(reason, n, ": switching to its user") ; break ;
+    default : break ;
+  }
+  n = cat(reason, n, ": ") ;
+  cat(reason, n, strerror(e)) ;
+  strerr_warnw3x(name, ": ", reason) ;
+  errno = e ;
+  return reason ;
 }
 
 /* ---- acting with the service's rights ---- */

@@ -87,7 +87,7 @@ pid_t fx_spawn_service (void)
     /* as if it had died at once: 126 cannot execute, 127 not found */
     st.exit_code = errno == ENOENT ? 127 : 126 ;
     st.exit_signal = 0 ;
-    strerr_warnwu2sys("spawn ", "run") ;
+    machine_why(spawn_failure(st.name, "run")) ;
     if (p[0] >= 0) close(p[0]) ;
     return 0 ;
   }
@@ -111,7 +111,7 @@ pid_t fx_spawn_script (unsigned int which, int code, int sig)
     argv[2] = sig ? tm_signal_name(sig) : "" ;
   }
   pid = spawn_in_dir(files[which], argv, &o) ;
-  if (!pid) strerr_warnwu2sys("spawn ", files[which]) ;
+  if (!pid) spawn_failure(st.name, files[which]) ;
   return pid ;
 }
 

@@ -764,7 +764,7 @@ int main (int argc, char const *const *argv)
   dir = tm_scandir(dir) ;
   fd_sanitize() ;
   /* fds our parent leaked stay ours, but no supervisor inherits them */
-  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) ;
+  syscall(SYS_close_range, 3, ~0U, 1U << 2) ;  /* CLOSE_RANGE_CLOEXEC: musl 1.2.3 has neither */
   supervise_path = tm_sibling("tm-supervise", pathbuf, sizeof(pathbuf)) ;
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_warnwu1sys("become a child subreaper") ;

@@ -1,12 +1,12 @@
 # The seed's names and auto-install: tm-ctl install DIR; invoked as
-# entrypoint/tm-orchestrator, no arguments run tm-init and `list`, `status`,
+# entrypoint/tm-orchestrator/go-overlay, no arguments run tm-init and `list`, `status`,
 # `restart` are tm-ctl's; tm-init creates the symlinks when tm-ctl is not in
 # PATH (here over a private tmpfs on /usr/local/bin), unless
 # TM_NO_AUTO_INSTALL=1.
 . "$(dirname "$0")/../lib.sh"
 mkdir -p "$T/links"
 tm-ctl install "$T/links" > "$T/out" || fail "install: $(cat "$T/out")"
-for l in tm-ctl tm-orchestrator entrypoint ; do
+for l in tm-ctl tm-orchestrator go-overlay entrypoint ; do
   assert_eq "$(readlink "$T/links/$l")" "$TM_BIN/tm-ctl" "link $l"
 done
 tm-ctl install "$T/links" > "$T/out" || fail "install twice"
@@ -27,6 +27,7 @@ ns "$T/links/tm-orchestrator" restart app > /dev/null || fail "tm-orchestrator r
 ns tm-ctl wait -u -t 10 app || fail "app not up again"
 waitfor 5 sh -c "[ \"\$(sed -n 's/^pid=//p' '$SD/app/supervise/status')\" != $pid ]" || fail "not restarted"
 ns "$T/links/tm-orchestrator" status app | grep -q '^state=RUNNING$' || fail "tm-orchestrator status"
+ns "$T/links/go-overlay" list | grep -q '^app ' || fail "go-overlay list"
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code"
 # auto-install, in a private mount namespace (boot's unshare makes one),
@@ -38,7 +39,7 @@ for setting in 0 1 ; do
   wait_exit 20
   assert_eq "$RC" 0 "exit code (TM_NO_AUTO_INSTALL=$setting)"
 done
-for l in tm-ctl tm-orchestrator entrypoint ; do
+for l in tm-ctl tm-orchestrator go-overlay entrypoint ; do
   grep -q " $l -> $TM_BIN/tm-ctl\$" "$T/installed.0" || fail "auto-install: no $l: $(cat "$T/installed.0")"
 done
 [ "$(grep -c -- '->' "$T/installed.1")" = 0 ] || fail "TM_NO_AUTO_INSTALL=1 installed: $(cat "$T/installed.1")"

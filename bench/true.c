@@ -1,0 +1,3 @@
+/* ISC license. */
+/* The spawn floor: a static program that does nothing. */
+int main (void) { return 0 ; }
