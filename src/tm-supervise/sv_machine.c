@@ -163,13 +163,7 @@ static void spawn (void)
   st.ready = 0 ;
   spawn_why = 0 ;
   st.pid = fx_spawn_service() ;
-  if (!st.pid)
-  {
-    /* as an exit (fx_spawn_service set its code); the reason says why */
-    exited() ;
-    if (spawn_why && !st.pid) { tm_status_setreason(&st, spawn_why, 0) ; fx_commit() ; }
-    return ;
-  }
+  if (!st.pid) { exited() ; return ; }  /* as an exit: fx_spawn_service set its code, and spawn_why */
   pidfmt[pid_fmt(pidfmt, st.pid)] = 0 ;
   fx_say("started, pid ", pidfmt, 0) ;
   if (conf.has_post && conf.notif_fd < 0 && !conf.has_health) timer_in(TIMER_POST_START, conf.post_start_delay) ;
@@ -323,7 +317,7 @@ static void schedule_restart (void)
   say_exit(line, 0) ;
   machine.next_delay = machine.next_delay > conf.restart_max_delay / 2 ? conf.restart_max_delay : machine.next_delay * 2 ;
   st.restarts++ ;
-  enter(P_BACKOFF, "restart back-off", 0) ;
+  enter(P_BACKOFF, spawn_why ? spawn_why : "restart back-off", 0) ;
 }
 
 /* the run and its finish script are over: what next */
@@ -354,8 +348,9 @@ static void after_exit (void)
   }
   if (conf.restart == RESTART_NEVER || (conf.restart == RESTART_ON_FAILURE && success))
   {
-    say_exit(success ? "done" : "FAILED: ", success ? 0 : "failed, restart policy never") ;
-    end_for_good(!success, success ? "exited" : "failed, restart policy never", 0) ;
+    char const *why = success ? "exited" : spawn_why ? spawn_why : "failed, restart policy never" ;
+    say_exit(success ? "done" : "FAILED: ", success ? 0 : why) ;
+    end_for_good(!success, why, 0) ;
     return ;
   }
   schedule_restart() ;
