@@ -77,8 +77,46 @@ static void test_secs (void)
   CHECK("secs-bad", !tm_secs_scan("1s", &t) && !tm_secs_scan("", &t) && !tm_secs_scan("-1", &t)) ;
 }
 
+static int matches (char const *pattern, char const *line)
+{
+  static tm_match_t m ;
+  char const *why ;
+  if (!tm_match_compile(&m, pattern, &why)) return -1 ;
+  return tm_match(&m, line, strlen(line)) ;
+}
+
+static void test_match (void)
+{
+  static struct { char const *p, *s ; int r ; } const cases[] =
+  {
+    { "listening on", "2026 INFO listening on :8080", 1 },
+    { "listening on", "listening o", 0 },
+    { "^ready$", "ready", 1 }, { "^ready$", "ready!", 0 }, { "^ready", "not ready", 0 },
+    { "ready$", "is ready", 1 }, { "port [0-9]+", "port 8080", 1 }, { "port [0-9]+", "port x", 0 },
+    { "a.c", "abc", 1 }, { "a.c", "ac", 0 }, { "ab*c", "ac", 1 }, { "ab*c", "abbbc", 1 },
+    { "ab+c", "ac", 0 }, { "ab?c", "abc", 1 }, { "ab?c", "abbc", 0 }, { "[^ ]+ started", "web started", 1 },
+    { "\\.\\*", "a.*b", 1 }, { "\\.\\*", "ab", 0 }, { "x*y*z*q", "xxyyzzzq", 1 },
+    { "a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 },
+    { "[]x]", "]", 1 }, { "[a-c-]", "-", 1 }, { "", "anything", 1 },
+  } ;
+  static char const *const refused[] = { "(a|b)", "a{2}", "a|b", "*a", "[abc", "[[:digit:]]", "x\\" } ;
+  for (size_t i = 0 ; i < sizeof(cases) / sizeof(*cases) ; i++)
+  {
+    char name[48] ;
+    snprintf(name, sizeof(name), "match/%zu", i) ;
+    CHECK(name, matches(cases[i].p, cases[i].s) == cases[i].r) ;
+  }
+  for (size_t i = 0 ; i < sizeof(refused) / sizeof(*refused) ; i++)
+  {
+    char name[48] ;
+    snprintf(name, sizeof(name), "match/refused-%zu", i) ;
+    CHECK(name, matches(refused[i], "a") == -1) ;
+  }
+}
+
 int main (void)
 {
+  test_match() ;
   test_status_roundtrip() ;
   test_status_reject() ;
   test_reason() ;

@@ -53,6 +53,11 @@ void fx_signal (pid_t group, int sig)
   did(s) ;
 }
 
+int fx_readiness (void)
+{
+  return conf.notif_fd >= 0 || conf.has_health || conf.notify || conf.ready_line ;
+}
+
 int fx_deps (char const **why, unsigned int *wait)
 {
   *why = "db" ;

@@ -49,9 +49,10 @@ struct tm_status_s
   int exit_signal ;             /* 0: none */
   uint64_t dropped ;            /* log lines dropped: the console did not read them */
   uint64_t pid_start ;          /* pid's start time (tm_proc_starttime): pid names this process only */
+  char status_text[TM_REASON_MAX + 1] ;  /* what the service said of itself (sd_notify STATUS=) */
   char reason[TM_REASON_MAX + 1] ;
 } ;
-#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .dropped = 0, .pid_start = 0, .reason = "" }
+#define TM_STATUS_ZERO { .name = "", .state = TM_STOPPED, .want = 0, .ready = 0, .health = TM_HEALTH_NONE, .required = 0, .type = TM_LONGRUN, .pid = 0, .supervisor = 0, .since = 0, .restarts = 0, .exit_code = -1, .exit_signal = 0, .dropped = 0, .pid_start = 0, .status_text = "", .reason = "" }
 
 /* tm_status.c */
 extern char const *const tm_state_names[TM_NSTATES] ;
@@ -110,6 +111,27 @@ struct tm_console_s
 extern void tm_console_init (tm_console_t *c, int fd) ;  /* after any change to SIGALRM's disposition */
 extern ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n) ;  /* -1 EAGAIN: it would wait */
 extern void tm_console_stderr_nowait (void) ;  /* strerr's messages: dropped, never waited for */
+
+/* tm_match.c: ready_log_line's patterns, a subset of POSIX EREs, matched
+   without allocation in linear time */
+#define TM_MATCH_MAX 256
+typedef struct tm_match_atom_s tm_match_atom_t ;
+struct tm_match_atom_s
+{
+  unsigned char op, c ;
+  unsigned char min ;           /* 1: must match once (plain, +), 0: * ? */
+  unsigned char many ;          /* * + */
+  unsigned char set[32] ;
+} ;
+typedef struct tm_match_s tm_match_t ;
+struct tm_match_s
+{
+  unsigned int n ;
+  unsigned char anchored, at_end ;
+  tm_match_atom_t atoms[TM_MATCH_MAX] ;
+} ;
+extern int tm_match_compile (tm_match_t *m, char const *pattern, char const **why) ;  /* 1 ok, 0 *why */
+extern int tm_match (tm_match_t const *m, char const *s, size_t len) ;  /* 1 if s holds a match */
 
 /* tm_proc.c */
 extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */

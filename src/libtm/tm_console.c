@@ -12,6 +12,7 @@
    Regular files and other devices never wait for a reader: plain writes. */
 
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <errno.h>
@@ -101,7 +102,8 @@ ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n)
       case HOW_NOWAIT :
       {
         struct iovec v = { .iov_base = (char *)s, .iov_len = n } ;
-        w = pwritev2(c->fd, &v, 1, -1, RWF_NOWAIT) ;
+        /* through syscall(): musl 1.2.3 has no pwritev2(); -1: the current position */
+        w = syscall(SYS_pwritev2, c->fd, &v, 1, -1L, 0L, RWF_NOWAIT) ;
         if (w < 0 && errno == EOPNOTSUPP) { fallback(c) ; continue ; }
         return w ;
       }

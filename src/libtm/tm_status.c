@@ -76,6 +76,7 @@ size_t tm_status_fmt (char *buf, tm_status_t const *st)
   n = cats(buf, n, "\nsupervisor=") ; n = catint(buf, n, st->supervisor) ;
   n = cats(buf, n, "\ndropped=") ; n += uint64_fmt(buf + n, st->dropped) ;
   n = cats(buf, n, "\npid_start=") ; n += uint64_fmt(buf + n, st->pid_start) ;
+  n = cats(buf, n, "\nstatus_text=") ; n = cats(buf, n, st->status_text) ;
   buf[n++] = '\n' ;
   return n ;
 }
@@ -153,6 +154,7 @@ static int setfield (tm_status_t *st, char const *key, char const *val)
   else if (!strcmp(key, "type")) st->type = !strcmp(val, "oneshot") ? TM_ONESHOT : TM_LONGRUN ;
   else if (!strcmp(key, "dropped")) return uint640_scan(val, &st->dropped) ;
   else if (!strcmp(key, "pid_start")) return uint640_scan(val, &st->pid_start) ;
+  else if (!strcmp(key, "status_text")) copyfield(st->status_text, TM_REASON_MAX, val) ;
   else if (!strcmp(key, "reason")) copyfield(st->reason, TM_REASON_MAX, val) ;
   return 1 ;  /* unknown keys are ignored: newer writers may add some */
 }

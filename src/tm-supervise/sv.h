@@ -30,6 +30,7 @@ extern void health_kill (void) ;  /* TIMER_HEALTH_KILL */
 extern int health_reaped (pid_t pid, int wstat) ;  /* 1 if it was the check */
 extern pid_t health_pid (void) ;
 extern int notif_waiting (void) ; /* the readiness newline is still awaited */
+extern void health_says_healthy (void) ;  /* in tm-supervise.c: a readiness */
 
 
 /* ---- sv_sink.c: our stdout and stderr, written without ever waiting ---- */
@@ -153,6 +154,22 @@ struct spawn_opts_s
 } ;
 extern pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o) ;
 extern int as_service_user (int (*op)(void *), void *arg, int *soft) ;  /* fd, or -1 with errno */
+extern void spawn_conf_setenv (char const *kv) ;  /* start-up only; kv is kept */
+
+/* ---- sv_notify.c: sd_notify ---- */
+
+extern int notify_fd ;
+extern void notify_init (char const *dir, char *env, size_t envmax) ;
+extern void notify_read (void) ;
+extern pid_t notify_mainpid (void) ;
+extern void notify_reset (void) ;
+extern void notify_ready (void) ;     /* in tm-supervise.c: READY=1 */
+extern void notify_status (char const *s, size_t n) ;  /* STATUS= */
+
+/* ---- readiness (tm-supervise.c) ---- */
+
+extern tm_match_t ready_pattern ;
+extern void (*relay_watch) (char const *s, size_t n) ;  /* each relayed line, while set */
 /* after spawn_in_dir failed with errno set: warns "NAME: unable to spawn
    PROGRAM: error", PROGRAM being what the kernel could not execute (the
    compiled command, or FILE, or FILE's interpreter), and returns the same

@@ -66,9 +66,8 @@ static void success (void)
   if (st.health == TM_HEALTH_HEALTHY) return ;
   if (st.health == TM_HEALTH_UNHEALTHY) fx_say("healthy again", 0, 0) ;
   st.health = TM_HEALTH_HEALTHY ;
-  /* a healthcheck is the readiness of a service without a readiness fd */
-  if (machine.phase == P_STARTING && !notif_waiting() && !st.ready) machine_event(E_READY) ;
-  else fx_commit() ;
+  fx_commit() ;
+  health_says_healthy() ;  /* a readiness, with the others the service has */
 }
 
 static void failure (void)

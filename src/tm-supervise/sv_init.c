@@ -345,6 +345,28 @@ static void scanner_bind (void)
 }
 
 
+/* notify and ready-log-line; 0, or what is wrong */
+static char const *readiness_conf_read (void)
+{
+  char buf[1024] ;
+  int r = tm_svfile_read("ready-log-line", buf, sizeof(buf)) ;
+  if (r == -2) return "unable to read the ready-log-line file" ;
+  if (r > 0)
+  {
+    char const *why ;
+    if (!tm_match_compile(&ready_pattern, buf, &why)) return why ;
+    conf.ready_line = 1 ;
+  }
+  r = tm_svfile_read("notify", buf, sizeof(buf)) ;
+  if (r == -2) return "unable to read the notify file" ;
+  if (r > 0)
+  {
+    if (strcmp(buf, "systemd")) return "notify: only \"systemd\" is known" ;
+    conf.notify = 1 ;
+  }
+  return 0 ;
+}
+
 /* Everything before the loop. dir: the service directory as given. */
 void sv_start (char const *arg, char const *ofds, char const *efds, unsigned int width)
 {
@@ -368,8 +390,15 @@ void sv_start (char const *arg, char const *ofds, char const *efds, unsigned int
   conf_read() ;
   {
     char const *why = spawn_conf_init(dir) ;
+    if (!why) why = readiness_conf_read() ;
     terminate_stale() ;
     if (why) broken(why) ;
+  }
+  if (conf.notify)
+  {
+    static char env[160] ;
+    notify_init(dir, env, sizeof(env)) ;
+    spawn_conf_setenv(env) ;
   }
   logs_conf_read() ;
   supervise_dir_init() ;

@@ -164,14 +164,19 @@ static void spawn (void)
   spawn_why = 0 ;
   st.pid = fx_spawn_service() ;
   if (!st.pid) { exited() ; return ; }  /* as an exit: fx_spawn_service set its code, and spawn_why */
+  machine.pgid = st.pid ;
   pidfmt[pid_fmt(pidfmt, st.pid)] = 0 ;
   fx_say("started, pid ", pidfmt, 0) ;
-  if (conf.has_post && conf.notif_fd < 0 && !conf.has_health) timer_in(TIMER_POST_START, conf.post_start_delay) ;
   if (conf.has_health && st.type != TM_ONESHOT) fx_health(1) ;
   if (st.type == TM_ONESHOT) enter(P_STARTING, "running", 0) ;
-  else if (conf.notif_fd >= 0) enter(P_STARTING, "waiting for readiness", 0) ;
-  else if (conf.has_health) enter(P_STARTING, "waiting for a healthy check", 0) ;
-  else { st.ready = 1 ; enter(P_UP, 0, 0) ; }
+  else if (fx_readiness())
+    enter(P_STARTING, conf.has_health && conf.notif_fd < 0 && !conf.notify && !conf.ready_line ? "waiting for a healthy check" : "waiting for readiness", 0) ;
+  else
+  {
+    if (conf.has_post) timer_in(TIMER_POST_START, conf.post_start_delay) ;
+    st.ready = 1 ;
+    enter(P_UP, 0, 0) ;
+  }
 }
 
 /* the next step towards a running service, from a phase where nothing runs */
@@ -248,8 +253,8 @@ static void stop (void)
   if (machine.pid_pre) fx_signal(machine.pid_pre, SIGTERM) ;
   if (!st.pid) return ;
   machine.stopped = 1 ;
-  fx_signal(st.pid, conf.stop_signal) ;
-  if (conf.stop_signal != SIGCONT && conf.stop_signal != SIGKILL) fx_signal(st.pid, SIGCONT) ;
+  fx_signal(machine.pgid, conf.stop_signal) ;
+  if (conf.stop_signal != SIGCONT && conf.stop_signal != SIGKILL) fx_signal(machine.pgid, SIGCONT) ;
   if (machine.phase == P_STOPPING) return ;
   timer_in(TIMER_KILL, conf.timeout_kill) ;
   enter(P_STOPPING, "stop signal sent", 0) ;
@@ -575,7 +580,7 @@ static void a_deps_timeout (void)
 
 static void a_kill (void)
 {
-  if (st.pid) fx_signal(st.pid, SIGKILL) ;
+  if (st.pid) fx_signal(machine.pgid, SIGKILL) ;
 }
 
 static void a_kill_leftovers (void)

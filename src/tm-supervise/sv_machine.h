@@ -84,6 +84,8 @@ struct svconf_s
   int events ;                  /* [logging] events: tm's lines on the console */
   unsigned int health_interval, health_timeout, health_retries, health_start_period ;
   int health_restart ;          /* on_unhealthy = restart */
+  int notify ;                  /* notify = "systemd": READY=1 on NOTIFY_SOCKET */
+  int ready_line ;              /* ready_log_line */
 } ;
 #define SVCONF_DEFAULTS \
 { \
@@ -102,6 +104,7 @@ struct machine_s
   unsigned char exiting ;       /* the supervisor exits once the service is down */
   unsigned char waiting_after ; /* timer[TIMER_START] is wait_after's end */
   unsigned char stopped ;       /* this run was sent the stop signal */
+  pid_t pgid ;                  /* the run's process group: its first pid, kept if MAINPID moves */
   pid_t pid_pre, pid_post, pid_finish ;
   unsigned int quick_failures ;
   unsigned int next_delay ;
@@ -128,6 +131,7 @@ extern unsigned int ms_since (tain const *t) ;
 
 /* the machine's effects on the world */
 extern pid_t fx_spawn_service (void) ;          /* 0: it could not run (errno) */
+extern int fx_readiness (void) ;                /* 1: readiness is awaited (ready_fd, notify, a log line, a health check) */
 extern pid_t fx_spawn_script (unsigned int which, int code, int sig) ;  /* 0: it could not run */
 extern void fx_signal (pid_t group, int sig) ;  /* to a process group */
 extern int fx_deps (char const **why, unsigned int *wait) ;  /* 1 ready (wait: ms of wait_after left), 0 waiting for *why, -1 *why failed */

@@ -29,6 +29,7 @@
    is never used (no log_file, no pty, a quiet service) is never touched and
    costs no memory: that is most of a supervisor's Pss. */
 static char linebuf[4][TM_LINE_MAX] ;
+void (*relay_watch) (char const *s, size_t n) = 0 ;
 relay_t relay[4] =
 {
   { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[0] },
@@ -85,6 +86,7 @@ static int line_out (relay_t *r, char const *s, size_t n, int ends)
     outfile_put(ts, tslen, s, n, ends) ;
   }
   if (n || (ends && !r->cont)) logbuf_put(render_ms(), k == &sink[1] ? 'e' : 'o', s, n) ;
+  if (relay_watch && (n || ends)) (*relay_watch)(s, n) ;
   if (room < 0) sink_drop(k) ;
   else
   {

@@ -193,6 +193,21 @@ static void close_from_to (unsigned int lo, unsigned int hi)
   syscall(SYS_close_range, lo, hi, 0) ;
 }
 
+/* KEY=VALUE into the services' environment, at start-up */
+void spawn_conf_setenv (char const *kv)
+{
+  size_t n = 0, klen = strchr(kv, '=') - kv ;
+  char const **envp ;
+  while (spawn_conf.envp[n]) n++ ;
+  envp = realloc((void *)spawn_conf.envp, (n + 2) * sizeof(char *)) ;
+  if (!envp) strerr_diefu1sys(111, "allocate") ;
+  for (size_t i = 0 ; i < n ; i++)
+    if (!strncmp(envp[i], kv, klen + 1)) { envp[i] = kv ; spawn_conf.envp = envp ; return ; }
+  envp[n] = kv ;
+  envp[n + 1] = 0 ;
+  spawn_conf.envp = envp ;
+}
+
 /* closes every fd from 3 up but a and b */
 static void close_all_but (int a, int b)
 {

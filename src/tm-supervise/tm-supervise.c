@@ -33,6 +33,52 @@
 
 static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
 
+/* ---- readiness: every way the service has must agree ---- */
+
+enum { READY_FD = 1, READY_NOTIFY = 2, READY_LINE = 4, READY_HEALTH = 8 } ;
+static unsigned int ready_need = 0, ready_have = 0 ;
+tm_match_t ready_pattern ;
+
+static void ready_by (unsigned int how)
+{
+  ready_have |= how ;
+  if ((ready_have & ready_need) != ready_need || st.ready) return ;
+  if (machine.phase == P_STARTING || machine.phase == P_HOLD) machine_event(E_READY) ;
+}
+
+static void line_seen (char const *s, size_t n)
+{
+  if (!tm_match(&ready_pattern, s, n)) return ;
+  relay_watch = 0 ;
+  ready_by(READY_LINE) ;
+}
+
+int fx_readiness (void)
+{
+  return !!ready_need ;
+}
+
+void health_says_healthy (void)
+{
+  ready_by(READY_HEALTH) ;
+}
+
+void notify_ready (void)
+{
+  ready_by(READY_NOTIFY) ;
+}
+
+void notify_status (char const *s, size_t n)
+{
+  size_t k = n > TM_REASON_MAX ? TM_REASON_MAX : n ;
+  for (size_t i = 0 ; i < k ; i++) if (s[i] == '\n' || (unsigned char)s[i] < 0x20) return ;
+  if (strlen(st.status_text) == k && !memcmp(st.status_text, s, k)) return ;
+  memcpy(st.status_text, s, k) ;
+  st.status_text[k] = 0 ;
+  /* written soon, at most four times a second, whatever the service sends */
+  if (!tain_less(&machine.timer[TIMER_DROPPED], &tain_infinite)) timer_in(TIMER_DROPPED, 250) ;
+}
+
 /* ---- the effects ---- */
 
 void fx_commit (void)
@@ -74,6 +120,12 @@ pid_t fx_spawn_service (void)
   pid_t pid ;
   if (conf.notif_fd >= 0 && pipe2(p, O_CLOEXEC) < 0) p[0] = p[1] = -1 ;
   o.notif_w = p[1] ;
+  ready_have = 0 ;
+  ready_need = (p[0] >= 0 ? READY_FD : 0) | (conf.notify ? READY_NOTIFY : 0) | (conf.ready_line ? READY_LINE : 0)
+    | (conf.has_health && st.type != TM_ONESHOT ? READY_HEALTH : 0) ;
+  relay_watch = conf.ready_line ? &line_seen : 0 ;
+  notify_reset() ;
+  st.status_text[0] = 0 ;
   if (conf.pty)
   {
     relay_pty_close() ;  /* a previous run's, drained */
@@ -291,7 +343,7 @@ static void read_notification (void)
   if (r > 0 && !memchr(buf, '\n', r)) return ;
   close(notif_rfd) ;
   notif_rfd = -1 ;
-  if (r > 0) machine_event(E_READY) ;
+  if (r > 0) ready_by(READY_FD) ;
 }
 
 /* "pre_script failed, exit 2" into why (64); 1 if it failed */
@@ -318,6 +370,19 @@ static int script_failed (int wstat, char const *what, char *why)
 
 static void on_exit_of_service (int wstat)
 {
+  pid_t main = notify_mainpid() ;
+  if (main && main != st.pid && kill(main, 0) == 0)
+  {
+    /* MAINPID named another process of the run: it is the service now */
+    char fmt[PID_FMT] ;
+    st.pid = main ;
+    if (!tm_proc_starttime(main, &st.pid_start)) st.pid_start = 0 ;
+    notify_reset() ;
+    fmt[pid_fmt(fmt, main)] = 0 ;
+    fx_say("its main process is now pid ", fmt, 0) ;
+    fx_commit() ;
+    return ;
+  }
   st.exit_code = WIFSIGNALED(wstat) ? -1 : WEXITSTATUS(wstat) ;
   st.exit_signal = WIFSIGNALED(wstat) ? WTERMSIG(wstat) : 0 ;
   machine_event(E_EXIT) ;
@@ -499,8 +564,8 @@ int main (int argc, char const *const *argv)
 
   for (;;)
   {
-    iopause_fd x[8 + deps.n + dependents.n] ;
-    unsigned int n = 0, ictl, inotif = 0, ipty = 0, ideps, idependents, isink[2] = { 0, 0 } ;
+    iopause_fd x[9 + deps.n + dependents.n] ;
+    unsigned int n = 0, ictl, inotif = 0, inotify = 0, ipty = 0, ideps, idependents, isink[2] = { 0, 0 } ;
     tain deadline ;
     int r ;
 
@@ -512,6 +577,7 @@ int main (int argc, char const *const *argv)
     x[n].fd = relay_wants_read(&relay[1]) ? relay[1].rfd : -1 ; x[n++].events = IOPAUSE_READ ;
     ictl = n ; x[n].fd = ctlfd ; x[n++].events = IOPAUSE_READ ;
     if (notif_rfd >= 0) { inotif = n ; x[n].fd = notif_rfd ; x[n++].events = IOPAUSE_READ ; }
+    if (notify_fd >= 0) { inotify = n ; x[n].fd = notify_fd ; x[n++].events = IOPAUSE_READ ; }
     if (relay_wants_read(&relay[3])) { ipty = n ; x[n].fd = relay[3].rfd ; x[n++].events = IOPAUSE_READ ; }
     for (unsigned int i = 0 ; i < 2 ; i++)
       if (sink[i].blocked) { isink[i] = n ; x[n].fd = sink[i].con.fd ; x[n++].events = IOPAUSE_WRITE ; }
@@ -537,6 +603,7 @@ int main (int argc, char const *const *argv)
     if (x[1].revents & IOPAUSE_READ) relay_read(&relay[0]) ;
     if (x[2].revents & IOPAUSE_READ) relay_read(&relay[1]) ;
     if (inotif && notif_rfd == x[inotif].fd && x[inotif].revents & IOPAUSE_READ) read_notification() ;
+    if (inotify && x[inotify].revents & IOPAUSE_READ) notify_read() ;
     if (ipty && relay[3].rfd == x[ipty].fd && x[ipty].revents & IOPAUSE_READ && relay_pty_read() < 0) relay_pty_close() ;
     {
       int depev = 0, dependentev = 0 ;
