@@ -5,7 +5,9 @@ tm-init_OBJS := src/tm-init/tm-init.o
 tm-init_LIBS = $(LIBS_EXE)
 tm-svscan_OBJS := src/tm-svscan/tm-svscan.o
 tm-svscan_LIBS = $(LIBS_EXE)
-tm-supervise_OBJS := $(patsubst %.c,%.o,$(wildcard src/tm-supervise/*.c))
+# sv_arena.c replaces the libc's allocator in the static release only
+tm-supervise_OBJS := $(patsubst %.c,%.o,$(filter-out src/tm-supervise/sv_arena.c,$(wildcard src/tm-supervise/*.c))) \
+  $(if $(filter true,$(static)),src/tm-supervise/sv_arena.o)
 tm-supervise_LIBS = $(LIBS_EXE)
 tm-ctl_OBJS := $(patsubst %.c,%.o,$(wildcard src/tm-ctl/*.c))
 tm-ctl_LIBS = $(LIBS_CTL) -lm

@@ -70,7 +70,7 @@ static void notify_one (int dfd, char const *name, gid_t gid, char byte)
 
 void tm_fifodir_notify (char const *dir, char byte)
 {
-  char buf[2048] ;
+  char buf[512] ;  /* small: a supervisor notifies at every change, its stack stays shallow */
   struct stat sb ;
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
   if (dfd < 0) return ;

@@ -161,8 +161,8 @@ static int setfield (tm_status_t *st, char const *key, char const *val)
 
 int tm_status_parse (char const *s, size_t len, tm_status_t *st)
 {
-  tm_status_t z = TM_STATUS_ZERO ;
-  char line[TM_STATUS_MAX] ;
+  static tm_status_t const z = TM_STATUS_ZERO ;
+  char line[TM_NAME_MAX + 64] ;  /* the longest line: name=, 255 bytes */
   int sawstate = 0 ;
   *st = z ;
   while (len)

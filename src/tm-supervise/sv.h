@@ -12,6 +12,11 @@
 #include "sv_machine.h"
 
 #define FOLLOW_MS 250           /* log_file is looked at this often */
+
+/* A buffer of whole pages that shares none with the small variables: its
+   pages are touched only as it is used, so an idle service pays for none
+   of it (the size must be a multiple of 4096). */
+#define BIG __attribute__((aligned(4096)))
 #define LOGBUF_MAX (64 << 20)   /* [logging] buffer, at most */
 
 /* ---- sv_init.c: start-up ---- */
@@ -168,7 +173,7 @@ extern void notify_status (char const *s, size_t n) ;  /* STATUS= */
 
 /* ---- readiness (tm-supervise.c) ---- */
 
-extern tm_match_t ready_pattern ;
+extern tm_match_t *const ready_pattern ;
 extern void (*relay_watch) (char const *s, size_t n) ;  /* each relayed line, while set */
 /* after spawn_in_dir failed with errno set: warns "NAME: unable to spawn
    PROGRAM: error", PROGRAM being what the kernel could not execute (the

@@ -18,11 +18,15 @@
 char const *scandir_prefix = "" ;
 peers_t deps, dependents ;
 
+/* SCANDIR/NAME/FILE in a buffer sized once, at the first call (start-up):
+   a name is at most TM_NAME_MAX, a file below it at most PEER_FILE_MAX */
+#define PEER_FILE_MAX 64
 static char *peer_path (char const *name, char const *file)
 {
-  static char buf[PATH_MAX] ;
+  static char *buf = 0 ;
   size_t a = strlen(scandir_prefix), b = strlen(name), c = strlen(file) ;
-  if (a + b + c + 2 > sizeof(buf)) return 0 ;
+  if (!buf && !(buf = malloc(a + TM_NAME_MAX + PEER_FILE_MAX + 2))) return 0 ;
+  if (b > TM_NAME_MAX || c >= PEER_FILE_MAX) return 0 ;
   memcpy(buf, scandir_prefix, a) ;
   memcpy(buf + a, name, b) ;
   buf[a + b] = '/' ;

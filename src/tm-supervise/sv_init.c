@@ -354,7 +354,7 @@ static char const *readiness_conf_read (void)
   if (r > 0)
   {
     char const *why ;
-    if (!tm_match_compile(&ready_pattern, buf, &why)) return why ;
+    if (!tm_match_compile(ready_pattern, buf, &why)) return why ;
     conf.ready_line = 1 ;
   }
   r = tm_svfile_read("notify", buf, sizeof(buf)) ;

@@ -30,6 +30,7 @@
 static char *map = 0 ;
 static uint64_t size = 0 ;
 static int started = 0 ;        /* the header is written: pages are touched */
+static uint64_t head = 0 ;      /* bytes ever written: we are the only writer, and never read the mapping */
 
 /* size bytes of ring (0: none), gid the group that may read it (-1: root only) */
 void logbuf_init (uint64_t bytes, gid_t gid)
@@ -48,19 +49,18 @@ void logbuf_init (uint64_t bytes, gid_t gid)
     close(fd) ;
     return ;
   }
+  {
+    /* a previous supervisor's lines stay, when the file was one of ours;
+       read with pread, not through the mapping: a read fault there would
+       map the pages around it too, and an idle service pays for none */
+    char h[24] ;
+    started = pread(fd, h, 24, 0) == 24 && !memcmp(h, MAGIC, 8) && !memcmp(h + 8, &bytes, 8) ;
+    if (started) memcpy(&head, h + 16, 8) ;
+  }
   map = mmap(0, HEADER + bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ;
   close(fd) ;
   if (map == MAP_FAILED) { map = 0 ; strerr_warnwu2sys("map ", "supervise/log") ; return ; }
   size = bytes ;
-  /* a previous supervisor's lines stay, when the file was one of ours */
-  started = !memcmp(map, MAGIC, 8) && !memcmp(map + 8, &size, 8) ;
-}
-
-static uint64_t head_get (void)
-{
-  uint64_t h ;
-  __atomic_load(( uint64_t *)(map + 16), &h, __ATOMIC_ACQUIRE) ;
-  return h ;
 }
 
 static void ring_put (uint64_t at, char const *s, size_t n)
@@ -74,9 +74,8 @@ static void ring_put (uint64_t at, char const *s, size_t n)
 /* one line of the service, or of tm (stream 't') */
 void logbuf_put (uint64_t ms, char stream, char const *s, size_t n)
 {
-  char head[UINT64_FMT + 4] ;
+  char rec[UINT64_FMT + 4] ;
   size_t hl ;
-  uint64_t h ;
   if (!map) return ;
   if (!started)
   {
@@ -87,14 +86,13 @@ void logbuf_put (uint64_t ms, char stream, char const *s, size_t n)
     started = 1 ;
   }
   if (n > size / 2) n = size / 2 ;  /* a line never fills the whole ring */
-  hl = uint64_fmt(head, ms) ;
-  head[hl++] = ' ' ;
-  head[hl++] = stream ;
-  head[hl++] = ' ' ;
-  h = head_get() ;
-  ring_put(h, head, hl) ;
-  ring_put(h + hl, s, n) ;
-  ring_put(h + hl + n, "\n", 1) ;
-  h += hl + n + 1 ;
-  __atomic_store((uint64_t *)(map + 16), &h, __ATOMIC_RELEASE) ;
+  hl = uint64_fmt(rec, ms) ;
+  rec[hl++] = ' ' ;
+  rec[hl++] = stream ;
+  rec[hl++] = ' ' ;
+  ring_put(head, rec, hl) ;
+  ring_put(head + hl, s, n) ;
+  ring_put(head + hl + n, "\n", 1) ;
+  head += hl + n + 1 ;
+  __atomic_store((uint64_t *)(map + 16), &head, __ATOMIC_RELEASE) ;
 }

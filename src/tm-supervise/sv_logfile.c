@@ -24,7 +24,7 @@
 #define REOPEN_SECS 1           /* after a failed open or rotation, try again this much later */
 #define FOLLOW_TURN 65536       /* read at most this much of log_file per look */
 
-static char outbuf[OUT_BATCH] ;
+static char outbuf[OUT_BATCH] BIG ;
 static struct
 {
   char const *path ;            /* 0: none */

@@ -28,7 +28,7 @@
 /* The line buffers are apart from the small fields, so that a buffer that
    is never used (no log_file, no pty, a quiet service) is never touched and
    costs no memory: that is most of a supervisor's Pss. */
-static char linebuf[4][TM_LINE_MAX] ;
+static char linebuf[4][TM_LINE_MAX] BIG ;
 void (*relay_watch) (char const *s, size_t n) = 0 ;
 relay_t relay[4] =
 {
@@ -37,6 +37,8 @@ relay_t relay[4] =
   { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[2] },
   { .rfd = -1, .wfd = -1, .sink = &sink[0], .buf = linebuf[3] },
 } ;
+
+#define NOTE_MAX 512            /* a tm line, rendered, at most this: else through the backlog */
 
 /* what a tm line ("tm: ...") says, formatted */
 static size_t note_fmt (char *s, char const *a, char const *b)
@@ -52,9 +54,29 @@ void relay_note (sink_t *k, char const *a, char const *b)
 {
   char s[strlen(a) + strlen(b) + 1] ;
   size_t n = note_fmt(s, a, b) ;
+  size_t need ;
   render_stamp() ;
   logbuf_put(render_ms(), 't', s, n) ;
-  if (sink_room(k, render_need(k, s, n, 1, 0, 1)) <= 0) { sink_drop(k) ; return ; }
+  need = render_need(k, s, n, 1, 0, 1) ;
+  if (!k->len && !k->blocked && need <= NOTE_MAX)
+  {
+    /* nothing waits: written from here, the backlog's pages untouched */
+    char line[NOTE_MAX] ;
+    char *keep = k->buf ;
+    ssize_t w ;
+    k->buf = line ;
+    render_out(k, s, n, 1, 0, 1) ;
+    k->buf = keep ;
+    need = k->len ;
+    k->len = 0 ;
+    w = tm_console_write(&k->con, line, need) ;
+    if (w == (ssize_t)need) return ;
+    if (w < 0) w = 0 ;
+    sink_put(k, line + w, need - w) ;
+    sink_flush(k) ;
+    return ;
+  }
+  if (sink_room(k, need) <= 0) { sink_drop(k) ; return ; }
   render_out(k, s, n, 1, 0, 1) ;
   sink_wrote(k) ;
 }

@@ -19,7 +19,7 @@
 #include "sv.h"
 
 #define STAMP_LEN 24            /* 2026-11-26T18:15:00.123Z */
-#define JSON_HEAD_MAX (TM_NAME_MAX * 6 + 128)
+#define JSON_HEAD_MAX (TM_NAME_MAX * 6 + 128)  /* < 2048 */
 
 static int format = FORMAT_PREFIX ;
 static int timestamps = 0 ;
@@ -30,7 +30,7 @@ static uint64_t now_ms ;
 static int colour[2] ;          /* per sink: its prefix in colour */
 static char prefix[2][TM_NAME_MAX + 24] ;
 static size_t prefixlen[2] ;
-static char jhead[2][JSON_HEAD_MAX] ;   /* {"service":"web","stream":"stdout","time":" */
+static char jhead[2][2048] BIG ;  /* {"service":"web","stream":"stdout","time":"; touched in json only */
 static size_t jheadlen[2] ;
 static size_t jtimepos[2] ;     /* where the time goes in jhead */
 
@@ -91,7 +91,7 @@ void render_init (char const *svname, unsigned int w, int fmt, int colours, int 
   {
     colour[i] = fmt == FORMAT_PREFIX && (colours == COLOUR_ALWAYS || (colours == COLOUR_AUTO && isatty(1 + i))) ;
     prefix_make(i) ;
-    jhead_make(i) ;
+    if (fmt == FORMAT_JSON) jhead_make(i) ;
   }
 }
 

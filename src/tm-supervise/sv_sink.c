@@ -20,7 +20,7 @@
 #include "sv.h"
 
 /* apart from the small fields: a backlog is touched only as far as it fills */
-static char backlog[2][SINK_MAX] ;
+static char backlog[2][SINK_MAX] BIG ;
 sink_t sink[2] = { { .buf = backlog[0] }, { .buf = backlog[1] } } ;
 
 static uint64_t dropped_total = 0 ;

@@ -10,6 +10,7 @@
    start-up (sv_init.c): no allocation in the loop. */
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,8 @@ static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
 
 enum { READY_FD = 1, READY_NOTIFY = 2, READY_LINE = 4, READY_HEALTH = 8 } ;
 static unsigned int ready_need = 0, ready_have = 0 ;
-tm_match_t ready_pattern ;
+static union { tm_match_t m ; char pages[12288] ; } pattern BIG ;
+tm_match_t *const ready_pattern = &pattern.m ;
 
 static void ready_by (unsigned int how)
 {
@@ -48,7 +50,7 @@ static void ready_by (unsigned int how)
 
 static void line_seen (char const *s, size_t n)
 {
-  if (!tm_match(&ready_pattern, s, n)) return ;
+  if (!tm_match(ready_pattern, s, n)) return ;
   relay_watch = 0 ;
   ready_by(READY_LINE) ;
 }
@@ -256,7 +258,7 @@ static int known_child (pid_t pid)
 static unsigned int adopted_signal (int sig)
 {
   char path[40] = "/proc/self/task/" ;
-  char buf[4096] ;
+  char buf[1024] ;  /* a full one says there are more: enough to know, and to signal these */
   unsigned int n = 0 ;
   ssize_t r ;
   size_t i = 16 ;
@@ -537,6 +539,17 @@ static void timers (void)
 
 /* ---- the loop ---- */
 
+/* The start-up went deeper into the stack than the loop goes: its pages
+   below are given back (the loop would fault them in again if it needed
+   them). */
+static void stack_trim (void)
+{
+  char here ;
+  uintptr_t page = (uintptr_t)&here & ~(uintptr_t)4095 ;
+  size_t keep = 4096, give = 4096 * 8 ;
+  madvise((void *)(page - keep - give), give, MADV_DONTNEED) ;
+}
+
 int main (int argc, char const *const *argv)
 {
   char const *ofds = 0, *efds = 0 ;
@@ -561,6 +574,7 @@ int main (int argc, char const *const *argv)
   if (argc < 1) dieusage() ;
   sv_start(argv[0], ofds, efds, width) ;
   if (st.want) machine_event(E_UP) ;
+  stack_trim() ;
 
   for (;;)
   {
