@@ -8,6 +8,7 @@
    service table is sized at start-up. */
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -62,7 +63,7 @@ extern char **environ ;
 typedef struct svc_s svc_t ;
 struct svc_s
 {
-  char name[TM_NAME_MAX + 1] ;
+  char *name ;                  /* in the names area */
   pid_t pid ;                   /* its supervisor, 0 when none */
   int fd[4] ;                   /* stdout pipe r,w ; stderr pipe r,w ; w ends -1 once given */
   tain respawn ;                /* when a dead supervisor may be spawned again */
@@ -73,8 +74,48 @@ struct svc_s
 } ;
 
 static svc_t *svc ;
+
 static unsigned int nsvc = 0, maxsvc = 1000 ;
 static unsigned int width = 0 ;
+
+/* The services' names, packed one after the other in an area sized with
+   the table (its pages are touched only as names fill them): a service
+   costs the length of its name, not TM_NAME_MAX. When a new name finds no
+   room (many reloads), the names still in use slide down over those of
+   removed services. */
+static char *names ;
+static size_t names_used = 0, names_size ;
+
+static void names_compact (void)
+{
+  size_t at = 0 ;
+  for (;;)
+  {
+    svc_t *low = 0 ;
+    size_t n ;
+    /* the live name lowest in the area, above at */
+    for (unsigned int i = 0 ; i < nsvc ; i++)
+      if (svc[i].used && svc[i].name >= names + at && (!low || svc[i].name < low->name)) low = svc + i ;
+    if (!low) break ;
+    n = strlen(low->name) + 1 ;
+    memmove(names + at, low->name, n) ;
+    low->name = names + at ;
+    at += n ;
+  }
+  names_used = at ;
+}
+
+static char *name_keep (char const *name)
+{
+  size_t n = strlen(name) + 1 ;
+  char *p ;
+  /* after it, there is room: at most maxsvc names live, each at most TM_NAME_MAX */
+  if (names_used + n > names_size) names_compact() ;
+  p = names + names_used ;
+  memcpy(p, name, n) ;
+  names_used += n ;
+  return p ;
+}
 static char const *supervise_path = "tm-supervise" ;
 static int sigfd = -1, ctlfd = -1 ;
 static int stopping = 0 ;
@@ -265,7 +306,7 @@ static svc_t *svc_new (char const *name)
     goto err ;
   }
   pipes_failing = 0 ;
-  memcpy(s->name, name, strlen(name) + 1) ;
+  s->name = name_keep(name) ;
   s->pid = 0 ;
   s->backoff = 0 ;
   s->used = 1 ;
@@ -728,8 +769,11 @@ static void table_init (int given)
 {
   if (!given && scan_dir(&count) && found > maxsvc / 2) maxsvc = found * 2 ;
   if (maxsvc > 100000) maxsvc = 100000 ;
-  svc = calloc(maxsvc, sizeof(svc_t)) ;
-  if (!svc) strerr_diefu1sys(111, "allocate the service table") ;
+  /* fresh zero pages, touched only as services fill them */
+  names_size = (size_t)maxsvc * (TM_NAME_MAX + 1) ;
+  svc = mmap(0, maxsvc * sizeof(svc_t) + names_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) ;
+  if (svc == MAP_FAILED) strerr_diefu1sys(111, "allocate the service table") ;
+  names = (char *)(svc + maxsvc) ;
 }
 
 int main (int argc, char const *const *argv)
