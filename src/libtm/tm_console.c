@@ -128,7 +128,7 @@ static ssize_t stderr_nowait (int fd, struct iovec const *v, unsigned int n)
   for (unsigned int i = 0 ; i < n ; i++)
   {
     size_t k = v[i].iov_len < sizeof(buf) - len ? v[i].iov_len : sizeof(buf) - len ;
-    memcpy(buf + len, v[i].iov_base, k) ;
+    if (k) memcpy(buf + len, v[i].iov_base, k) ;
     len += k ;
     total += v[i].iov_len ;
   }

@@ -179,7 +179,7 @@ static void turn (char const *scandir, size_t last, int timestamps)
   size_t n = 0 ;
   for (unsigned int i = 0 ; i < nlogs ; i++)
     if (svlog_read(scandir, logs + i)) records(i, &r, &n) ;
-  qsort(r, n, sizeof(record_t), &by_time) ;
+  if (n) qsort(r, n, sizeof(record_t), &by_time) ;
   for (size_t i = last && n > last ? n - last : 0 ; i < n ; i++) print(r + i, timestamps) ;
   fflush(stdout) ;
   fflush(stderr) ;

@@ -103,7 +103,7 @@ void fx_say (char const *a, char const *b, char const *c)
   char s[la + lb + 1] ;
   if (!conf.events) return ;
   memcpy(s, a, la) ;
-  memcpy(s + la, b, lb) ;
+  if (lb) memcpy(s + la, b, lb) ;
   s[la + lb] = 0 ;
   relay_note(&sink[1], s, c ? c : "") ;
 }
