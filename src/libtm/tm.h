@@ -133,6 +133,10 @@ struct tm_match_s
 extern int tm_match_compile (tm_match_t *m, char const *pattern, char const **why) ;  /* 1 ok, 0 *why */
 extern int tm_match (tm_match_t const *m, char const *s, size_t len) ;  /* 1 if s holds a match */
 
+/* tm_time.c */
+#define TM_RFC3339_LEN 24
+extern size_t tm_rfc3339_fmt (char *buf, uint64_t ms) ;  /* "2026-11-26T18:15:00.123Z", not terminated */
+
 /* tm_proc.c */
 extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */
 

@@ -101,39 +101,21 @@ void render_width (unsigned int w)
   for (unsigned int i = 0 ; i < 2 ; i++) prefix_make(i) ;
 }
 
-static char *two (char *s, unsigned int v)
-{
-  s[0] = '0' + v / 10 % 10 ;
-  s[1] = '0' + v % 10 ;
-  return s + 2 ;
-}
-
 /* the time of the lines relayed from now on: once per read, not per line */
 void render_stamp (void)
 {
   static time_t cached = -1 ;
-  static char date[20] ;
   struct timespec ts ;
   unsigned int ms ;
   clock_gettime(CLOCK_REALTIME, &ts) ;
   now_ms = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
   if (!timestamps && format != FORMAT_JSON) return ;
-  if (ts.tv_sec != cached)
-  {
-    struct tm tm ;
-    char *s = date ;
-    gmtime_r(&ts.tv_sec, &tm) ;
-    s = two(s, (tm.tm_year + 1900) / 100) ; s = two(s, tm.tm_year + 1900) ; *s++ = '-' ;
-    s = two(s, tm.tm_mon + 1) ; *s++ = '-' ; s = two(s, tm.tm_mday) ; *s++ = 'T' ;
-    s = two(s, tm.tm_hour) ; *s++ = ':' ; s = two(s, tm.tm_min) ; *s++ = ':' ; two(s, tm.tm_sec) ;
-    cached = ts.tv_sec ;
-  }
+  /* the date and time change once a second: the milliseconds alone here */
+  if (ts.tv_sec != cached) { tm_rfc3339_fmt(stamp, now_ms) ; cached = ts.tv_sec ; }
   ms = ts.tv_nsec / 1000000 ;
-  memcpy(stamp, date, 19) ;
-  stamp[19] = '.' ;
   stamp[20] = '0' + ms / 100 ;
-  two(stamp + 21, ms) ;
-  stamp[23] = 'Z' ;
+  stamp[21] = '0' + ms / 10 % 10 ;
+  stamp[22] = '0' + ms % 10 ;
   for (unsigned int i = 0 ; i < 2 ; i++) memcpy(jhead[i] + jtimepos[i], stamp, STAMP_LEN) ;
 }
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <skalibs/types.h>
+#include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/tai.h>
@@ -401,9 +402,12 @@ static void tell_supervisors (char c)
     }
 }
 
+static void logging_read (void) ;
+
 static void scan (void)
 {
   unsigned int u, oldwidth = width ;
+  logging_read() ;
   /* tm-ctl reload may have changed it */
   if (!shutdown_ms_set && tm_svfile_uint(".tm-svscan/timeout-shutdown", &u) > 0) shutdown_ms = u ;
   for (unsigned int i = 0 ; i < nsvc ; i++) svc[i].active = 0 ;
@@ -441,14 +445,45 @@ static void stop_supervisors (void)
     if (svc[i].used && svc[i].pid) kill(svc[i].pid, SIGTERM) ;
 }
 
+/* [logging] events: tm's own lines, "tm: ..." on stderr (in json, an
+   object with "tm":true); read at start-up and at each rescan */
+static int events = 1, json = 0 ;
+
+static void logging_read (void)
+{
+  char buf[16] ;
+  events = !tm_svfile_exists(".tm-svscan/log-quiet") ;
+  json = tm_svfile_read(".tm-svscan/log-format", buf, sizeof(buf)) > 0 && !strcmp(buf, "json") ;
+}
+
+static void say (char const *a, char const *b)
+{
+  char line[256] ;
+  size_t n = 0, la = strlen(a), lb = b ? strlen(b) : 0 ;
+  if (!events || la + lb > 128) return ;
+  if (json)
+  {
+    memcpy(line, "{\"time\":\"", 9) ; n = 9 ;
+    n += tm_rfc3339_fmt(line + n, tm_wallclock_ms()) ;
+    memcpy(line + n, "\",\"tm\":true,\"message\":\"", 23) ; n += 23 ;
+  }
+  else { memcpy(line, "tm: ", 4) ; n = 4 ; }
+  memcpy(line + n, a, la) ; n += la ;
+  if (lb) { memcpy(line + n, b, lb) ; n += lb ; }
+  if (json) { line[n++] = '"' ; line[n++] = '}' ; }
+  line[n++] = '\n' ;
+  buffer_putflush(buffer_2, line, n) ;
+}
+
 /* The main command goes first (it uses the services), for at most
    CMD_GRACE_MS; then every supervisor stops its service, after the
-   services that depend on it. */
-static void shutdown_start (int code)
+   services that depend on it. why: what asked for it. */
+static void shutdown_start (int code, char const *why)
 {
   if (stopping) return ;
   stopping = 1 ;
   if (!cmd_started) exitcode = code ;
+  say("shutting down: ", why) ;
   tain_copynow(&deadline_shutdown) ;
   deadline_ms(&deadline_shutdown, shutdown_ms) ;
   if (cmdpid)
@@ -467,7 +502,7 @@ static void on_cmd_exit (int wstat)
   cmdpid = 0 ;
   if (cmd_started) exitcode = wait_estatus(wstat) ;
   if (stopping) stop_supervisors() ;
-  else shutdown_start(exitcode) ;
+  else shutdown_start(exitcode, "the main command exited") ;
 }
 
 /* The global timeout passed: kill the services, then their supervisors. */
@@ -646,11 +681,11 @@ static void read_control (void)
     if (r <= 0) break ;
     for (ssize_t i = 0 ; i < r ; i++)
     {
-      if (want_code) { want_code = 0 ; shutdown_start((unsigned char)buf[i]) ; continue ; }
+      if (want_code) { want_code = 0 ; shutdown_start((unsigned char)buf[i], "a required service ended") ; continue ; }
       switch (buf[i])
       {
         case 'a' : case 'h' : if (!stopping) scan() ; break ;
-        case 't' : shutdown_start(0) ; break ;
+        case 't' : shutdown_start(0, "asked (tm-ctl shutdown)") ; break ;
         case 'T' : want_code = 1 ; break ;
         case 'C' : if (cmdpid) cmd_started = 1 ; break ;
         default : break ;
@@ -669,7 +704,7 @@ static void handle_signals (void)
       case -1 : strerr_warnwu1sys("selfpipe_read") ; return ;
       case 0 : return ;
       case SIGCHLD : reap() ; break ;
-      case SIGTERM : case SIGINT : case SIGHUP : shutdown_start(0) ; break ;
+      case SIGTERM : case SIGINT : case SIGHUP : shutdown_start(0, tm_signal_name(sig)) ; break ;
       default : break ;
     }
   }
@@ -822,7 +857,8 @@ int main (int argc, char const *const *argv)
   signals_init() ;
   tm_console_stderr_nowait() ;  /* PID 1 never waits for a console that stopped reading */
   control_init() ;
-  if (early_stop) shutdown_start(0) ;  /* then nothing is started */
+  logging_read() ;
+  if (early_stop) shutdown_start(0, "a signal came during the start-up") ;  /* then nothing is started */
   scan() ;
 
   for (;;)
@@ -894,5 +930,10 @@ int main (int argc, char const *const *argv)
   status_write() ;
   final_stage() ;
   reap_all_nohang() ;
+  {
+    char fmt[INT_FMT] ;
+    fmt[int_fmt(fmt, exitcode)] = 0 ;
+    say("exit code ", fmt) ;
+  }
   return exitcode ;
 }
