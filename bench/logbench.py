@@ -15,6 +15,9 @@ LEN = 100
 NAME = "svc"
 PREFIX = len("[%s] " % NAME)
 STAMP = len("2026-11-29T19:00:00.000Z ")
+# {"service":"svc","stream":"stdout","time":"2026-11-29T19:00:00.000Z","message":"0000000000 xx...x"}
+JSON_SKIP = len('{"service":"svc","stream":"stdout","time":"2026-11-29T19:00:00.000Z","message":"')
+JSON_OVERHEAD = JSON_SKIP + len('"}')
 RUNS = int(os.environ.get("BENCH_LOG_RUNS", "3"))
 # on tmpfs, so that the disk's write-back does not decide the figures
 TMPDIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
@@ -72,8 +75,12 @@ def run_tm(tmp, mode):
             f.write("%d\n" % (10 * N * LEN))
     if mode == "stamps":
         open(os.path.join(svc, "log-timestamps"), "w").close()
+    if mode in ("plain", "json"):
+        os.makedirs(os.path.join(sd, ".tm-svscan"), exist_ok=True)
+        with open(os.path.join(sd, ".tm-svscan", "log-format"), "w") as f:
+            f.write(mode + "\n")
     console = os.path.join(tmp, "console")
-    per_line = LEN + PREFIX + (STAMP if mode == "stamps" else 0)
+    per_line = {"plain": LEN, "json": LEN + JSON_OVERHEAD}.get(mode, LEN + PREFIX + (STAMP if mode == "stamps" else 0))
     want = N * per_line
     want_file = N * LEN if mode == "file" else 0
     with open(console, "wb") as out:
@@ -93,7 +100,7 @@ def run_tm(tmp, mode):
         scan.terminate()
         scan.wait()
         cat.wait()
-    ok = verify(console, PREFIX + (STAMP if mode == "stamps" else 0))
+    ok = verify(console, {"plain": 0, "json": JSON_SKIP}.get(mode, PREFIX + (STAMP if mode == "stamps" else 0)))
     if mode == "file":
         ok = min(ok, verify(outfile, 0))
     return elapsed, cpu, ok
@@ -132,6 +139,45 @@ def row(label, r):
     print("| %-40s | %8.1f | %6.2f | %6.2f | %s |" % (label, mb / elapsed, elapsed, cpu, "all %d" % N if ok == N else "%d of %d" % (ok, N)))
 
 
+def logs_ctl_bench():
+    """tm-ctl logs -n 100 over 100 services of 200 lines each: median time;
+    and the CPU tm-ctl logs -f takes in 5 s over them, idle."""
+    tmp = tempfile.mkdtemp(prefix="tm-logbench.", dir=TMPDIR)
+    sd = os.path.join(tmp, "services")
+    try:
+        for i in range(100):
+            svc = os.path.join(sd, "s%03d" % i)
+            os.makedirs(svc)
+            with open(os.path.join(svc, "run"), "w") as f:
+                f.write("#!/bin/sh\n%s 200 80\nexec sleep 1000\n" % LINES)
+            os.chmod(os.path.join(svc, "run"), 0o755)
+        scan = subprocess.Popen([os.path.join(BIN, "tm-svscan"), "-d", sd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = time.time()
+        while time.time() - t0 < 60:
+            if all(size(os.path.join(sd, "s%03d" % i, "supervise/log")) for i in range(100)):
+                break
+            time.sleep(0.1)
+        time.sleep(1)
+        ctl = [os.path.join(BIN, "tm-ctl"), "-d", sd, "logs", "-n", "100"]
+        times = []
+        for _ in range(20):
+            t = time.time()
+            subprocess.run(ctl, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.time() - t)
+        times.sort()
+        f = subprocess.Popen(ctl[:-2] + ["-f", "-n", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(5)
+        cpu = cpu_seconds(f.pid)
+        f.kill()
+        f.wait()
+        scan.terminate()
+        scan.wait()
+        print("\n`tm-ctl logs -n 100` over 100 services: median %.1f ms (min %.1f); `tm-ctl logs -f` over them, idle, 5 s: %.2f s CPU\n"
+              % (times[10] * 1000, times[0] * 1000, cpu))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     print("\n## Log relay: %d lines of %d bytes, best of %d runs, files on %s\n" % (N, LEN, RUNS, TMPDIR or "disk"))
     print("| relay | MB/s | seconds | relay CPU s | lines in order |")
@@ -139,11 +185,14 @@ def main():
     row("tm, prefix, piped console (a)", best(lambda t: run_tm(t, "console")))
     row("tm, prefix, console + output_file (b)", best(lambda t: run_tm(t, "file")))
     row("tm, prefix + log_timestamps (c)", best(lambda t: run_tm(t, "stamps")))
+    row("tm, plain, piped console", best(lambda t: run_tm(t, "plain")))
+    row("tm, json, piped console", best(lambda t: run_tm(t, "json")))
     if shutil.which("s6-log"):
         row("s6-log, raw, to its directory", best(lambda t: run_s6(t, False)))
         row("s6-log t (TAI64N stamps)", best(lambda t: run_s6(t, True)))
     else:
         print("(s6-log not installed: apt-get install s6)")
+    logs_ctl_bench()
 
 
 if __name__ == "__main__":

@@ -78,6 +78,9 @@ static void test_escape (void)
   CHECK("escape/whole-escapes", n == 2 && used == 2) ;
   n = json_escape(out, 1, "\xc3\xa9", 2, &used) ;
   CHECK("escape/whole-characters", n == 0 && used == 0) ;
+  CHECK("escape/length", json_escaped_len("a\"b\\c\n\t\x01\x7f", 9) == 23 && json_escaped_len("\xc3\xa9\xe9x", 4) == 6) ;
+  n = json_escape(out, 3, "abcdef", 6, &used) ;
+  CHECK("escape/run-cut-to-room", n == 3 && used == 3 && !memcmp(out, "abc", 3)) ;
 }
 
 int main (void)

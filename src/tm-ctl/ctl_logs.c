@@ -39,7 +39,8 @@ struct svlog_s
   char *name ;
   uint64_t seen ;               /* bytes of its ring read so far */
   int warned ;
-  ctl_buf_t data ;              /* what the last read brought */
+  ctl_buf_t data ;              /* what the last read brought ... */
+  size_t start ;                /* ... from its first whole record here */
 } ;
 
 static svlog_t *logs = 0 ;
@@ -67,17 +68,46 @@ static uint64_t word (char const *p)
   return v ;
 }
 
+/* newlines in s */
+static size_t count_lines (char const *s, size_t n)
+{
+  size_t k = 0 ;
+  for (char const *p = s ; (p = memchr(p, '\n', s + n - p)) ; p++) k++ ;
+  return k ;
+}
+
+/* the bytes [from, to) of the ring into s->data, in at most two reads */
+static int svlog_range (int fd, svlog_t *s, uint64_t size, uint64_t from, uint64_t to)
+{
+  if (s->data.cap < to - from)
+  {
+    s->data.s = realloc(s->data.s, to - from) ;
+    if (!s->data.s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    s->data.cap = to - from ;
+  }
+  for (uint64_t at = from ; at < to ; )
+  {
+    uint64_t off = at % size, chunk = size - off < to - at ? size - off : to - at ;
+    if (pread(fd, s->data.s + (at - from), chunk, HEADER + off) != (ssize_t)chunk) return 0 ;
+    at += chunk ;
+  }
+  s->data.len = to - from ;
+  return 1 ;
+}
+
 /* the bytes written to s's ring since s->seen (all it still holds on the
-   first read) into s->data, starting at a record; 0 when it has none */
-static int svlog_read (char const *scandir, svlog_t *s)
+   first read) into s->data, s->start at a record; 0 when it has none.
+   With want > 0, on the first read, enough of its end for want records
+   only (a tail, doubled as needed): 100 lines do not need 64 KiB */
+static int svlog_read (char const *scandir, svlog_t *s, size_t want)
 {
   size_t dl = strlen(scandir), nl = strlen(s->name) ;
   char path[dl + nl + 16] ;
   char head[HEADER] ;
   uint64_t size, h1, h2, from, oldest ;
-  char *ring ;
-  int fd, aligned ;
+  int fd ;
   s->data.len = 0 ;
+  s->start = 0 ;
   memcpy(path, scandir, dl) ;
   path[dl] = '/' ;
   memcpy(path + dl + 1, s->name, nl) ;
@@ -93,40 +123,52 @@ static int svlog_read (char const *scandir, svlog_t *s)
   size = word(head + 8) ;
   h1 = word(head + 16) ;
   if (!size || size > (64 << 20) || h1 == s->seen) { close(fd) ; return 0 ; }
-  ring = malloc(size) ;
-  if (!ring) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-  if (pread(fd, ring, size, HEADER) != (ssize_t)size || pread(fd, head, HEADER, 0) != HEADER) { free(ring) ; close(fd) ; return 0 ; }
-  close(fd) ;
-  h2 = word(head + 16) ;
-  /* what was written while we read overwrote the oldest bytes: not those */
-  oldest = h2 > size ? h2 - size : 0 ;
   from = s->seen > h1 ? 0 : s->seen ;  /* a count that went back: a new ring */
-  aligned = from >= oldest ;
-  if (!aligned) from = oldest ;
-  for (uint64_t at = from ; at < h1 ; )
+  if (h1 - from > size) from = h1 - size ;
+  if (want && !s->seen)
   {
-    uint64_t off = at % size, chunk = size - off < h1 - at ? size - off : h1 - at ;
-    cb_cat(&s->data, ring + off, chunk) ;
-    at += chunk ;
+    uint64_t tail = 4096 ;
+    while (tail < want * 128) tail *= 2 ;
+    while (h1 - from > tail)
+    {
+      if (!svlog_range(fd, s, size, h1 - tail, h1)) { close(fd) ; return 0 ; }
+      if (count_lines(s->data.s, s->data.len) > want) { from = h1 - tail ; break ; }
+      tail *= 2 ;
+    }
   }
-  free(ring) ;
-  if (!aligned && from)
+  if (s->data.len != h1 - from && !svlog_range(fd, s, size, from, h1)) { close(fd) ; return 0 ; }
+  if (pread(fd, head, HEADER, 0) != HEADER) { close(fd) ; return 0 ; }
+  close(fd) ;
+  /* what was written while we read overwrote the oldest bytes: not those,
+     and then from the first whole record */
+  h2 = word(head + 16) ;
+  oldest = h2 > size ? h2 - size : 0 ;
+  if (from < oldest || from != s->seen)
   {
-    /* we start in the middle of a record: from after its end */
-    char const *eol = memchr(s->data.s, '\n', s->data.len) ;
-    size_t skip = eol ? (size_t)(eol + 1 - s->data.s) : s->data.len ;
-    memmove(s->data.s, s->data.s + skip, s->data.len - skip) ;
-    s->data.len -= skip ;
+    size_t cut = from < oldest ? oldest - from : 0 ;
+    char const *eol ;
+    if (cut >= s->data.len) { s->seen = h1 ; return 0 ; }
+    eol = from || cut ? memchr(s->data.s + cut, '\n', s->data.len - cut) : s->data.s - 1 ;
+    s->start = eol ? (size_t)(eol + 1 - s->data.s) : s->data.len ;
   }
   s->seen = h1 ;
-  return !!s->data.len ;
+  return s->start < s->data.len ;
 }
 
-/* "MS STREAM LINE\n" records of s->data into *r */
-static void records (unsigned int svc, record_t **r, size_t *n)
+/* "MS STREAM LINE\n" records of s->data into *r (room for *cap), the
+   last `last` of them only when last > 0 */
+static void records (unsigned int svc, record_t **r, size_t *n, size_t *cap, size_t last)
 {
   ctl_buf_t const *b = &logs[svc].data ;
-  char const *p = b->s, *end = b->s + b->len ;
+  char const *p = b->s + logs[svc].start, *end = b->s + b->len ;
+  if (last)
+  {
+    /* from the last lines' start: no need to parse the whole ring */
+    char const *q = end ;
+    for (size_t k = 0 ; q > p && k <= last ; )
+      if (*--q == '\n' && q + 1 < end) k++ ;
+    if (q > p) p = memchr(q, '\n', end - q) + 1 ;
+  }
   while (p < end)
   {
     char const *nl = memchr(p, '\n', end - p) ;
@@ -140,8 +182,12 @@ static void records (unsigned int svc, record_t **r, size_t *n)
       rec.stream = after[1] ;
       rec.line = after + 3 ;
       rec.len = nl - (after + 3) ;
-      *r = realloc(*r, (*n + 1) * sizeof(record_t)) ;
-      if (!*r) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      if (*n == *cap)
+      {
+        *cap = *cap ? *cap * 2 : 1024 ;
+        *r = realloc(*r, *cap * sizeof(record_t)) ;
+        if (!*r) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      }
       (*r)[(*n)++] = rec ;
     }
     p = nl + 1 ;
@@ -176,9 +222,9 @@ static void print (record_t const *r, int timestamps)
 static void turn (char const *scandir, size_t last, int timestamps)
 {
   record_t *r = 0 ;
-  size_t n = 0 ;
+  size_t n = 0, cap = 0 ;
   for (unsigned int i = 0 ; i < nlogs ; i++)
-    if (svlog_read(scandir, logs + i)) records(i, &r, &n) ;
+    if (svlog_read(scandir, logs + i, last)) records(i, &r, &n, &cap, last) ;
   if (n) qsort(r, n, sizeof(record_t), &by_time) ;
   for (size_t i = last && n > last ? n - last : 0 ; i < n ; i++) print(r + i, timestamps) ;
   fflush(stdout) ;

@@ -114,6 +114,7 @@ extern void render_out (sink_t *k, char const *s, size_t n, int ends, int cont, 
 #define JSON_HAS_TIME 4
 extern int json_object_scan (char const *s, size_t n, unsigned int *has, size_t *start, size_t *end) ;
 extern size_t json_escape (char *out, size_t max, char const *s, size_t n, size_t *used) ;
+extern size_t json_escaped_len (char const *s, size_t n) ;
 
 /* ---- sv_logbuf.c: recent lines for tm-ctl logs ---- */
 

@@ -198,6 +198,18 @@ size_t json_escape (char *out, size_t max, char const *line, size_t n, size_t *u
   while (i < n)
   {
     unsigned char c = s[i] ;
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+    {
+      /* a run of what stays as it is, at once */
+      size_t run = i + 1 ;
+      while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\') run++ ;
+      if (run - i > max - w) run = i + (max - w) ;
+      memcpy(out + w, s + i, run - i) ;
+      w += run - i ;
+      if (run == i) break ;
+      i = run ;
+      continue ;
+    }
     char esc[6] ;
     size_t elen, take = 1 ;
     char const *e = esc ;
@@ -226,4 +238,25 @@ size_t json_escape (char *out, size_t max, char const *line, size_t n, size_t *u
   }
   *used = i ;
   return w ;
+}
+
+/* what json_escape makes of s, in bytes */
+size_t json_escaped_len (char const *line, size_t n)
+{
+  unsigned char const *s = (unsigned char const *)line ;
+  size_t total = 0 ;
+  for (size_t i = 0 ; i < n ; )
+  {
+    unsigned char c = s[i] ;
+    if (c >= 0x20 && c < 0x7f) { total += 1 + (c == '"' || c == '\\') ; i++ ; }
+    else if (c == '\n' || c == '\t' || c == '\r') { total += 2 ; i++ ; }
+    else if (c < 0x80) { total += 6 ; i++ ; }
+    else
+    {
+      size_t len = utf8_len(s + i, n - i) ;
+      total += len ? len : 3 ;
+      i += len ? len : 1 ;
+    }
+  }
+  return total ;
 }

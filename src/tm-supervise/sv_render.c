@@ -182,18 +182,6 @@ static size_t json_overhead (sink_t const *k, int tm)
   return jheadlen[sink_index(k)] + (tm ? 10 : 0) + 15 + 12 + 3 ;
 }
 
-static size_t escaped_len (char const *s, size_t n)
-{
-  char buf[256] ;
-  size_t total = 0 ;
-  while (n)
-  {
-    size_t used ;
-    total += json_escape(buf, sizeof(buf), s, n, &used) ;
-    s += used ; n -= used ;
-  }
-  return total ;
-}
 
 /* the escaped bytes one object may carry (an escape is at most 6 bytes,
    never cut: a piece may carry 5 less) */
@@ -264,7 +252,7 @@ size_t render_need (sink_t const *k, char const *s, size_t n, int ends, int cont
 {
   if (format == FORMAT_JSON)
   {
-    size_t e = escaped_len(s, n), room = json_room(k, tm) - 5 ;
+    size_t e = json_escaped_len(s, n), room = json_room(k, tm) - 5 ;
     size_t pieces = e ? (e + room - 1) / room + !!ends : (size_t)!!ends ;
     return pieces * json_overhead(k, tm) + e ;
   }

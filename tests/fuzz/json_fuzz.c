@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   if (json_object_scan(line, size, &has, &a, &b) && (a >= b || b > size || line[a] != '{' || line[b-1] != '}')) abort() ;
   memcpy(obj, "{\"m\":\"", 6) ;
   n = json_escape(obj + 6, size * 6, line, size, &used) ;
-  if (used != size) abort() ;
+  if (used != size || json_escaped_len(line, size) != n) abort() ;
   memcpy(obj + 6 + n, "\"}", 2) ;
   if (!json_object_scan(obj, n + 8, &has, &a, &b) || has) abort() ;
   free(obj) ;
