@@ -97,9 +97,9 @@ static void test_match (void)
     { "ab+c", "ac", 0 }, { "ab?c", "abc", 1 }, { "ab?c", "abbc", 0 }, { "[^ ]+ started", "web started", 1 },
     { "\\.\\*", "a.*b", 1 }, { "\\.\\*", "ab", 0 }, { "x*y*z*q", "xxyyzzzq", 1 },
     { "a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 },
-    { "[]x]", "]", 1 }, { "[a-c-]", "-", 1 }, { "", "anything", 1 },
+    { "[]x]", "]", 1 }, { "[a-c-]", "-", 1 }, { "", "anything", 1 }, { "a\\$b", "a$b", 1 }, { "\\^", "x^", 1 },
   } ;
-  static char const *const refused[] = { "(a|b)", "a{2}", "a|b", "*a", "[abc", "[[:digit:]]", "x\\" } ;
+  static char const *const refused[] = { "(a|b)", "a{2}", "a|b", "*a", "[abc", "[[:digit:]]", "x\\", "a^b", "a$b", "a$?", "port \\d+", "\\<x" } ;
   for (size_t i = 0 ; i < sizeof(cases) / sizeof(*cases) ; i++)
   {
     char name[48] ;

@@ -2,11 +2,13 @@
 
 /* ready_log_line's patterns: a subset of POSIX extended regular expressions
    (literals, ., [...] with ranges and ^, * + ?, ^ at the start, $ at the
-   end, \ to escape), compiled once into a fixed program and matched by
-   following every possible state at once (Thompson's construction): time
-   linear in the line, no allocation, no recursion, so that a supervisor
-   may match the lines of an untrusted service. Groups, alternation and
-   counts are refused when the pattern is compiled, with the reason. */
+   end, \ before a special character), compiled once into a fixed program
+   and matched by following every possible state at once (Thompson's
+   construction): time linear in the line, no allocation, no recursion, so
+   that a supervisor may match the lines of an untrusted service. Groups,
+   alternation, counts and whatever the subset would read otherwise than
+   POSIX (a ^ inside, \d) are refused when the pattern is compiled, with
+   the reason; tests/fuzz/match_fuzz.c compares it with glibc's regexec. */
 
 #include <string.h>
 
@@ -25,6 +27,12 @@ static void set_add (unsigned char *set, unsigned char c)
   set[c >> 3] |= 1 << (c & 7) ;
 }
 
+/* [:class:] [.x.] [=x=] at s: not in the subset */
+static int special_bracket (char const *s)
+{
+  return s[0] == '[' && (s[1] == ':' || s[1] == '.' || s[1] == '=') ;
+}
+
 /* a bracket expression from s (after the '['); 0 on error, else after ']' */
 static char const *bracket (char const *s, unsigned char *set)
 {
@@ -34,8 +42,13 @@ static char const *bracket (char const *s, unsigned char *set)
   for (; *s && (*s != ']' || first) ; first = 0)
   {
     unsigned char lo = *s++, hi = lo ;
-    if (lo == '[' && *s == ':') return 0 ;  /* [:class:]: not in the subset */
-    if (*s == '-' && s[1] && s[1] != ']') { hi = s[1] ; s += 2 ; }
+    if (special_bracket(s - 1)) return 0 ;
+    if (lo == '-' && !first && *s != ']') return 0 ;  /* POSIX: a - first, last or as an end */
+    if (*s == '-' && s[1] && s[1] != ']')
+    {
+      if (special_bracket(s + 1)) return 0 ;
+      hi = s[1] ; s += 2 ;
+    }
     if (hi < lo) return 0 ;
     for (unsigned int c = lo ; c <= hi ; c++) set_add(set, c) ;
   }
@@ -54,6 +67,7 @@ int tm_match_compile (tm_match_t *m, char const *p, char const **why)
   {
     tm_match_atom_t *a ;
     if (*p == '$' && !p[1]) { m->at_end = 1 ; break ; }
+    if (*p == '^' || *p == '$') { *why = "a ^ or $ inside the pattern (anchors only at its start and end; \\^ and \\$ are the characters)" ; return 0 ; }
     if (strchr("()|{}", *p)) { *why = "groups, alternation and counts ( ) | { } are not supported" ; return 0 ; }
     if (strchr("*+?", *p)) { *why = "a * + or ? with nothing before it" ; return 0 ; }
     if (n == TM_MATCH_MAX) { *why = "too long a pattern" ; return 0 ; }
@@ -65,11 +79,18 @@ int tm_match_compile (tm_match_t *m, char const *p, char const **why)
     {
       a->op = OP_SET ;
       p = bracket(p + 1, a->set) ;
-      if (!p) { *why = "a bracket expression that is not closed, or a [:class:]" ; return 0 ; }
+      if (!p) { *why = "a bracket expression that is not closed, has a [:class:], or a - neither first, last nor in a range" ; return 0 ; }
     }
     else
     {
-      if (*p == '\\') { p++ ; if (!*p) { *why = "a \\ at the end" ; return 0 ; } }
+      if (*p == '\\')
+      {
+        p++ ;
+        if (!*p) { *why = "a \\ at the end" ; return 0 ; }
+        /* \d \w \< ... mean classes or anchors to other matchers: refused,
+           not quietly read as the letter */
+        if (!strchr(".[]\\()*+?{}|^$", *p)) { *why = "a \\ before a character that is not special (\\d or \\w are not supported: write [0-9] or [A-Za-z0-9_])" ; return 0 ; }
+      }
       a->op = OP_CHAR ;
       a->c = *p++ ;
     }
