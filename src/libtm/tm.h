@@ -94,6 +94,7 @@ extern pid_t tm_lock_holder (char const *path) ; /* who holds a lock on it, 0 if
 /* tm_sigmask.c: the signal mask we were started with */
 extern void tm_sigmask_save (void) ;             /* first thing in main */
 extern sigset_t const *tm_sigmask_saved (void) ;
+extern void tm_sigmask_allow (int) ;              /* not blocked in what we start */
 extern void tm_sigmask_restore (void) ;          /* in a child before exec; async-signal-safe */
 
 /* tm_self.c */

@@ -20,6 +20,11 @@ sigset_t const *tm_sigmask_saved (void)
   return &saved ;
 }
 
+void tm_sigmask_allow (int sig)
+{
+  sigdelset(&saved, sig) ;
+}
+
 void tm_sigmask_restore (void)
 {
   sigprocmask(SIG_SETMASK, &saved, 0) ;

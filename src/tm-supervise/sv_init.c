@@ -372,6 +372,9 @@ void sv_start (char const *arg, char const *ofds, char const *efds, unsigned int
 {
   char *dir ;
   tm_sigmask_save() ;  /* the container's, from tm-svscan: our children get it back */
+  tm_sigmask_allow(SIGTERM) ;  /* blocked by tm-svscan until we trap them */
+  tm_sigmask_allow(SIGINT) ;
+  tm_sigmask_allow(SIGHUP) ;
   fd_sanitize() ;
   scanner_bind() ;
   paths_init(arg, &dir) ;

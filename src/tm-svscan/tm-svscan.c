@@ -182,7 +182,7 @@ static void pipe_arg (char *buf, int r, int w)
 
 /* What the container gave us, given back to the supervisors (and so to the
    services): the open-files soft limit we raise for ourselves, the signal
-   mask (less the stop signals tm-init holds blocked for us), and the
+   mask (the stop signals aside: see origin_init), and the
    dispositions of the real-time signals, which we never change. */
 static struct rlimit nofile_origin ;
 static struct rlimit nofile_raised ;
@@ -221,10 +221,13 @@ static void origin_init (void)
 {
   uint64_t ign = ignored_at_start() ;
   tm_sigmask_save() ;
+  /* A supervisor starts with the stop signals blocked: one sent before it
+     traps them waits for it rather than kill it before it wrote its status.
+     It unblocks them for its service. */
   spawn_mask = *tm_sigmask_saved() ;
-  sigdelset(&spawn_mask, SIGTERM) ;
-  sigdelset(&spawn_mask, SIGINT) ;
-  sigdelset(&spawn_mask, SIGHUP) ;
+  sigaddset(&spawn_mask, SIGTERM) ;
+  sigaddset(&spawn_mask, SIGINT) ;
+  sigaddset(&spawn_mask, SIGHUP) ;
   /* Back to default: every signal below SIGRTMIN (we ignore most), but the
      libc's own (from 32) only if they came so: glibc's posix_spawn hands
      them down ignored unless told. The real-time ones stay as they came. */
