@@ -23,6 +23,10 @@ FILESYSTEMS = [f for f in [("tmpfs", "/dev/shm"), ("disk", None)]
                if f[0] in os.environ.get("BENCH_FS", "tmpfs,disk").split(",")]
 CLIENT_RUNS = int(os.environ.get("BENCH_CLIENT_RUNS", "200"))
 S6_PROGRAMS = ["s6-svscan", "s6-supervise", "s6-svc", "s6-svstat"]
+# s6 built static with musl as s6-overlay ships it (bench/build-static-s6), when it could be
+S6_STATIC = os.environ.get("BENCH_S6_STATIC", "")
+if S6_STATIC and not os.path.exists(os.path.join(S6_STATIC, "s6-supervise")):
+    S6_STATIC = ""
 
 
 def make_tree(root, n):
@@ -451,11 +455,109 @@ def cpu_section(kinds):
     print(flush=True)
 
 
+def descendants(pid):
+    """pid's descendants (not pid), by name"""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            kids.setdefault(parent(int(d)), []).append(int(d))
+    out, todo = {}, list(kids.get(pid, []))
+    while todo:
+        p = todo.pop()
+        try:
+            with open("/proc/%d/comm" % p) as f:
+                out.setdefault(f.read().strip(), []).append(p)
+        except OSError:
+            pass
+        todo += kids.get(p, [])
+    return out
+
+
+def memory_tree(kind, n, logged, fsdir):
+    """a system of n idle services, each of them logged (its one line in a
+    file: tm's output-file, s6's log/ service running s6-log) or not; returns
+    {process name: (count, total Pss KiB)} and the scanner's Pss"""
+    root = tempfile.mkdtemp(prefix="tm-bench.", dir=fsdir)
+    sd = os.path.join(root, "sv")
+    logs = os.path.join(root, "logs")
+    os.makedirs(logs)
+    for i in range(n):
+        d = os.path.join(sd, "svc%04d" % i)
+        os.makedirs(d)
+        if not logged:
+            os.symlink(IDLE, os.path.join(d, "run"))
+            continue
+        with open(os.path.join(d, "run"), "w") as f:
+            f.write("#!/bin/sh\nexec %s 'svc%04d started'\n" % (IDLE, i))
+        os.chmod(os.path.join(d, "run"), 0o755)
+        if kind == "tm":
+            with open(os.path.join(d, "output-file"), "w") as f:
+                f.write(os.path.join(logs, "svc%04d.log" % i) + "\n")
+        else:
+            os.makedirs(os.path.join(d, "log"))
+            with open(os.path.join(d, "log", "run"), "w") as f:
+                f.write("#!/bin/sh\nexec s6-log -b n2 s1000000 %s\n" % os.path.join(logs, "svc%04d" % i))
+            os.chmod(os.path.join(d, "log", "run"), 0o755)
+    dirs = [os.path.join(sd, x) for x in sorted(os.listdir(sd))]
+    env = dict(os.environ)
+    if kind == "tm":
+        cmd = [os.path.join(BIN, "tm-svscan"), "-c", str(2 * n + 10), "-d", sd]
+    else:
+        bindir = S6_STATIC if kind == "s6-static" else os.path.dirname(shutil.which("s6-svscan"))
+        env["PATH"] = bindir + ":" + env["PATH"]
+        cmd = [os.path.join(bindir, "s6-svscan"), "-c", str(2 * n + 10), sd]
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] + cmd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    ns1 = ns_child(proc)
+    up = tm_up if kind == "tm" else s6_up
+
+    def logged_line(i):
+        f = os.path.join(logs, "svc%04d.log" % i) if kind == "tm" else os.path.join(logs, "svc%04d" % i, "current")
+        try:
+            return os.path.getsize(f) > 0
+        except OSError:
+            return False
+    deadline = time.monotonic() + 180
+    while not all(up(d) for d in dirs) or (logged and not all(logged_line(i) for i in range(n))):
+        if time.monotonic() > deadline:
+            raise SystemExit("%s: not up after 180 s" % kind)
+        time.sleep(0.1)
+    time.sleep(1)
+    procs = descendants(ns1)
+    res = {name: (len(pids), pss_kb(pids)) for name, pids in procs.items()
+           if name in ("tm-supervise", "s6-supervise", "s6-log")}
+    scanner = pss_kb([ns1])
+    stop_ns(proc, ns1)
+    shutil.rmtree(root, ignore_errors=True)
+    return res, scanner
+
+
+def memory_section():
+    """the memory a service costs: its supervision (and its logger), idle,
+    mean Pss per service; tm and s6 both static when s6 could be built so"""
+    fsdir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    kinds = ["tm"] + (["s6-static"] if S6_STATIC else []) + (["s6"] if HAVE_S6 else [])
+    if not S6_STATIC:
+        print("(no static s6: bench/build-static-s6 could not build it, see above)")
+    print("memory per service, idle, on tmpfs: Pss (KiB) of its supervision processes; logged: one line written to a file")
+    print("%-10s %6s %-7s %12s %10s  %s" % ("", "N", "logged", "KiB/service", "scanner", "processes per service (KiB each)"))
+    for n in SIZES:
+        for logged in (False, True):
+            for k in kinds:
+                res, scanner = memory_tree(k, n, logged, fsdir)
+                total = sum(pss for _, pss in res.values())
+                detail = ", ".join("%s x%g %.1f" % (name, count / n, pss / max(count, 1)) for name, (count, pss) in sorted(res.items()))
+                print("%-10s %6d %-7s %12.1f %10d  %s" % (k, n, "yes" if logged else "no", total / n, scanner, detail), flush=True)
+    print(flush=True)
+
+
 def main():
     kinds = ["tm"] + (["s6"] if HAVE_S6 else [])
-    sections = os.environ.get("BENCH_SECTIONS", "sizes,supervision,cpu,clients,init,storm,check").split(",")
+    sections = os.environ.get("BENCH_SECTIONS", "sizes,memory,supervision,cpu,clients,init,storm,check").split(",")
     if "sizes" in sections:
         sizes_section()
+    if "memory" in sections:
+        memory_section()
     if "cpu" in sections:
         cpu_section(kinds)
     if "supervision" in sections:

@@ -13,10 +13,12 @@
 
 #define FOLLOW_MS 250           /* log_file is looked at this often */
 
-/* A buffer of whole pages that shares none with the small variables: its
-   pages are touched only as it is used, so an idle service pays for none
-   of it (the size must be a multiple of 4096). */
-#define BIG __attribute__((aligned(4096)))
+/* A buffer of whole pages that shares none with the small variables, after
+   all of them (.lbss follows .bss): its pages are touched only as it is
+   used, so an idle service pays for none of it, and the small variables
+   share the few pages an idle supervisor does touch (the size must be a
+   multiple of 4096). */
+#define BIG __attribute__((aligned(4096), section(".lbss.tm")))
 #define LOGBUF_MAX (64 << 20)   /* [logging] buffer, at most */
 
 /* ---- sv_init.c: start-up ---- */
@@ -76,13 +78,16 @@ struct relay_s
   size_t len ;
   int cont ;                    /* a line is under way: what comes continues it */
   int stuck ;                   /* a line waits for room in the console's backlog */
+  int owing ;                   /* a run ended: owed bytes of it are still in the pipe, */
+  size_t owed ;                 /* then its last line goes, newline or not */
   char *buf ;                   /* TM_LINE_MAX bytes, apart: untouched pages cost no memory */
 } ;
 
 extern relay_t relay[4] ;     /* stdout, stderr, log_file, pty */
 extern void relay_init (relay_t *r, char const *fds) ;
 extern int relay_read (relay_t *r) ;  /* 1 data, 0 none now, -1 the end */
-extern void relay_drain (void) ;
+extern void relay_run_over (void) ;   /* the service exited: what it wrote goes, to its last line */
+extern void relay_drain (void) ;      /* the supervisor exits: all there is goes */
 extern void relay_take (relay_t *r, size_t n) ;  /* n more bytes in r->buf */
 extern void relay_flush (relay_t *r) ;
 extern void relay_finish (relay_t *r) ;  /* the source ended: its last line too */
@@ -125,6 +130,7 @@ extern void logbuf_put (uint64_t ms, char stream, char const *s, size_t n) ;
 
 extern void outfile_init (char const *path, uint64_t max, unsigned int files) ;
 extern void outfile_put (char const *ts, size_t tslen, char const *s, size_t n, int ends) ;
+extern void outfile_span (char const *s, size_t n) ;
 extern void outfile_flush (void) ;
 extern void follow_init (char const *path) ;
 extern int follow_poll (void) ;       /* 1: more to read at once */

@@ -26,7 +26,10 @@ struct head_s
   size_t pad ;                  /* the blocks stay 16-byte aligned */
 } ;
 
-static char arena[ARENA] __attribute__((aligned(4096))) ;
+/* not aligned: .bss is sorted by alignment, so the arena is its last
+   variable and its first blocks share the page of the last small ones */
+static char arena_bytes[ARENA + 15] __attribute__((aligned(1))) ;
+#define arena ((char *)(((uintptr_t)arena_bytes + 15) & ~(uintptr_t)15))
 static size_t used = 0 ;
 
 void *malloc (size_t n)

@@ -33,7 +33,9 @@ static struct
   unsigned int files ;
   int failing ;                 /* an error was reported; the next success clears it */
   tain retry ;                  /* no open before this, after a failure */
-  size_t len ;
+  size_t len ;                  /* batched in outbuf (lines with a time stamp, parts)... */
+  char const *span ;            /* ... or lines left where they were read, in a relay's buffer */
+  size_t spanlen ;
 } out = { .fd = -1 } ;
 
 static struct
@@ -131,40 +133,61 @@ static void out_rotate (void)
   else out.size = 0 ;
 }
 
+/* what is batched or spanned, written at once; before the relay's buffer
+   changes, and at the end of each loop turn */
 void outfile_flush (void)
 {
+  char const *s = out.len ? outbuf : out.span ;
+  size_t n = out.len ? out.len : out.spanlen ;
   ssize_t w ;
-  if (!out.len) return ;
-  if (out.fd < 0) { out.len = 0 ; return ; }
-  w = write(out.fd, outbuf, out.len) ;
+  out.len = out.spanlen = 0 ;
+  if (!n || out.fd < 0) return ;
+  w = write(out.fd, s, n) ;
   if (w < 0) out_warn("write to") ;
   else
   {
     out.size += w ;
-    if ((size_t)w < out.len) { errno = ENOSPC ; out_warn("write all of a line to") ; }  /* a full disk */
+    if ((size_t)w < n) { errno = ENOSPC ; out_warn("write all of a line to") ; }  /* a full disk */
     else out.failing = 0 ;
   }
-  out.len = 0 ;
 }
 
-/* a line (ends: with its newline) or the start or the rest of one */
-void outfile_put (char const *ts, size_t tslen, char const *s, size_t n, int ends)
+/* 1 the file can take need more bytes (opened, rotated as needed) */
+static int out_ready (size_t need)
 {
-  size_t need = tslen + n + !!ends ;
-  if (!out.path) return ;
+  size_t pending = out.len + out.spanlen ;
+  if (!out.path) return 0 ;
   if (out.fd < 0)
   {
-    if (tain_future(&out.retry)) return ;
+    if (tain_future(&out.retry)) return 0 ;
     out_open(&open_append, "open") ;
-    if (out.fd < 0) return ;
+    if (out.fd < 0) return 0 ;
   }
-  if (out.size + out.len && out.size + out.len + need > out.max && !tain_future(&out.retry))
+  if (out.size + pending && out.size + pending + need > out.max && !tain_future(&out.retry))
   {
     outfile_flush() ;
     out_rotate() ;
-    if (out.fd < 0) return ;
+    if (out.fd < 0) return 0 ;
   }
-  if (out.len + need > OUT_BATCH) outfile_flush() ;
+  return 1 ;
+}
+
+/* whole lines, newlines included, that stay where they are until the next
+   outfile_flush: written from there, outbuf's pages never touched */
+void outfile_span (char const *s, size_t n)
+{
+  if (!out_ready(n)) return ;
+  if (out.len || (out.spanlen && out.span + out.spanlen != s)) outfile_flush() ;
+  if (!out.spanlen) out.span = s ;
+  out.spanlen += n ;
+}
+
+/* a line (ends: with its newline) or the start or the rest of one, copied */
+void outfile_put (char const *ts, size_t tslen, char const *s, size_t n, int ends)
+{
+  size_t need = tslen + n + !!ends ;
+  if (!out_ready(need)) return ;
+  if (out.spanlen || out.len + need > OUT_BATCH) outfile_flush() ;
   memcpy(outbuf + out.len, ts, tslen) ;
   memcpy(outbuf + out.len + tslen, s, n) ;
   if (ends) outbuf[out.len + tslen + n] = '\n' ;

@@ -7,6 +7,7 @@
    last carries exactly piece_max() bytes of the line. Lines are batched:
    what one read brings goes out in as few writes as it takes. */
 
+#include <sys/ioctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -92,9 +93,10 @@ static size_t dropnote (sink_t *k, char *s)
 }
 
 /* A line, or a part of one when it does not end here (then the part is a
-   whole number of pieces, and the next part continues it). 0: no room in
-   the console's backlog yet, nothing done. */
-static int line_out (relay_t *r, char const *s, size_t n, int ends)
+   whole number of pieces, and the next part continues it); newline: its
+   newline follows it in r's buffer. 0: no room in the console's backlog
+   yet, nothing done. */
+static int line_out (relay_t *r, char const *s, size_t n, int ends, int newline)
 {
   sink_t *k = r->sink ;
   char note[DROPNOTE_MAX] ;
@@ -105,7 +107,8 @@ static int line_out (relay_t *r, char const *s, size_t n, int ends)
   {
     char ts[32] ;
     size_t tslen = r->cont ? 0 : render_file_stamp(ts) ;
-    outfile_put(ts, tslen, s, n, ends) ;
+    if (newline && !tslen) outfile_span(s, n + 1) ;
+    else outfile_put(ts, tslen, s, n, ends) ;
   }
   if (n || (ends && !r->cont)) logbuf_put(render_ms(), k == &sink[1] ? 'e' : 'o', s, n) ;
   if (relay_watch && (n || ends)) (*relay_watch)(s, n) ;
@@ -128,16 +131,17 @@ static void relay_lines (relay_t *r, int flush)
   char *s = r->buf, *end = r->buf + r->len, *nl ;
   while ((nl = memchr(s, '\n', end - s)))
   {
-    if (!line_out(r, s, nl - s, 1)) goto keep ;
+    if (!line_out(r, s, nl - s, 1, 1)) goto keep ;
     s = nl + 1 ;
   }
-  if (s < end && flush) { if (line_out(r, s, end - s, 1)) s = end ; }
+  if (s < end && flush) { if (line_out(r, s, end - s, 1, 0)) s = end ; }
   else if (s == r->buf && r->len == TM_LINE_MAX)
   {
     size_t n = r->len - r->len % render_piece_max(r->sink) ;
-    if (line_out(r, s, n, 0)) s += n ;
+    if (line_out(r, s, n, 0, 0)) s += n ;
   }
  keep:
+  outfile_flush() ;  /* the lines it spans are about to move */
   if (s > r->buf)
   {
     memmove(r->buf, s, end - s) ;
@@ -145,9 +149,27 @@ static void relay_lines (relay_t *r, int flush)
   }
 }
 
+/* The lines of r's buffer; when the run that wrote them has ended and
+   nothing of it is left in the pipe, its last line too, newline or not:
+   the next run's lines start lines of their own. */
+static void relay_emit (relay_t *r)
+{
+  int over = r->owing && !r->owed ;
+  relay_lines(r, over) ;
+  if (over && !r->len) r->owing = 0 ;
+}
+
+/* what can be read now: no more than the ended run still owes, until its
+   last line has gone */
+static size_t relay_room (relay_t const *r)
+{
+  size_t room = TM_LINE_MAX - r->len ;
+  return r->owing && r->owed < room ? r->owed : room ;
+}
+
 int relay_wants_read (relay_t const *r)
 {
-  return r->rfd >= 0 && r->len < TM_LINE_MAX ;
+  return r->rfd >= 0 && relay_room(r) ;
 }
 
 void relay_resume (void)
@@ -156,7 +178,7 @@ void relay_resume (void)
   for (unsigned int i = 0 ; i < 4 ; i++)
     if (relay[i].stuck)
     {
-      relay_lines(&relay[i], 0) ;
+      relay_emit(&relay[i]) ;
       relay_flush(&relay[i]) ;
     }
   /* drained after drops, and no line came to carry the count */
@@ -187,7 +209,8 @@ void relay_deadline (tain *d)
 void relay_take (relay_t *r, size_t n)
 {
   r->len += n ;
-  relay_lines(r, 0) ;
+  if (r->owing) r->owed -= n < r->owed ? n : r->owed ;
+  relay_emit(r) ;
 }
 
 void relay_flush (relay_t *r)
@@ -204,8 +227,9 @@ static int relay_turn (relay_t *r, size_t budget)
   while (budget)
   {
     ssize_t n ;
-    if (r->len == TM_LINE_MAX) break ;  /* its lines wait for the console */
-    n = read(r->rfd, r->buf + r->len, TM_LINE_MAX - r->len) ;
+    size_t room = relay_room(r) ;
+    if (!room) break ;  /* its lines wait for the console, or an ended run's last line does */
+    n = read(r->rfd, r->buf + r->len, room) ;
     if (n < 0 && errno == EINTR) continue ;
     if (n <= 0) { if (n == 0 || errno != EAGAIN) result = -1 ; break ; }
     result = 1 ;
@@ -221,11 +245,31 @@ int relay_read (relay_t *r)
   return relay_turn(r, RELAY_TURN) ;
 }
 
-/* the service exited: what it left in its pipes, and its unfinished lines */
+/* The service exited: what it left in its pipes (all it wrote: its
+   leftover processes may write more, later) goes as the console takes it,
+   then its unfinished last lines. */
+void relay_run_over (void)
+{
+  for (unsigned int i = 0 ; i < 2 ; i++)
+  {
+    relay_t *r = &relay[i] ;
+    int n = 0 ;
+    if (r->rfd < 0) continue ;
+    if (ioctl(r->rfd, FIONREAD, &n) < 0 || n < 0) n = 0 ;
+    r->owing = 1 ;
+    r->owed = n ;
+    relay_turn(r, DRAIN_MAX) ;
+    if (r->owing && !r->owed) { relay_emit(r) ; relay_flush(r) ; }
+  }
+}
+
+/* the supervisor exits: what is in its pipes, at most DRAIN_MAX, and the
+   unfinished lines */
 void relay_drain (void)
 {
   for (unsigned int i = 0 ; i < 2 ; i++)
   {
+    relay[i].owing = 0 ;
     relay_turn(&relay[i], DRAIN_MAX) ;
     relay_lines(&relay[i], 1) ;
     relay_flush(&relay[i]) ;

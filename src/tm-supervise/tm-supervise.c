@@ -303,7 +303,7 @@ void fx_run_over (int code, int sig)
   (void)code ; (void)sig ;
   if (notif_rfd >= 0) { close(notif_rfd) ; notif_rfd = -1 ; }
   leftover_pgid = st.pid ;
-  relay_drain() ;
+  relay_run_over() ;
   relay_pty_close() ;
 }
 
@@ -546,8 +546,8 @@ static void stack_trim (void)
 {
   char here ;
   uintptr_t page = (uintptr_t)&here & ~(uintptr_t)4095 ;
-  size_t keep = 4096, give = 4096 * 8 ;
-  madvise((void *)(page - keep - give), give, MADV_DONTNEED) ;
+  size_t give = 4096 * 8 ;
+  madvise((void *)(page - give), give, MADV_DONTNEED) ;
 }
 
 int main (int argc, char const *const *argv)
