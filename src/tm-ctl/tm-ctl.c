@@ -38,6 +38,8 @@
 "  install [DIR]                 symlinks tm-ctl, tm-orchestrator, go-overlay, entrypoint in DIR (/usr/local/bin)\n" \
 "  probe http URL | tcp HOST:PORT  one health probe (what compiled healthchecks run): exit 0 healthy\n" \
 "  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
+"  import-procfile FILE          likewise for a Procfile (foreman, honcho, Heroku)\n" \
+"  import-s6 DIR                 likewise for s6-rc source definitions or s6-overlay services.d\n" \
 "\n" \
 "Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
 "100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n" \
@@ -125,6 +127,8 @@ static int dispatch (ctl_args_t *a)
   if (!strcmp(v, "logs")) return ctl_logs(a) ;
   if (!strcmp(v, "serve-metrics")) return ctl_serve_metrics(a) ;
   if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
+  if (!strcmp(v, "import-procfile")) return ctl_import_procfile(a) ;
+  if (!strcmp(v, "import-s6")) return ctl_import_s6(a) ;
   if (!strcmp(v, "check")) return ctl_check(a) ;
   if (!strcmp(v, "compile")) return ctl_compile(a) ;
   if (!strcmp(v, "reload")) return ctl_reload(a) ;
