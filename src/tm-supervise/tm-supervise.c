@@ -31,6 +31,7 @@
 #define USAGE "tm-supervise [ -o rfd,wfd ] [ -e rfd,wfd ] [ -p width ] servicedir"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define RESUBSCRIBE_MS 500
+#define STACK_TRIM_MARGIN 256  /* bytes below us that madvise's call may use */
 
 static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
 
@@ -541,11 +542,12 @@ static void timers (void)
 
 /* The start-up went deeper into the stack than the loop goes: its pages
    below are given back (the loop would fault them in again if it needed
-   them). */
+   them). Not the page that madvise's own frame is on: its return address
+   would read back as zero. */
 static void stack_trim (void)
 {
   char here ;
-  uintptr_t page = (uintptr_t)&here & ~(uintptr_t)4095 ;
+  uintptr_t page = ((uintptr_t)&here - STACK_TRIM_MARGIN) & ~(uintptr_t)4095 ;
   size_t give = 4096 * 8 ;
   madvise((void *)(page - give), give, MADV_DONTNEED) ;
 }
