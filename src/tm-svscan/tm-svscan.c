@@ -501,8 +501,13 @@ static void shutdown_start (int code, char const *why)
   status_write() ;
 }
 
+static void read_control (void) ;
+
 static void on_cmd_exit (int wstat)
 {
+  /* its waiter wrote C before the exec: a command that exits at once may
+     be reaped before the loop has read it */
+  read_control() ;
   cmdpid = 0 ;
   if (cmd_started) exitcode = wait_estatus(wstat) ;
   if (stopping) stop_supervisors() ;

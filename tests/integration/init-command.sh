@@ -29,3 +29,16 @@ waitfor 10 ns pgrep -fx 'sleep 1000' || fail "command did not start"
 kill -TERM "$NS1"
 wait_exit 20
 assert_eq "$RC" 143 "exit code after SIGTERM with a command running"
+# a command that exits at once: its code still comes out, every time (the
+# byte that says it started and its exit reach tm-svscan in one loop turn)
+cat > "$T/quick.toml" <<TOML
+[[services]]
+name = "one"
+command = "/bin/sleep"
+args = ["1000"]
+TOML
+for i in $(seq 1 8) ; do
+  boot_init "$T/quick.toml" /bin/sh -c 'exit 9'
+  wait_exit 20
+  assert_eq "$RC" 9 "exit code of a command that exits at once (run $i)"
+done
