@@ -1,7 +1,7 @@
 # The man pages (doc/man/, written by hand): each renders without a warning
 # (groff -ww, and man --warnings=all when man-db is there) and has the
-# sections a reader looks for; every option in the --help (tm-supervise:
-# the usage) of each program, and every verb of tm-ctl --help, is in its
+# sections a reader looks for; every option in the --help of each
+# program, and every verb of tm-ctl --help, is in its
 # page, so that the pages do not drift from the code; `make install
 # DESTDIR=...` puts them under $(mandir)/man5 and man8, mode 0644, `make
 # uninstall` removes them; the release tarball, when there is one, carries
@@ -52,12 +52,12 @@ for p in $pages ; do
 done
 
 # options_in TEXT-FILE: every option a help text offers: -x or --word in
-# brackets or after a bar ([-c CONFIG], [-u|-r|-d]), or starting an
-# indented line, with those after a comma there (  -h, --help); not those
-# of other programs named in its prose
+# brackets or after a bar ([-c CONFIG], [-u|-r|-d]), or anywhere on a line
+# that starts with one (  -h, --help   this text; -V, --version: ...); not
+# those of other programs named in its prose
 options_in () {
   { grep -oE '(\[ ?|\|)--?[A-Za-z][A-Za-z0-9-]*' "$1"
-    grep -E '^ +-' "$1" | grep -oE '^ +--?[A-Za-z][A-Za-z0-9-]*(, --?[A-Za-z][A-Za-z0-9-]*)*' | tr ',' '\n'
+    grep -E '^ +-' "$1" | grep -oE '(^|[ ,;(])--?[A-Za-z][A-Za-z0-9-]*'
   } | sed 's/^[^-]*//' | sort -u
 }
 # documents PAGE OPTION: the page names OPTION as a word of its own
@@ -66,13 +66,7 @@ documents () {
 }
 for p in $pages ; do text "$D$mandir/$p" > "$T/text.${p#*/}" ; done
 for prog in tm-init tm-svscan tm-ctl tm-supervise ; do
-  if [ $prog = tm-supervise ] ; then
-    # no --help: its usage line
-    "$TM_BIN/$prog" -@ > "$T/help" 2>&1
-    grep -q 'usage' "$T/help" || fail "no usage from $prog: $(cat "$T/help")"
-  else
-    "$TM_BIN/$prog" --help > "$T/help" 2>&1 || fail "$prog --help failed: $(cat "$T/help")"
-  fi
+  "$TM_BIN/$prog" --help > "$T/help" 2>&1 || fail "$prog --help failed: $(cat "$T/help")"
   options_in "$T/help" > "$T/options"
   [ "$(wc -l < "$T/options")" -ge 2 ] || fail "too few options found in $prog's help: $(cat "$T/help")"
   while read -r o ; do
