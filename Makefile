@@ -101,15 +101,21 @@ bench: all
 fuzz:
 	@tools/fuzz $(FUZZTIME)
 
+# man pages, written by hand (doc/man/NAME.N), go to $(mandir)/manN
+MAN_PAGES := $(wildcard doc/man/*.[1-9])
+mandir ?= $(prefix)/share/man
+
 install: all
 	mkdir -p $(DESTDIR)$(bindir) $(DESTDIR)$(docdir)
 	for p in $(BIN_TARGETS) ; do install -m 0755 $(B)/$$p $(DESTDIR)$(bindir)/$$p || exit 1 ; done
 	for l in $(COMPAT_LINKS) ; do ln -sf tm-ctl $(DESTDIR)$(bindir)/$$l || exit 1 ; done
 	for d in doc/*.html doc/*.md ; do [ -f "$$d" ] && install -m 0644 $$d $(DESTDIR)$(docdir)/ ; done ; true
+	for m in $(MAN_PAGES) ; do s=$${m##*.} ; mkdir -p $(DESTDIR)$(mandir)/man$$s && install -m 0644 $$m $(DESTDIR)$(mandir)/man$$s/ || exit 1 ; done
 
 uninstall:
 	for p in $(BIN_TARGETS) $(COMPAT_LINKS) ; do rm -f $(DESTDIR)$(bindir)/$$p ; done
 	rm -rf $(DESTDIR)$(docdir)
+	for m in $(MAN_PAGES) ; do rm -f $(DESTDIR)$(mandir)/man$${m##*.}/$${m##*/} ; done
 
 clean:
 	rm -rf $(B) $(B)-san tests/toml-decoder
