@@ -1,8 +1,10 @@
 /* ISC license. */
 
 /* tm-svscan: one per system, usually PID 1.
-   It forks one tm-supervise per service directory, holds both ends of every
-   service's log pipes (so that no line is lost when a supervisor dies),
+   It forks one tm-supervise per service directory, creates every
+   service's two log pipes and keeps their read ends (the first supervisor
+   gets the write ends and keeps them; a respawned one reopens them from
+   the read end), so that no line is lost when a supervisor dies,
    respawns dead supervisors, reaps every child and orphan, and runs the
    shutdown. It never parses configuration and never allocates once the
    service table is sized at start-up. */

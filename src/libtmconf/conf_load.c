@@ -19,9 +19,8 @@
 
 #include "tm.h"
 #include "toml.h"
-#include "tm-ctl.h"
-#include "ctl_config.h"
-#include "ctl_userdb.h"
+#include "tmconf.h"
+#include "tm_userdb.h"
 
 #define MAX_SECS 86400
 #define CONFIG_MAX (4U << 20)
@@ -47,11 +46,11 @@ static void record (unsigned int line, char const *path, char const *msg)
   {
     errcap = errcap ? 2 * errcap : 16 ;
     errors = realloc(errors, errcap * sizeof(cerror_t)) ;
-    if (!errors) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!errors) tmconf_nomem() ;
   }
   n = strlen(errfile) + strlen(path) + strlen(msg) + 32 ;
   errors[nerrors].text = malloc(n) ;
-  if (!errors[nerrors].text) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!errors[nerrors].text) tmconf_nomem() ;
   if (*path) snprintf(errors[nerrors].text, n, "%s:%u: %s: %s", errfile, line, path, msg) ;
   else snprintf(errors[nerrors].text, n, "%s:%u: %s", errfile, line, msg) ;
   errors[nerrors].line = line ;
@@ -106,7 +105,7 @@ static void errors_flush (void)
 static void *xmalloc (size_t n)
 {
   void *p = malloc(n ? n : 1) ;
-  if (!p) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!p) tmconf_nomem() ;
   return p ;
 }
 
@@ -119,7 +118,7 @@ static char *xstrdup (char const *s)
 static void strlist_add (strlist_t *l, char *s)
 {
   l->s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
-  if (!l->s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!l->s) tmconf_nomem() ;
   l->s[l->n++] = s ;
 }
 
@@ -259,7 +258,7 @@ static char *substitute (char const *s, size_t len, unsigned int line, char cons
     {
       cap = 2 * (n + addlen + 1) ;
       out = realloc(out, cap) ;
-      if (!out) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      if (!out) tmconf_nomem() ;
     }
     memcpy(out + n, add, addlen) ;
     n += addlen ;
@@ -705,7 +704,7 @@ static void load_wait_after (service_t *sv, toml_value_t const *v, char const *p
   char path[256] ;
   path_key(path, sizeof(path), prefix, "wait_after") ;
   sv->dep_wait = calloc(sv->deps.n + 1, sizeof(unsigned int)) ;
-  if (!sv->dep_wait) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!sv->dep_wait) tmconf_nomem() ;
   if (!v) return ;
   if (v->type == TOML_TABLE)
   {
@@ -929,7 +928,7 @@ static void check_user (config_t const *c, service_t *sv, toml_value_t const *t,
     sv->home = u.home ;
     sv->username = u.name ;
     sv->groups = userdb_groups(u.name, gid, &sv->ngroups) ;
-    if (!sv->groups) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!sv->groups) tmconf_nomem() ;
   }
   else
   {
@@ -1046,7 +1045,7 @@ static void check_cycles (config_t const *c)
 {
   unsigned char *color = calloc(c->nservices + 1, 1) ;
   unsigned int *stack = xmalloc((c->nservices + 1) * sizeof(unsigned int)) ;
-  if (!color) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!color) tmconf_nomem() ;
   for (unsigned int i = 0 ; i < c->nservices ; i++)
     if (!color[i] && c->services[i].name) visit(c, i, color, stack, 0) ;
   free(color) ;
@@ -1078,7 +1077,7 @@ static void load_root (config_t *c, toml_value_t const *root)
   }
   c->nservices = services->n ;
   c->services = calloc(c->nservices + 1, sizeof(service_t)) ;
-  if (!c->services) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!c->services) tmconf_nomem() ;
   for (unsigned int i = 0 ; i < c->nservices ; i++)
   {
     toml_value_t const *t = services->items[i] ;
@@ -1161,7 +1160,7 @@ static char *read_file (char const *file, size_t *len, int *sys)
       /* it grew since the stat: read on, up to one byte past the cap */
       cap = 2 * cap > CONFIG_MAX + 1 ? CONFIG_MAX + 1 : 2 * cap ;
       buf = realloc(buf, cap + 1) ;
-      if (!buf) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      if (!buf) tmconf_nomem() ;
     }
     r = read(fd, buf + n, cap - n) ;
     if (r < 0 && errno == EINTR) continue ;

@@ -21,8 +21,7 @@
 
 #include "tm/config.h"
 #include "tm.h"
-#include "tm-ctl.h"
-#include "ctl_config.h"
+#include "tmconf.h"
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -112,7 +111,7 @@ static void sb_cat (sbuf_t *b, char const *s, size_t n)
   {
     b->cap = 2 * (b->len + n + 1) ;
     b->s = realloc(b->s, b->cap) ;
-    if (!b->s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!b->s) tmconf_nomem() ;
   }
   memcpy(b->s + b->len, s, n) ;
   b->len += n ;

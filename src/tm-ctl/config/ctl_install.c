@@ -10,16 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
+#include "config.h"
 
 int ctl_install (ctl_args_t const *a)
 {
   static char const *const links[4] = { "tm-ctl", "tm-orchestrator", "go-overlay", "entrypoint" } ;
   char const *dir = a->nnames ? a->names[0] : "/usr/local/bin" ;
   char self[PATH_MAX] ;
-  int rc = EX_OK ;
-  if (a->nnames > 1) ctl_die(EX_USAGE, "install takes at most one DIR", 0, 0) ;
-  if (!tm_self_path(self, sizeof(self))) ctl_die(EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
+  int rc = CTL_EX_OK ;
+  if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "install takes at most one DIR", 0, 0) ;
+  if (!tm_self_path(self, sizeof(self))) ctl_die(CTL_EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
   for (unsigned int i = 0 ; i < 4 ; i++)
   {
     char path[PATH_MAX] ;
@@ -33,7 +33,7 @@ int ctl_install (ctl_args_t const *a)
     if (symlink(self, path) < 0)
     {
       ctl_warn("unable to create ", path, errno == EACCES ? ": permission denied" : ": system error") ;
-      rc = errno == EACCES || errno == EPERM ? EX_FALSE : EX_SYS ;
+      rc = errno == EACCES || errno == EPERM ? CTL_EX_FALSE : CTL_EX_SYS ;
       continue ;
     }
     printf("%s -> %s\n", path, self) ;

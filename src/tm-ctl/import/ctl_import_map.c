@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "tm.h"
-#include "tm-ctl.h"
+#include "import.h"
 #include "ctl_import.h"
 
 #define COMMENT_VALUE_MAX 80

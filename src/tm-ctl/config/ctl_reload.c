@@ -27,8 +27,8 @@
 
 #include <skalibs/djbunix.h>
 
-#include "tm-ctl.h"
-#include "ctl_config.h"
+#include "config.h"
+#include "libtmconf/tmconf.h"
 
 #define SETTLE_MS 60000         /* how long a reload waits for the new tree to take effect */
 #define EVENT_MODE 03730        /* as tm_fifodir_make leaves it */
@@ -55,7 +55,7 @@ static int dot_or_dotdot (char const *s)
 static char *cat3 (char *buf, char const *a, char const *b, char const *c)
 {
   size_t la = strlen(a), lb = strlen(b), lc = strlen(c) ;
-  if (la + lb + lc >= PATH_MAX) ctl_die(EX_SYS, "path too long: ", a, b) ;
+  if (la + lb + lc >= PATH_MAX) ctl_die(CTL_EX_SYS, "path too long: ", a, b) ;
   memcpy(buf, a, la) ;
   memcpy(buf + la, b, lb) ;
   memcpy(buf + la + lb, c, lc + 1) ;
@@ -85,7 +85,7 @@ static strlist_t *dir_list (char const *dir, strlist_t *l)
     char **s ;
     if (dot_or_dotdot(e->d_name)) continue ;
     s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
-    if (!s || !(s[l->n] = strdup(e->d_name))) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!s || !(s[l->n] = strdup(e->d_name))) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
     l->s = s ;
     l->n++ ;
   }
@@ -120,7 +120,7 @@ static int same_file (char const *a, char const *b)
     if (sa.st_size != sb.st_size || (sa.st_mode & 07777) != (sb.st_mode & 07777)) return 0 ;
     ba = malloc(sa.st_size + 1) ;
     bb = malloc(sb.st_size + 1) ;
-    if (!ba || !bb) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!ba || !bb) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
     same = openreadnclose(a, ba, sa.st_size) == sa.st_size && openreadnclose(b, bb, sb.st_size) == sb.st_size
       && !memcmp(ba, bb, sa.st_size) ;
     free(ba) ; free(bb) ;
@@ -177,7 +177,7 @@ static char failure[PATH_MAX + 128] ;
 static char *xstrdup (char const *s)
 {
   char *t = strdup(s) ;
-  if (!t) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!t) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   return t ;
 }
 
@@ -185,7 +185,7 @@ static char *xstrdup (char const *s)
 static int move (char const *from, char const *to)
 {
   move_t *j = realloc(journal, (njournal + 1) * sizeof(move_t)) ;
-  if (!j) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!j) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   journal = j ;
   if (rename(from, to) < 0)
   {
@@ -287,7 +287,7 @@ static int replace_dependents (reload_t *r, char const *name)
 static void list_add (strlist_t *l, char const *s)
 {
   char **v = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
-  if (!v) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!v) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   l->s = v ;
   l->s[l->n++] = xstrdup(s) ;
 }
@@ -513,19 +513,19 @@ static void lock_reload (char const *scandir)
   int fd = open(cat3(path, scandir, "/.tm-svscan/reload-lock", ""), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600) ;
   if (fd < 0)
   {
-    if (errno == EACCES || errno == EPERM) ctl_die(EX_FALSE, "permission denied: only root may reload (", path, ")") ;
-    ctl_die(EX_SYS, "unable to open ", path, errno == ELOOP ? ": a symbolic link" : ": system error") ;
+    if (errno == EACCES || errno == EPERM) ctl_die(CTL_EX_FALSE, "permission denied: only root may reload (", path, ")") ;
+    ctl_die(CTL_EX_SYS, "unable to open ", path, errno == ELOOP ? ": a symbolic link" : ": system error") ;
   }
   if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || sb.st_nlink != 1)
-    ctl_die(EX_SYS, path, " is not a regular file of ours: remove it", 0) ;
-  if (sb.st_mode & 077 && fchmod(fd, 0600) < 0) ctl_die(EX_SYS, "unable to chmod ", path, 0) ;
+    ctl_die(CTL_EX_SYS, path, " is not a regular file of ours: remove it", 0) ;
+  if (sb.st_mode & 077 && fchmod(fd, 0600) < 0) ctl_die(CTL_EX_SYS, "unable to chmod ", path, 0) ;
   r = fd_lock(fd, 1, 1) ;
   if (!r)
   {
     fprintf(stderr, "tm-ctl: another reload runs on %s: waiting for it\n", scandir) ;
     r = fd_lock(fd, 1, 0) ;
   }
-  if (r < 1) ctl_die(EX_SYS, "unable to lock ", path, 0) ;
+  if (r < 1) ctl_die(CTL_EX_SYS, "unable to lock ", path, 0) ;
 }
 
 /* ---- the verb ---- */
@@ -564,10 +564,10 @@ int ctl_reload (ctl_args_t const *a)
   char const *file ;
   pid_t *old ;
   config_t c ;
-  if (a->nnames > 1) ctl_die(EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
+  if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
   file = reload_config(a, buf) ;
   if (tm_lock_holder(cat3(lock, a->scandir, "/.tm-svscan/lock", "")) <= 0)
-    ctl_die(EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
+    ctl_die(CTL_EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
   lock_reload(a->scandir) ;
   cat3(r.work, a->scandir, "/.tm-svscan/reload", "") ;
   join2(r.fresh, r.work, "new") ;
@@ -576,7 +576,7 @@ int ctl_reload (ctl_args_t const *a)
   clean_leftovers(&r) ;
   if (!config_load(&c, file, 0))
   {
-    int code = c.syserr ? EX_SYS : EX_FALSE ;
+    int code = c.syserr ? CTL_EX_SYS : CTL_EX_FALSE ;
     fprintf(stderr, "tm-ctl: %u error%s in %s: nothing changed\n", c.nerrors, c.nerrors == 1 ? "" : "s", file) ;
     config_free(&c) ;
     return code ;
@@ -586,7 +586,7 @@ int ctl_reload (ctl_args_t const *a)
     rm_rf(r.work) ;
     config_free(&c) ;
     fprintf(stderr, "tm-ctl: reload: nothing changed\n") ;
-    return EX_SYS ;
+    return CTL_EX_SYS ;
   }
   {
     char dir[PATH_MAX] ;
@@ -605,7 +605,7 @@ int ctl_reload (ctl_args_t const *a)
     else fprintf(stderr, "tm-ctl: reload: the tree could not be restored whole: what was not moved back is in %s and %s\n", r.work, r.trash) ;
     reload_free(&r) ;
     config_free(&c) ;
-    return EX_SYS ;
+    return CTL_EX_SYS ;
   }
   rm_rf(r.work) ;
   control_group_apply_all(a->scandir, &c) ;
@@ -617,7 +617,7 @@ int ctl_reload (ctl_args_t const *a)
   /* a changed service: stop it, and its supervisor exits; tm-svscan starts
      a new supervisor, which reads the new files and starts it again */
   old = calloc(r.changed.n + 1, sizeof(pid_t)) ;
-  if (!old) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!old) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   for (unsigned int i = 0 ; i < r.changed.n ; i++)
   {
     old[i] = holder(a->scandir, r.changed.s[i]) ;
@@ -633,5 +633,5 @@ int ctl_reload (ctl_args_t const *a)
   free(old) ;
   reload_free(&r) ;
   config_free(&c) ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }
