@@ -18,7 +18,7 @@ tm-supervise_LIBS = $(LIBS_EXE)
 # tm-ctl: the dispatcher, its shared layer (common/) and its units
 tm-ctl_OBJS := $(patsubst %.c,%.o,$(wildcard src/tm-ctl/*.c src/tm-ctl/*/*.c))
 tm-ctl_ARCHIVES := libtmconf.a
-tm-ctl_LIBS = $(LIBS_CTL) -lm
+tm-ctl_LIBS = $(LIBS_CTL)
 
 tests/toml-decoder_OBJS := tests/toml-decoder.o src/libtmconf/toml.o
 tests/toml-decoder_LIBS = -lm

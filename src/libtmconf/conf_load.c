@@ -304,6 +304,15 @@ static int get_int (toml_value_t const *v, char const *path, long long min, long
   return 1 ;
 }
 
+/* llround of a number in [0, 2^32), without libm (one shared object
+   fewer for a dynamic tm-ctl to load at every start): x - trunc(x) is
+   exact for such a double */
+static unsigned int round_half_up (double x)
+{
+  unsigned int i = (unsigned int)x ;
+  return x - i >= 0.5 ? i + 1 : i ;
+}
+
 /* seconds as an integer or a float, into ms; zero_ok: [0, max], else (0, max] */
 static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsigned int *ms)
 {
@@ -316,7 +325,7 @@ static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsig
     error_at(v->line, path, "%g is out of range: it must be %s 0 and at most %d seconds", d, zero_ok ? "at least" : "more than", MAX_SECS) ;
     return 0 ;
   }
-  *ms = (unsigned int)llround(d * 1000) ;
+  *ms = round_half_up(d * 1000) ;
   if (!zero_ok && !*ms) *ms = 1 ;
   return 1 ;
 }
