@@ -32,3 +32,5 @@ tests/unit-machine_OBJS := tests/unit-machine.o src/tm-supervise/sv_machine.o
 tests/unit-machine_LIBS = $(LIBS_EXE)
 tests/unit-argv_OBJS := tests/unit-argv.o src/tm-supervise/sv_argv.o
 tests/unit-argv_LIBS =
+tests/unit-schema_OBJS := tests/unit-schema.o src/libtmconf/conf_schema.o
+tests/unit-schema_LIBS =

@@ -101,6 +101,17 @@ extern void tm_sigmask_restore (void) ;          /* in a child before exec; asyn
 extern int tm_self_path (char *buf, size_t max) ;   /* /proc/self/exe; 1 ok */
 extern char const *tm_sibling (char const *name, char *buf, size_t max) ;  /* beside us if there, else name (PATH) */
 
+/* tm_names.c */
+#define TM_CONFIG_NDEFAULTS 2
+extern char const *const tm_config_defaults[TM_CONFIG_NDEFAULTS] ;  /* where services.toml is looked for, in order */
+#define TM_NLINKS 4
+extern char const *const tm_link_names[TM_NLINKS] ;  /* tm-ctl and the seed's names, all links to tm-ctl */
+/* a b c into buf of max bytes; 0 (errno ENAMETOOLONG) when it does not fit */
+extern char *tm_path_cat (char *buf, size_t max, char const *a, char const *b, char const *c) ;
+/* the first DIR/name (DIR in the colon-separated path) for which ok()
+   says yes, in buf (max bytes); 1 found, 0 not (too long ones skipped) */
+extern int tm_path_search (char const *path, char const *name, char *buf, size_t max, int (*ok) (char const *)) ;
+
 /* tm_console.c: writes to the shared console that never wait for its reader */
 typedef struct tm_console_s tm_console_t ;
 struct tm_console_s

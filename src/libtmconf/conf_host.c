@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tm.h"
 #include "tm_userdb.h"
 #include "toml.h"
 #include "tmconf.h"
@@ -21,25 +22,17 @@ static int executable_file (char const *path)
   return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0 ;
 }
 
+static int executable_abs (char const *path)
+{
+  return path[0] == '/' && executable_file(path) ;
+}
+
 static char *path_search (char const *name)
 {
   char const *path = getenv("PATH") ;
+  char buf[PATH_MAX] ;
   if (!path || !*path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ;
-  while (*path)
-  {
-    size_t n = strcspn(path, ":") ;
-    char buf[PATH_MAX] ;
-    if (n && n + strlen(name) + 2 < sizeof(buf) && path[0] == '/')
-    {
-      memcpy(buf, path, n) ;
-      buf[n] = '/' ;
-      strcpy(buf + n + 1, name) ;
-      if (executable_file(buf)) return conf_xstrdup(buf) ;
-    }
-    path += n ;
-    if (*path == ':') path++ ;
-  }
-  return 0 ;
+  return tm_path_search(path, name, buf, sizeof(buf), &executable_abs) ? conf_xstrdup(buf) : 0 ;
 }
 
 void conf_check_command (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)

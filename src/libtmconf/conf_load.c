@@ -21,6 +21,7 @@
 #include "toml.h"
 #include "tmconf.h"
 #include "conf_internal.h"
+#include "conf_schema.h"
 #include "tm_userdb.h"
 
 #define MAX_SECS 86400
@@ -292,22 +293,72 @@ static void unknown_key (toml_key_t const *k, char const *prefix, char const *co
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- [timeouts], [metrics], [control] ---- */
+/* the did-you-mean list of a table of the schema */
+static void unknown_schema_key (toml_key_t const *k, char const *prefix, conf_key_t const *table, unsigned int n)
+{
+  char const *names[n] ;
+  for (unsigned int i = 0 ; i < n ; i++) names[i] = table[i].key ;
+  unknown_key(k, prefix, names, n) ;
+}
 
-static char const *const timeout_keys[] = { "post_script_timeout", "service_shutdown_timeout", "global_shutdown_timeout", "dependency_wait_timeout" } ;
+static int parse_size (char const *s, uint64_t *out) ;
+
+/* a key of the schema into its field of base, as its row says; 0 for a
+   CK_OWN key, that its caller loads */
+static int load_key (conf_key_t const *k, toml_value_t const *v, char const *path, void *base)
+{
+  char *p = (char *)base + k->field ;
+  long long ll ;
+  if (k->line_field) *(unsigned int *)((char *)base + k->line_field) = v->line ;
+  switch (k->kind)
+  {
+    case CK_STRING : *(char **)p = get_string(v, path, 0) ; break ;
+    case CK_STRINGS : get_strings(v, path, (strlist_t *)p) ; break ;
+    case CK_BOOL : get_bool(v, path, (int *)p) ; break ;
+    case CK_UINT : if (get_int(v, path, k->min, k->max, &ll)) *(unsigned int *)p = ll ; break ;
+    case CK_SECS : get_secs(v, path, 0, (unsigned int *)p) ; break ;
+    case CK_SECS0 : get_secs(v, path, 1, (unsigned int *)p) ; break ;
+    case CK_ENUM : get_enum(v, path, k->names, k->nnames, (int *)p) ; break ;
+    case CK_SIGNAL :
+    {
+      char *name = want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\"") ? get_string(v, path, 0) : 0 ;
+      if (name)
+      {
+        int sig = tm_signal_scan(name) ;
+        if (!sig || sig >= 32) conf_error(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", name) ;
+        else *(int *)p = sig ;
+        free(name) ;
+      }
+      break ;
+    }
+    case CK_SIZE :
+      if (v->type == TOML_INTEGER) { if (get_int(v, path, k->min, k->max, &ll)) *(uint64_t *)p = ll ; }
+      else if (v->type == TOML_STRING)
+      {
+        char *size = get_string(v, path, 0) ;
+        if (size && !parse_size(size, (uint64_t *)p))
+          conf_error(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
+        free(size) ;
+      }
+      else conf_error(v->line, path, "expected a size (\"10MB\" or a number of bytes), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+      break ;
+    default : return 0 ;
+  }
+  return 1 ;
+}
+
+/* ---- [timeouts], [metrics], [control] ---- */
 
 static void load_timeouts (config_t *c, toml_value_t const *t)
 {
-  unsigned int *slots[4] = { &c->post_script_timeout, &c->service_shutdown_timeout, &c->global_shutdown_timeout, &c->dependency_wait_timeout } ;
   if (!want(t, TOML_TABLE, "timeouts", "a table")) return ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
-    unsigned int j = 0 ;
+    conf_key_t const *k = conf_key_find(conf_timeout_keys, conf_timeout_nkeys, t->keys[i].s) ;
     char path[256] ;
-    while (j < 4 && strcmp(t->keys[i].s, timeout_keys[j])) j++ ;
-    if (j == 4) { unknown_key(&t->keys[i], "timeouts", timeout_keys, 4) ; continue ; }
-    conf_path_key(path, sizeof(path), "timeouts", timeout_keys[j]) ;
-    get_secs(t->items[i], path, 0, slots[j]) ;
+    if (!k) { unknown_schema_key(&t->keys[i], "timeouts", conf_timeout_keys, conf_timeout_nkeys) ; continue ; }
+    conf_path_key(path, sizeof(path), "timeouts", k->key) ;
+    load_key(k, t->items[i], path, c) ;
   }
 }
 
@@ -408,17 +459,6 @@ static void load_logging (config_t *c, toml_value_t const *t)
 
 /* ---- one service ---- */
 
-static char const *const service_keys[] =
-{
-  "name", "command", "args", "enabled", "required", "type", "depends_on", "wait_after",
-  "user", "working_dir", "env", "pre_script", "post_script", "pos_script", "finish_script",
-  "script_timeout", "log_file", "output_file", "output_max_size", "output_max_files",
-  "log_timestamps", "pty", "restart", "restart_delay", "restart_max_delay", "max_restarts",
-  "stop_signal", "stop_timeout", "ready_fd", "healthcheck"
-} ;
-
-static char const *const health_keys[] = { "http", "tcp", "command", "interval", "timeout", "retries", "start_period", "on_unhealthy" } ;
-
 static int parse_size (char const *s, uint64_t *out)
 {
   char *end ;
@@ -443,13 +483,15 @@ static void load_health (service_t *sv, toml_value_t const *t, char const *prefi
   int kinds = 0 ;
   unsigned int kindline = t->line ;
   if (!want(t, TOML_TABLE, prefix, "a table")) return ;
-  h->interval = 10000 ; h->timeout = 3000 ; h->retries = 3 ; h->start_period = 0 ; h->restart_on_unhealthy = 1 ;
+  conf_key_defaults(conf_health_keys, conf_health_nkeys, h) ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
     char const *k = t->keys[i].s ;
     toml_value_t const *v = t->items[i] ;
-    long long ll ;
+    conf_key_t const *row = conf_key_find(conf_health_keys, conf_health_nkeys, k) ;
+    if (!row) { unknown_schema_key(&t->keys[i], prefix, conf_health_keys, conf_health_nkeys) ; continue ; }
     conf_path_key(path, sizeof(path), prefix, k) ;
+    if (load_key(row, v, path, h)) continue ;
     if (!strcmp(k, "http") || !strcmp(k, "tcp"))
     {
       char *s = get_string(v, path, 0) ;
@@ -469,16 +511,6 @@ static void load_health (service_t *sv, toml_value_t const *t, char const *prefi
       h->kind = HEALTH_COMMAND ;
       if (get_strings(v, path, &h->command) && !h->command.n) conf_error(v->line, path, "the command is empty") ;
     }
-    else if (!strcmp(k, "interval")) get_secs(v, path, 0, &h->interval) ;
-    else if (!strcmp(k, "timeout")) get_secs(v, path, 0, &h->timeout) ;
-    else if (!strcmp(k, "start_period")) get_secs(v, path, 1, &h->start_period) ;
-    else if (!strcmp(k, "retries")) { if (get_int(v, path, 1, 1000, &ll)) h->retries = ll ; }
-    else if (!strcmp(k, "on_unhealthy"))
-    {
-      static char const *const names[] = { "none", "restart" } ;
-      get_enum(v, path, names, 2, &h->restart_on_unhealthy) ;
-    }
-    else unknown_key(&t->keys[i], prefix, health_keys, NELEM(health_keys)) ;
   }
   if (kinds != 1)
     conf_error(kinds ? kindline : t->line, prefix, kinds ? "http, tcp and command are mutually exclusive: set exactly one" : "set one of http, tcp or command") ;
@@ -521,20 +553,6 @@ static void load_env (service_t *sv, toml_value_t const *v, char const *prefix)
   }
 }
 
-static void set_defaults (config_t const *c, service_t *sv)
-{
-  (void)c ;
-  sv->enabled = 1 ;
-  sv->restart = RESTART_ON_FAILURE ;
-  sv->restart_delay = 1000 ;
-  sv->restart_max_delay = 30000 ;
-  sv->stop_signal = 15 ;
-  sv->script_timeout = 60000 ;
-  sv->output_max_size = 10 * 1024 * 1024 ;
-  sv->output_max_files = 5 ;
-  sv->ready_fd = -1 ;
-}
-
 /* wait_after: a number for every dependency, or a table per dependency;
    resolved once depends_on is known */
 static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_value_t const *t, char const *prefix)
@@ -545,23 +563,13 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
   {
     char const *k = t->keys[i].s ;
     toml_value_t const *v = t->items[i] ;
+    conf_key_t const *row = conf_key_find(conf_service_keys, conf_service_nkeys, k) ;
     char path[256] ;
-    long long ll ;
+    if (!row) { unknown_schema_key(&t->keys[i], prefix, conf_service_keys, conf_service_nkeys) ; continue ; }
     conf_path_key(path, sizeof(path), prefix, k) ;
-    if (!strcmp(k, "name")) { sv->name = get_string(v, path, 0) ; sv->name_line = v->line ; }
-    else if (!strcmp(k, "command")) sv->command = get_string(v, path, 0) ;
-    else if (!strcmp(k, "args")) get_strings(v, path, &sv->args) ;
-    else if (!strcmp(k, "enabled")) { get_bool(v, path, &sv->enabled) ; sv->enabled_line = v->line ; }
-    else if (!strcmp(k, "required")) get_bool(v, path, &sv->required) ;
-    else if (!strcmp(k, "type"))
-    {
-      static char const *const names[] = { "longrun", "oneshot" } ;
-      get_enum(v, path, names, 2, &sv->oneshot) ;
-    }
-    else if (!strcmp(k, "depends_on")) load_deps(sv, v, path) ;
+    if (load_key(row, v, path, sv)) continue ;
+    if (!strcmp(k, "depends_on")) load_deps(sv, v, path) ;
     else if (!strcmp(k, "wait_after")) wait_after = v ;
-    else if (!strcmp(k, "user")) { sv->user = get_string(v, path, 0) ; sv->user_line = v->line ; }
-    else if (!strcmp(k, "working_dir")) sv->working_dir = get_string(v, path, 0) ;
     else if (!strcmp(k, "env")) load_env(sv, v, path) ;
     else if (!strcmp(k, "pre_script") || !strcmp(k, "finish_script"))
     {
@@ -578,47 +586,7 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
       post_line = v->line ;
       sv->post_script = get_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
     }
-    else if (!strcmp(k, "script_timeout")) get_secs(v, path, 0, &sv->script_timeout) ;
-    else if (!strcmp(k, "log_file")) sv->log_file = get_string(v, path, 0) ;
-    else if (!strcmp(k, "output_file")) sv->output_file = get_string(v, path, 0) ;
-    else if (!strcmp(k, "output_max_size"))
-    {
-      if (v->type == TOML_INTEGER) { if (get_int(v, path, 1, 1LL << 50, &ll)) sv->output_max_size = ll ; }
-      else if (v->type == TOML_STRING)
-      {
-        char *size = get_string(v, path, 0) ;
-        if (size && !parse_size(size, &sv->output_max_size))
-          conf_error(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
-        free(size) ;
-      }
-      else conf_error(v->line, path, "expected a size (\"10MB\" or a number of bytes), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
-    }
-    else if (!strcmp(k, "output_max_files")) { if (get_int(v, path, 0, 1000, &ll)) sv->output_max_files = ll ; }
-    else if (!strcmp(k, "log_timestamps")) get_bool(v, path, &sv->log_timestamps) ;
-    else if (!strcmp(k, "pty")) get_bool(v, path, &sv->pty) ;
-    else if (!strcmp(k, "restart"))
-    {
-      static char const *const names[] = { "always", "on-failure", "never", "unless-stopped" } ;
-      get_enum(v, path, names, 4, &sv->restart) ;
-    }
-    else if (!strcmp(k, "restart_delay")) get_secs(v, path, 1, &sv->restart_delay) ;
-    else if (!strcmp(k, "restart_max_delay")) get_secs(v, path, 1, &sv->restart_max_delay) ;
-    else if (!strcmp(k, "max_restarts")) { if (get_int(v, path, 0, 1000000, &ll)) sv->max_restarts = ll ; }
-    else if (!strcmp(k, "stop_signal"))
-    {
-      char *name = want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\"") ? get_string(v, path, 0) : 0 ;
-      if (name)
-      {
-        int sig = tm_signal_scan(name) ;
-        if (!sig || sig >= 32) conf_error(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", name) ;
-        else sv->stop_signal = sig ;
-        free(name) ;
-      }
-    }
-    else if (!strcmp(k, "stop_timeout")) get_secs(v, path, 0, &sv->stop_timeout) ;
-    else if (!strcmp(k, "ready_fd")) { if (get_int(v, path, 3, 1023, &ll)) sv->ready_fd = ll ; }
     else if (!strcmp(k, "healthcheck")) load_health(sv, v, path) ;
-    else unknown_key(&t->keys[i], prefix, service_keys, NELEM(service_keys)) ;
   }
   (void)c ;
   return wait_after ;
@@ -669,7 +637,7 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
   char prefix[64] ;
   toml_value_t const *wait_after ;
   snprintf(prefix, sizeof(prefix), "services[%u]", index) ;
-  set_defaults(c, sv) ;
+  conf_key_defaults(conf_service_keys, conf_service_nkeys, sv) ;
   sv->index = index ;
   sv->line = t->line ;
   if (!want(t, TOML_TABLE, prefix, "a table ([[services]])")) return ;
@@ -688,8 +656,8 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
     conf_error(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
   if (sv->oneshot)
   {
-    if (sv->restart == RESTART_ALWAYS || sv->restart == RESTART_UNLESS_STOPPED)
-      conf_error(toml_table_get(t, "restart")->line, prefix, "restart = \"%s\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"", sv->restart == RESTART_ALWAYS ? "always" : "unless-stopped") ;
+    if (sv->restart == CONF_RESTART_ALWAYS || sv->restart == CONF_RESTART_UNLESS_STOPPED)
+      conf_error(toml_table_get(t, "restart")->line, prefix, "restart = \"%s\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"", sv->restart == CONF_RESTART_ALWAYS ? "always" : "unless-stopped") ;
     if (sv->health.kind) conf_error(toml_table_get(t, "healthcheck")->line, prefix, "type = \"oneshot\" and healthcheck are mutually exclusive: a oneshot is done when it exits 0") ;
     if (sv->ready_fd >= 0) conf_error(toml_table_get(t, "ready_fd")->line, prefix, "type = \"oneshot\" and ready_fd are mutually exclusive: a oneshot is ready when it exits 0") ;
   }
@@ -883,7 +851,7 @@ static int is_null_device (struct stat const *sb)
    followed) of at most CONFIG_MAX bytes, or the null device. Anything else
    (a FIFO that would block, /dev/zero that never ends) is refused before it
    is read. 0 after printing the error; *sys then tells a system error. */
-static char *read_file (char const *file, size_t *len, int *sys)
+static char *config_text_read (char const *file, size_t *len, int *sys)
 {
   struct stat sb ;
   char *buf ;
@@ -943,14 +911,11 @@ int config_load (config_t *c, char const *file, int offline)
   memset(c, 0, sizeof(*c)) ;
   c->file = file ;
   c->offline = offline ;
-  c->post_script_timeout = 5000 ;
+  conf_key_defaults(conf_timeout_keys, conf_timeout_nkeys, c) ;
   c->log_events = 1 ;
   c->log_buffer = 65536 ;
-  c->service_shutdown_timeout = 15000 ;
-  c->global_shutdown_timeout = 45000 ;
-  c->dependency_wait_timeout = 120000 ;
   errfile = file ;
-  text = read_file(file, &len, &c->syserr) ;
+  text = config_text_read(file, &len, &c->syserr) ;
   if (!text)
   {
     c->nerrors = 1 ;

@@ -15,7 +15,7 @@
 /* conf_nomem.c: out of memory while loading or compiling: exit 111 */
 extern void tmconf_nomem (void) __attribute__((noreturn)) ;
 
-enum { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER, RESTART_UNLESS_STOPPED } ;
+enum { CONF_RESTART_ALWAYS, CONF_RESTART_ON_FAILURE, CONF_RESTART_NEVER, CONF_RESTART_UNLESS_STOPPED } ;
 enum { HEALTH_NONE, HEALTH_HTTP, HEALTH_TCP, HEALTH_COMMAND } ;
 
 typedef struct strlist_s strlist_t ;

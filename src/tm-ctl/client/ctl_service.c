@@ -93,7 +93,7 @@ static void status_json (svinfo_t const *sv, int first)
   putchar('}') ;
 }
 
-static void status_text (svinfo_t const *sv, int first)
+static void status_print_text (svinfo_t const *sv, int first)
 {
   char buf[TM_STATUS_MAX] ;
   double cpu ;
@@ -115,7 +115,7 @@ int ctl_status (ctl_args_t const *a)
   {
     svinfo_t sv ;
     if (!svi_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
-    if (a->json) status_json(&sv, first) ; else status_text(&sv, first) ;
+    if (a->json) status_json(&sv, first) ; else status_print_text(&sv, first) ;
     first = 0 ;
   }
   if (a->json) puts(first ? "]" : "\n]") ;
@@ -349,7 +349,7 @@ static int send (char const *scandir, char const *name, char const *cmd)
         ctl_warn(name, ": permission denied: only root (or the [control] group) may control services", 0) ;
         return CTL_EX_FALSE ;
       }
-      ctl_warn("unable to write to ", path, strerror(errno)) ;
+      ctl_warnsys("unable to write to ", path) ;
       return CTL_EX_SYS ;
   }
 }

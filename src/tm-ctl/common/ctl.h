@@ -37,9 +37,16 @@ struct ctl_args_s
 
 /* ctl_err.c: the one error printer of tm-ctl. ctl_die prints
    "tm-ctl: fatal: a b c" ("usage:" for CTL_EX_USAGE) and exits with code;
-   ctl_warn prints "tm-ctl: a b c". */
+   ctl_warn prints "tm-ctl: a b c". A system error's message carries
+   errno's text: ctl_diesys, ctl_warnsys. */
 extern void ctl_die (int code, char const *a, char const *b, char const *c) __attribute__((noreturn)) ;
 extern void ctl_warn (char const *a, char const *b, char const *c) ;
+/* the same, ending with ": " and errno's text */
+extern void ctl_diesys (int code, char const *a, char const *b) __attribute__((noreturn)) ;
+extern void ctl_warnsys (char const *a, char const *b) ;
+extern void ctl_warnf (char const *fmt, ...) __attribute__((format(printf, 1, 2))) ;  /* "tm-ctl: " fmt "\n" */
+/* a b c into buf (PATH_MAX bytes), or die: a path is never cut short */
+extern char *ctl_path (char *buf, char const *a, char const *b, char const *c) ;
 
 /* one service as tm-ctl sees it */
 typedef struct svinfo_s svinfo_t ;

@@ -19,7 +19,7 @@
 
 void svi_path (char *buf, char const *scandir, char const *name, char const *file)
 {
-  snprintf(buf, PATH_MAX, "%s/%s/%s", scandir, name, file) ;
+  if (snprintf(buf, PATH_MAX, "%s/%s/%s", scandir, name, file) >= PATH_MAX) ctl_die(CTL_EX_SYS, "path too long: ", scandir, name) ;
 }
 
 int svi_is_dir (char const *scandir, char const *name)
@@ -90,7 +90,9 @@ int svi_load (char const *scandir, char const *name, svinfo_t *sv)
     int e = errno ;
     char path[PATH_MAX] ;
     svi_path(path, scandir, name, "supervise/status") ;
-    ctl_die(CTL_EX_SYS, "unable to read ", path, e == EPROTO ? ": malformed" : ": system error") ;
+    if (e == EPROTO) ctl_die(CTL_EX_SYS, "unable to read ", path, ": malformed") ;
+    errno = e ;
+    ctl_diesys(CTL_EX_SYS, "unable to read ", path) ;
   }
   return r ;
 }
@@ -145,7 +147,9 @@ char const **all_services (char const *scandir, unsigned int *n)
   char const **names ;
   if (svi_names(scandir, &names, n)) return names ;
   if (errno == ENOMEM) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
-  ctl_die(errno == ENOENT ? CTL_EX_FALSE : CTL_EX_SYS, "unable to open the scandir ", scandir, errno == ENOENT ? ": no such directory (is tm running? set -d or TM_SCANDIR)" : errno == EACCES ? ": permission denied" : ": system error") ;
+  if (errno == ENOENT) ctl_die(CTL_EX_FALSE, "unable to open the scandir ", scandir, ": no such directory (is tm running? set -d or TM_SCANDIR)") ;
+  if (errno == EACCES) ctl_die(CTL_EX_SYS, "unable to open the scandir ", scandir, ": permission denied") ;
+  ctl_diesys(CTL_EX_SYS, "unable to open the scandir ", scandir) ;
   return 0 ;
 }
 

@@ -13,8 +13,9 @@ char const *ctl_default_config (void)
 {
   char const *s = getenv("TM_CONFIG") ;
   if (s && *s) return s ;
-  if (access("/etc/tm/services.toml", F_OK) == 0) return "/etc/tm/services.toml" ;
-  return "/services.toml" ;
+  for (unsigned int i = 0 ; i + 1 < TM_CONFIG_NDEFAULTS ; i++)
+    if (access(tm_config_defaults[i], F_OK) == 0) return tm_config_defaults[i] ;
+  return tm_config_defaults[TM_CONFIG_NDEFAULTS - 1] ;
 }
 
 int ctl_check (ctl_args_t const *a)
@@ -24,7 +25,7 @@ int ctl_check (ctl_args_t const *a)
   if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "check takes at most one CONFIG", 0, 0) ;
   ok = config_load(&c, a->nnames ? a->names[0] : ctl_default_config(), a->offline) ;
   if (ok) printf("ok: %u service%s\n", c.nservices, c.nservices == 1 ? "" : "s") ;
-  else fprintf(stderr, "tm-ctl: %u error%s in %s\n", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
+  else ctl_warnf("%u error%s in %s", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
   ok = ok ? CTL_EX_OK : c.syserr ? CTL_EX_SYS : CTL_EX_FALSE ;
   config_free(&c) ;
   return ok ;
@@ -40,7 +41,7 @@ int ctl_compile (ctl_args_t const *a)
      read-only or full file system, an I/O error) */
   if (!config_load(&c, a->names[0], 0))
   {
-    fprintf(stderr, "tm-ctl: %u error%s in %s: nothing compiled\n", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
+    ctl_warnf("%u error%s in %s: nothing compiled", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
     code = c.syserr ? CTL_EX_SYS : CTL_EX_FALSE ;
   }
   else

@@ -52,7 +52,7 @@ static int dial (char const *host, char const *port)
   struct addrinfo *res, *ai ;
   int fd = -1 ;
   if (!strcmp(host, "localhost")) host = "127.0.0.1" ;  /* no resolver needed */
-  if (getaddrinfo(host, port, &hints, &res)) { fprintf(stderr, "tm-ctl: probe: cannot resolve %s\n", host) ; return -1 ; }
+  if (getaddrinfo(host, port, &hints, &res)) { ctl_warnf("probe: cannot resolve %s", host) ; return -1 ; }
   for (ai = res ; ai ; ai = ai->ai_next)
   {
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol) ;
@@ -62,7 +62,7 @@ static int dial (char const *host, char const *port)
     fd = -1 ;
   }
   freeaddrinfo(res) ;
-  if (fd < 0) fprintf(stderr, "tm-ctl: probe: cannot connect to %s port %s: %s\n", host, port, strerror(errno)) ;
+  if (fd < 0) ctl_warnf("probe: cannot connect to %s port %s: %s", host, port, strerror(errno)) ;
   return fd ;
 }
 
@@ -159,8 +159,8 @@ static int probe_http (char const *url)
   if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) { close(fd) ; return CTL_EX_FALSE ; }
   read_response(fd, head) ;
   close(fd) ;
-  if (sscanf(head, "HTTP/%*d.%*d %d", &code) != 1) { fprintf(stderr, "tm-ctl: probe: %s: not an HTTP response\n", url) ; return CTL_EX_FALSE ; }
-  if (code < 200 || code > 399) { fprintf(stderr, "tm-ctl: probe: %s: HTTP %d\n", url, code) ; return CTL_EX_FALSE ; }
+  if (sscanf(head, "HTTP/%*d.%*d %d", &code) != 1) { ctl_warnf("probe: %s: not an HTTP response", url) ; return CTL_EX_FALSE ; }
+  if (code < 200 || code > 399) { ctl_warnf("probe: %s: HTTP %d", url, code) ; return CTL_EX_FALSE ; }
   return CTL_EX_OK ;
 }
 

@@ -107,12 +107,12 @@ static int listen_on (char const *addr)
   if (!parse_listen(addr, &ss, &sslen))
     ctl_die(CTL_EX_USAGE, "serve-metrics needs HOST:PORT with an IPv4 or IPv6 address (\"127.0.0.1:9100\", \"[::]:9100\"), got ", addr, 0) ;
   fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
-  if (fd < 0) ctl_die(CTL_EX_SYS, "unable to create a socket: ", strerror(errno), 0) ;
+  if (fd < 0) ctl_diesys(CTL_EX_SYS, "unable to create a socket", 0) ;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ;
   if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, SOMAXCONN) < 0)
   {
     char const *e = strerror(errno) ;
-    fprintf(stderr, "tm-ctl: fatal: unable to listen on %s: %s\n", addr, e) ;
+    ctl_warnf("fatal: unable to listen on %s: %s", addr, e) ;
     exit(CTL_EX_SYS) ;
   }
   return fd ;
@@ -120,7 +120,7 @@ static int listen_on (char const *addr)
 
 /* ---- responses ---- */
 
-static char const *status_text (int code)
+static char const *http_reason (int code)
 {
   switch (code)
   {
@@ -139,7 +139,7 @@ static void respond (client_t *c, int code, char const *type, stralloc const *bo
 {
   cb_printf(&c->out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
     "Cache-Control: no-store\r\nConnection: close\r\n%s\r\n",
-    code, status_text(code), type, body->len, code == 405 ? "Allow: GET, HEAD\r\n" : "") ;
+    code, http_reason(code), type, body->len, code == 405 ? "Allow: GET, HEAD\r\n" : "") ;
   if (!head && body->len) cb_cat(&c->out, body->s, body->len) ;
   c->outpos = 0 ;
   c->phase = 'w' ;
@@ -406,7 +406,7 @@ static void drop_privileges (void)
   }
   if (!uid) ctl_die(CTL_EX_SYS, "the user nobody is root in /etc/passwd: refusing to serve as root", 0, 0) ;
   if (setgroups(0, 0) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-    ctl_die(CTL_EX_SYS, "unable to drop root privileges: ", strerror(errno), 0) ;
+    ctl_diesys(CTL_EX_SYS, "unable to drop root privileges", 0) ;
   if (!setuid(0) || !geteuid()) ctl_die(CTL_EX_SYS, "root privileges could not be dropped", 0, 0) ;
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ;
 }
@@ -457,7 +457,7 @@ int ctl_serve_metrics (ctl_args_t const *a)
     ctl_snap_load(&s, sdir, 1) ;  /* an early, clear error for a wrong or unreadable scandir */
     ctl_snap_free(&s) ;
   }
-  fprintf(stderr, "tm-ctl: serve-metrics: listening on %s\n", a->names[0]) ;
+  ctl_warnf("serve-metrics: listening on %s", a->names[0]) ;
   while (!stopping)
   {
     uint64_t now = mono_ms(), next = UINT64_MAX ;
@@ -489,7 +489,7 @@ int ctl_serve_metrics (ctl_args_t const *a)
     if (r < 0)
     {
       if (errno == EINTR) continue ;
-      ctl_die(CTL_EX_SYS, "unable to poll: ", strerror(errno), 0) ;
+      ctl_diesys(CTL_EX_SYS, "unable to poll", 0) ;
     }
     now = mono_ms() ;
     for (unsigned int i = 0 ; i < n ; i++)

@@ -287,7 +287,7 @@ static char *dirname_abs (char const *path)
   if (path[0] != '/')
   {
     char *cwd = getcwd(0, 0) ;
-    if (!cwd) ctl_die(CTL_EX_SYS, "unable to get the current directory: ", strerror(errno), 0) ;
+    if (!cwd) ctl_diesys(CTL_EX_SYS, "unable to get the current directory", 0) ;
     imp_printf(&full, "%s/", cwd) ;
     free(cwd) ;
   }
@@ -321,7 +321,7 @@ static int opens_section (char const *buf, size_t len, int line)
 static char comment_prefixes[] = ";#" ;
 
 /* 1 read, 0 could not be read (errno-like code in *err) */
-static int read_file (char const *path, char const *shown, int is_main, int *err)
+static int import_file_read (char const *path, char const *shown, int is_main, int *err)
 {
   reader_t r = { .pos = 0, .at_bol = 1, .line = 0, .cur = -1, .lastkv = -1, .is_main = is_main, .err = SBUF_ZERO } ;
   size_t longest ;
@@ -393,7 +393,7 @@ static void include_one (char const *pattern)
     char const *shown = shown_path(g.gl_pathv[i]) ;
     int err ;
     ctx.nested = 0 ;
-    if (!read_file(g.gl_pathv[i], shown, 0, &err))
+    if (!import_file_read(g.gl_pathv[i], shown, 0, &err))
       imp_printf(&ctx.incnotes, "#   %s could not be read (%s): skipped, as supervisord skips it\n", imp_safe(shown), strerror(err)) ;
     else if (ctx.nested)
       imp_printf(&ctx.incnotes, "#   read %s; its own [include] is ignored, as supervisord reads no nested include\n", imp_safe(shown)) ;
@@ -693,7 +693,7 @@ int ctl_import_supervisord (ctl_args_t const *a)
   int err ;
   if (a->nnames != 1) ctl_die(CTL_EX_USAGE, "import-supervisord needs exactly one FILE (a supervisord.conf)", 0, 0) ;
   file = a->names[0] ;
-  if (!read_file(file, file, 1, &err))
+  if (!import_file_read(file, file, 1, &err))
   {
     int perm = err == ENOENT || err == EACCES || err == EISDIR || err == ENOTDIR || err == ELOOP || err == EFBIG || err == ENAMETOOLONG ;
     char msg[256] ;
@@ -718,7 +718,7 @@ int ctl_import_supervisord (ctl_args_t const *a)
     imp_puts(&out, imp_str(&ctx.sv[i].tail)) ;
   }
   if (fwrite(out.s, 1, out.len, stdout) < out.len || fflush(stdout) == EOF)
-    ctl_die(CTL_EX_SYS, "unable to write to stdout: ", strerror(errno), 0) ;
+    ctl_diesys(CTL_EX_SYS, "unable to write to stdout", 0) ;
   imp_sbfree(&out) ;
   cleanup() ;
   return CTL_EX_OK ;

@@ -260,7 +260,7 @@ static int expand_one (char const *name, imp_kv_t const *kv, imp_exp_t *e, fmtsp
   {
     char host[256] ;
     if (!e->now && f->conv == 's' && spec_plain(f)) { put_mark(out, "HOSTNAME") ; return 1 ; }
-    if (gethostname(host, sizeof(host)) < 0) ctl_die(CTL_EX_SYS, "unable to get the host name: ", strerror(errno), 0) ;
+    if (gethostname(host, sizeof(host)) < 0) ctl_diesys(CTL_EX_SYS, "unable to get the host name", 0) ;
     host[sizeof(host) - 1] = 0 ;
     return put_string(out, host, f, name, err) ;
   }
