@@ -97,6 +97,10 @@ extern sigset_t const *tm_sigmask_saved (void) ;
 extern void tm_sigmask_allow (int) ;              /* not blocked in what we start */
 extern void tm_sigmask_restore (void) ;          /* in a child before exec; async-signal-safe */
 
+/* tm_usage.c: --help (-h) or --version (-V) as the first argument: the
+   exit code after answering, -1 when it is neither */
+extern int tm_usage_answer (int argc, char const *const *argv, char const *prog, char const *help, size_t helplen) ;
+
 /* tm_self.c */
 extern int tm_self_path (char *buf, size_t max) ;   /* /proc/self/exe; 1 ok */
 extern char const *tm_sibling (char const *name, char *buf, size_t max) ;  /* beside us if there, else name (PATH) */

@@ -42,6 +42,8 @@
 "  install [DIR]                 symlinks tm-ctl, tm-orchestrator, go-overlay, entrypoint in DIR (/usr/local/bin)\n" \
 "  probe http URL | tcp HOST:PORT  one health probe (what compiled healthchecks run): exit 0 healthy\n" \
 "  import-supervisord FILE       print the services.toml equivalent of a supervisord.conf\n" \
+"  import-procfile FILE          likewise for a Procfile (foreman, honcho, Heroku)\n" \
+"  import-s6 DIR                 likewise for s6-rc source definitions or s6-overlay services.d\n" \
 "\n" \
 "Exit codes: 0 ok, 1 failed or false (unknown service, timeout, permission denied),\n" \
 "100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n" \
@@ -120,6 +122,8 @@ static verb_t const verbs[] =
   { "logs", &ctl_logs, 0 },
   { "serve-metrics", &ctl_serve_metrics, 0 },
   { "import-supervisord", &ctl_import_supervisord, 0 },
+  { "import-procfile", &ctl_import_procfile, 0 },
+  { "import-s6", &ctl_import_s6, 0 },
   { "check", &ctl_check, 0 },
   { "compile", &ctl_compile, 0 },
   { "reload", &ctl_reload, 0 },

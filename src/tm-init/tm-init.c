@@ -40,6 +40,7 @@
 "\n" \
 "  -c CONFIG    default: $TM_CONFIG, else /etc/tm/services.toml, else /services.toml\n" \
 "  -d SCANDIR   default: $TM_SCANDIR, else /run/tm/services\n" \
+"  -h, --help   this text; -V, --version: the version (a COMMAND named so: after --)\n" \
 "\n" \
 "SIGTERM, SIGINT, SIGHUP: graceful shutdown, in reverse dependency order.\n" \
 "Exit code: COMMAND's; else that of the required service whose end stopped\n" \
@@ -230,10 +231,9 @@ int main (int argc, char const *const *argv)
   char pidfmt[PID_FMT] ;
   pid_t cmd = 0 ;
   PROG = "tm-init" ;
-  if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
   {
-    if (write(1, HELP, sizeof(HELP) - 1) < 0) return 111 ;
-    return 0 ;
+    int r = tm_usage_answer(argc, argv, PROG, HELP, sizeof(HELP) - 1) ;
+    if (r >= 0) return r ;
   }
   {
     subgetopt l = SUBGETOPT_ZERO ;

@@ -71,6 +71,23 @@ static void ring_put (uint64_t at, char const *s, size_t n)
   if (first < n) memcpy(map + HEADER, s + first, n - first) ;
 }
 
+/* ms in decimal: the lines of one read share their millisecond, so the
+   last one's digits are kept (formatting them was a tenth of the relay's
+   time) */
+static size_t stamp_fmt (char *s, uint64_t ms)
+{
+  static uint64_t last = 0 ;
+  static char digits[UINT64_FMT] ;
+  static size_t len = 0 ;
+  if (!len || ms != last)
+  {
+    len = uint64_fmt(digits, ms) ;
+    last = ms ;
+  }
+  memcpy(s, digits, len) ;
+  return len ;
+}
+
 /* one line of the service, or of tm (stream 't') */
 void logbuf_put (uint64_t ms, char stream, char const *s, size_t n)
 {
@@ -86,7 +103,7 @@ void logbuf_put (uint64_t ms, char stream, char const *s, size_t n)
     started = 1 ;
   }
   if (n > size / 2) n = size / 2 ;  /* a line never fills the whole ring */
-  hl = uint64_fmt(rec, ms) ;
+  hl = stamp_fmt(rec, ms) ;
   rec[hl++] = ' ' ;
   rec[hl++] = stream ;
   rec[hl++] = ' ' ;

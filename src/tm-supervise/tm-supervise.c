@@ -30,7 +30,20 @@
 
 #define USAGE "tm-supervise [ -o rfd,wfd ] [ -e rfd,wfd ] [ -p width ] servicedir"
 #define dieusage() strerr_dieusage(100, USAGE)
+#define HELP "usage: tm-supervise [-o RFD,WFD] [-e RFD,WFD] [-p WIDTH] SERVICEDIR\n" \
+"\n" \
+"One service's supervisor: starts the service of SERVICEDIR when its\n" \
+"dependencies are ready, applies its restart policy, runs its scripts and\n" \
+"health checks, relays its output with a [name] prefix, owns its control FIFO\n" \
+"(supervise/control) and publishes its state (supervise/status, event/).\n" \
+"tm-svscan runs one per service; it also runs by hand on a service directory.\n" \
+"\n" \
+"  -o RFD,WFD   the ends of the service's stdout pipe, held by tm-svscan\n" \
+"  -e RFD,WFD   the same for its stderr (without them: pipes of its own)\n" \
+"  -p WIDTH     pad the name in the [name] prefix to WIDTH\n" \
+"  -h, --help   this text; -V, --version: the version\n"
 #define RESUBSCRIBE_MS 500
+#define STACK_TRIM_MARGIN 256  /* bytes below us that madvise's call may use */
 
 static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
 
@@ -541,11 +554,12 @@ static void timers (void)
 
 /* The start-up went deeper into the stack than the loop goes: its pages
    below are given back (the loop would fault them in again if it needed
-   them). */
+   them). Not the page that madvise's own frame is on: its return address
+   would read back as zero. */
 static void stack_trim (void)
 {
   char here ;
-  uintptr_t page = (uintptr_t)&here & ~(uintptr_t)4095 ;
+  uintptr_t page = ((uintptr_t)&here - STACK_TRIM_MARGIN) & ~(uintptr_t)4095 ;
   size_t give = 4096 * 8 ;
   madvise((void *)(page - give), give, MADV_DONTNEED) ;
 }
@@ -555,6 +569,10 @@ int main (int argc, char const *const *argv)
   char const *ofds = 0, *efds = 0 ;
   unsigned int width = 0 ;
   PROG = "tm-supervise" ;
+  {
+    int r = tm_usage_answer(argc, argv, PROG, HELP, sizeof(HELP) - 1) ;
+    if (r >= 0) return r ;
+  }
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

@@ -49,6 +49,7 @@
 "  -c MAX          at most MAX services (default: twice those in SCANDIR, at least 1000)\n" \
 "  -t SHUTDOWN_MS  global shutdown timeout (default: .tm-svscan/timeout-shutdown, else 45000)\n" \
 "  -C CMDPID       the main command's waiter (given by tm-init)\n" \
+"  -h, --help      this text; -V, --version: the version\n" \
 "\n" \
 "SIGTERM, SIGINT, SIGHUP, or `tm-ctl shutdown`: graceful shutdown.\n" \
 "After adding or removing a service directory: echo a > SCANDIR/.tm-svscan/control\n"
@@ -822,10 +823,9 @@ int main (int argc, char const *const *argv)
   char pathbuf[4096] ;
   int maxsvc_set = 0 ;
   PROG = "tm-svscan" ;
-  if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
   {
-    if (write(1, HELP, sizeof(HELP) - 1) < 0) return 111 ;
-    return 0 ;
+    int r = tm_usage_answer(argc, argv, PROG, HELP, sizeof(HELP) - 1) ;
+    if (r >= 0) return r ;
   }
   {
     subgetopt l = SUBGETOPT_ZERO ;
