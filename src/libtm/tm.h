@@ -152,6 +152,13 @@ extern int tm_match (tm_match_t const *m, char const *s, size_t len) ;  /* 1 if 
 /* tm_time.c */
 #define TM_RFC3339_LEN 24
 extern size_t tm_rfc3339_fmt (char *buf, uint64_t ms) ;  /* "2026-11-26T18:15:00.123Z", not terminated */
+/* tm_deadline.c, tm_iopause.c */
+extern void tm_deadline_in (tain *d, unsigned int ms) ;  /* *d = now (the global stamp) + ms */
+extern void tm_iopause_backoff (void) ;  /* after a failed iopause: a warning, 100 ms of pause */
+
+/* tm_dir.c: f(name, d_type, arg) for every entry of the directory open on
+   fd, read into buf (len bytes): no allocation. 1 done, 0 error (errno) */
+extern int tm_dir_each (int fd, char *buf, size_t len, void (*f) (char const *name, unsigned char type, void *arg), void *arg) ;
 
 /* tm_proc.c */
 extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */

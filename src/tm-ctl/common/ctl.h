@@ -64,6 +64,7 @@ struct svinfo_s
 extern void svi_path (char *buf, char const *scandir, char const *name, char const *file) ;  /* PATH_MAX bytes */
 extern int svi_is_dir (char const *scandir, char const *name) ;
 extern int svi_svscan_runs (char const *scandir) ;
+extern pid_t svi_supervisor (char const *scandir, char const *name) ;  /* the holder of its lock, 0 none, -1 error */
 extern int svi_read (char const *scandir, char const *name, svinfo_t *sv) ;  /* 1 ok, 0 unknown, -1 error */
 extern int svi_load (char const *scandir, char const *name, svinfo_t *sv) ;  /* svi_read, dying on an error */
 extern int svi_names (char const *scandir, char const ***names, unsigned int *n) ; /* sorted; 1 ok, 0 error */

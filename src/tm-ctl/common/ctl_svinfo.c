@@ -31,7 +31,7 @@ int svi_is_dir (char const *scandir, char const *name)
   return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ;
 }
 
-static pid_t supervisor_pid (char const *scandir, char const *name)
+pid_t svi_supervisor (char const *scandir, char const *name)
 {
   char path[PATH_MAX] ;
   svi_path(path, scandir, name, "supervise/lock") ;
@@ -41,8 +41,7 @@ static pid_t supervisor_pid (char const *scandir, char const *name)
 int svi_svscan_runs (char const *scandir)
 {
   char path[PATH_MAX] ;
-  snprintf(path, sizeof(path), "%s/.tm-svscan/lock", scandir) ;
-  return tm_lock_holder(path) > 0 ;
+  return tm_lock_holder(ctl_path(path, scandir, "/.tm-svscan/lock", "")) > 0 ;
 }
 
 /* Whether pid lives in our pid namespace, so that its number compares
@@ -72,7 +71,7 @@ int svi_read (char const *scandir, char const *name, svinfo_t *sv)
   if (!r) snprintf(sv->st.reason, sizeof(sv->st.reason), "never supervised") ;
   sv->has_status = r > 0 ;
   {
-    pid_t holder = supervisor_pid(scandir, name) ;
+    pid_t holder = svi_supervisor(scandir, name) ;
     sv->supervised = holder > 0 ;
     /* a pid from another pid namespace cannot be compared: trust it then */
     sv->ourns = !holder || same_pidns(holder) ;

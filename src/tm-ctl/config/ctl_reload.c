@@ -410,11 +410,6 @@ static void control_group_apply_all (char const *scandir, config_t const *c)
 
 /* ---- the new tree takes effect ---- */
 
-static pid_t holder (char const *dir, char const *name)
-{
-  char p[PATH_MAX], q[PATH_MAX] ;
-  return tm_lock_holder(ctl_path(q, ctl_path(p, dir, "/", name), "/supervise/lock", "")) ;
-}
 
 /* cmd to the supervisor of name; one that has just taken its lock may not
    have opened its FIFO yet: a moment for it */
@@ -426,7 +421,7 @@ static int tell (char const *scandir, char const *name, char const *cmd)
   {
     int r = tm_control_write(fifo, cmd, strlen(cmd)) ;
     if (r) return r > 0 ;
-    if (waited >= 2000 || holder(scandir, name) <= 0) return 0 ;
+    if (waited >= 2000 || svi_supervisor(scandir, name) <= 0) return 0 ;
     poll(0, 0, 20) ;
   }
 }
@@ -442,16 +437,16 @@ static void settle (reload_t *r, pid_t const *old)
   {
     char const *busy = 0, *why = 0 ;
     for (unsigned int i = 0 ; !busy && i < r->removed.n ; i++)
-      if (holder(r->trash, r->removed.s[i]) > 0) { busy = r->removed.s[i] ; why = "still stopping (its directory stays in .tm-svscan/removed until it exited)" ; }
+      if (svi_supervisor(r->trash, r->removed.s[i]) > 0) { busy = r->removed.s[i] ; why = "still stopping (its directory stays in .tm-svscan/removed until it exited)" ; }
     for (unsigned int i = 0 ; !busy && i < r->changed.n ; i++)
     {
       pid_t h ;
       if (old[i] < 0) continue ;  /* it could not be told */
-      h = holder(r->scandir, r->changed.s[i]) ;
+      h = svi_supervisor(r->scandir, r->changed.s[i]) ;
       if (h <= 0 || h == old[i]) { busy = r->changed.s[i] ; why = "not restarted by a new supervisor yet" ; }
     }
     for (unsigned int i = 0 ; !busy && i < r->added.n ; i++)
-      if (holder(r->scandir, r->added.s[i]) <= 0) { busy = r->added.s[i] ; why = "not supervised yet" ; }
+      if (svi_supervisor(r->scandir, r->added.s[i]) <= 0) { busy = r->added.s[i] ; why = "not supervised yet" ; }
     if (!busy) break ;
     if (waited >= SETTLE_MS)
     {
@@ -478,7 +473,7 @@ static void clean_leftovers (reload_t *r)
     strlist_t s ;
     int busy = 0 ;
     if (!dir_list(ctl_path(p, dir, "/", l.s[i]), &s)) continue ;
-    for (unsigned int j = 0 ; j < s.n ; j++) busy |= holder(p, s.s[j]) > 0 ;
+    for (unsigned int j = 0 ; j < s.n ; j++) busy |= svi_supervisor(p, s.s[j]) > 0 ;
     list_free(&s) ;
     if (!busy) rm_rf(p) ;
   }
@@ -546,13 +541,13 @@ static int compile (reload_t *r, config_t const *c)
 int ctl_reload (ctl_args_t const *a)
 {
   reload_t r = { .scandir = a->scandir } ;
-  char buf[PATH_MAX], lock[PATH_MAX] ;
+  char buf[PATH_MAX] ;
   char const *file ;
   pid_t *old ;
   config_t c ;
   if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
   file = reload_config(a, buf) ;
-  if (tm_lock_holder(ctl_path(lock, a->scandir, "/.tm-svscan/lock", "")) <= 0)
+  if (!svi_svscan_runs(a->scandir))
     ctl_die(CTL_EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
   lock_reload(a->scandir) ;
   ctl_path(r.work, a->scandir, "/.tm-svscan/reload", "") ;
@@ -606,7 +601,7 @@ int ctl_reload (ctl_args_t const *a)
   if (!old) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   for (unsigned int i = 0 ; i < r.changed.n ; i++)
   {
-    old[i] = holder(a->scandir, r.changed.s[i]) ;
+    old[i] = svi_supervisor(a->scandir, r.changed.s[i]) ;
     if (old[i] > 0 && !tell(a->scandir, r.changed.s[i], "X"))
     {
       ctl_warn("reload: warning: unable to tell the supervisor of ", r.changed.s[i], " to restart: it runs with the old files until it restarts") ;
