@@ -76,7 +76,7 @@ check: all tests check-dist
 	@tests/run --bindir $(abspath $(B)) --sanbindir $(abspath $(B)-san) --make "$(RUNNER_MAKE)"
 
 check-dist:
-	@tools/make-dist --for-check $(B) "$(MAKE)"
+	@tools/make-dist --for-check $(B) "$(RUNNER_MAKE)"
 
 # Static musl programs, in $(B)/static: skalibs is built from Debian's source
 # with musl-gcc into $(B)/musl first (tools/build-musl-skalibs).
@@ -88,7 +88,7 @@ static:
 
 # The release: $(B)/dist/tm-VERSION-ARCH.tar.gz (doc/containers.md)
 dist:
-	@tools/make-dist $(B) "$(MAKE)"
+	@tools/make-dist $(B) "$(RUNNER_MAKE)"
 
 check-san:
 	$(MAKE) B=$(B)-san EXTRA_CFLAGS="$(SANFLAGS)" EXTRA_LDFLAGS="$(SANFLAGS)" all tests
@@ -103,7 +103,7 @@ demo: all
 
 # the static release when it can be built (what ships), else this build
 bench: all
-	@if tools/make-dist $(B) "$(MAKE)" ; then bench/run $(abspath $(B))/dist/root/usr/local/bin ; \
+	@if tools/make-dist $(B) "$(RUNNER_MAKE)" ; then bench/run $(abspath $(B))/dist/root/usr/local/bin ; \
 	else echo "bench: no static release: measuring $(B)" >&2 ; bench/run $(abspath $(B)) ; fi
 
 fuzz:

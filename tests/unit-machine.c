@@ -284,6 +284,26 @@ static void test_sequences (void)
   st.want = 1 ;
   machine_event(E_UP) ;
   CHECK("sequence/spawn-failed", machine.phase == P_BACKOFF && st.exit_code == 127) ;
+  /* d then u while pre-start runs: its end (killed by the d) is no
+     failure, and the u starts it again; a required service must not shut
+     the system down for it */
+  fresh() ;
+  st.want = 1 ; st.required = 1 ;
+  machine_event(E_UP) ;
+  machine_event(E_DOWN) ;
+  machine_event(E_UP) ;
+  fx[0] = 0 ;
+  machine.pid_pre = 0 ;
+  machine_event(E_PRE_FAILED) ;
+  CHECK("sequence/down-up-in-pre", machine.phase == P_PRE && st.state == TM_STARTING && strstr(fx, "pre") && !strstr(fx, "required")) ;
+  /* d alone while pre-start runs: STOPPED, not FAILED */
+  fresh() ;
+  st.want = 1 ; st.required = 1 ;
+  machine_event(E_UP) ;
+  machine_event(E_DOWN) ;
+  machine.pid_pre = 0 ;
+  machine_event(E_PRE_FAILED) ;
+  CHECK("sequence/down-in-pre", machine.phase == P_DOWN && st.state == TM_STOPPED && !strstr(fx, "required")) ;
   /* shutdown while held: the dependents stop, then it does, then the exit */
   fresh() ;
   conf.has_pre = conf.has_finish = 0 ; conf.notif_fd = -1 ;

@@ -2,7 +2,8 @@
 
 /* The services we depend on, and those that depend on us. We learn of their
    state changes from a FIFO each in their event/ fifodir (no inotify: its
-   instances are scarce), and read their status files. */
+   instances are scarce), and read their status files; what the automaton
+   asks about them (fx_deps, fx_dependents_down) is answered here. */
 
 #include <dirent.h>
 #include <errno.h>
@@ -140,4 +141,82 @@ int peer_status (peer_t const *p, tm_status_t *s)
 {
   char const *file = peer_path(p->name, "supervise/status") ;
   return file && tm_status_read(file, s) > 0 ;
+}
+
+/* ---- the automaton's questions about them (its fx_ effects) ---- */
+
+/* Ready, or done: a oneshot that exited 0, and also a longrun that exited 0
+   and is not restarted (the seed's configs run migrations that way) */
+static int dep_ready (tm_status_t const *s)
+{
+  if (s->state == TM_RUNNING) return s->ready ;
+  return s->state == TM_STOPPED && s->want && !s->exit_code && !s->exit_signal ;
+}
+
+/* ms left of wait, after something that happened at wall-clock ms since:
+   a step of the wall clock never makes it longer than wait */
+static unsigned int left_of (unsigned int wait, uint64_t since, uint64_t now)
+{
+  uint64_t past = now > since ? now - since : 0 ;
+  return past >= wait ? 0 : wait - past ;
+}
+
+int fx_deps (char const **why, unsigned int *wait)
+{
+  uint64_t now = tm_wallclock_ms() ;
+  *wait = deps.n ? 0 : left_of(conf.wait_after, 0, ms_since(&sup_start)) ;
+  for (unsigned int i = 0 ; i < deps.n ; i++)
+  {
+    tm_status_t s ;
+    unsigned int left ;
+    *why = deps.p[i].name ;
+    if (!peer_status(deps.p + i, &s)) return 0 ;
+    if (s.state == TM_FAILED) return -1 ;
+    if (!dep_ready(&s)) return 0 ;
+    left = left_of(deps.p[i].wait_ms, s.since, now) ;
+    if (left > *wait) *wait = left ;
+  }
+  return 1 ;
+}
+
+void fx_deps_watch (int on)
+{
+  if (on) peers_subscribe(&deps) ;
+  else peers_unsubscribe(&deps) ;
+}
+
+/* A reload may have given us new dependents since we started: the list is
+   read again when the shutdown starts (not steady state any more); on
+   failure, the old one stays. */
+static void dependents_reread (void)
+{
+  static int done = 0 ;
+  peers_t fresh ;
+  if (done) return ;
+  done = 1 ;
+  if (!peers_read(&fresh, "dependents.d", 0))
+  {
+    strerr_warnwu1sys("read dependents.d again") ;
+    return ;
+  }
+  peers_unsubscribe(&dependents) ;
+  peers_free(&dependents) ;
+  dependents = fresh ;
+}
+
+int fx_dependents_down (void)
+{
+  dependents_reread() ;
+  for (unsigned int i = 0 ; i < dependents.n ; i++)
+  {
+    tm_status_t s ;
+    if (peer_status(dependents.p + i, &s) && s.pid) return 0 ;
+  }
+  return 1 ;
+}
+
+void fx_dependents_watch (int on)
+{
+  if (on) peers_subscribe(&dependents) ;
+  else peers_unsubscribe(&dependents) ;
 }

@@ -217,6 +217,7 @@ static void start (void)
   if (conf.has_pre)
   {
     st.ready = 0 ;
+    machine.stopped = 0 ;
     machine.pid_pre = fx_spawn_script(SCRIPT_PRE, 0, 0) ;
     if (!machine.pid_pre) { fail("unable to run pre_script", 0) ; return ; }
     timer_in(TIMER_PRE, conf.timeout_script) ;
@@ -248,7 +249,7 @@ void machine_post (void)
 
 static void stop (void)
 {
-  if (machine.pid_pre) fx_signal(machine.pid_pre, SIGTERM) ;
+  if (machine.pid_pre) { machine.stopped = 1 ; fx_signal(machine.pid_pre, SIGTERM) ; }
   if (!st.pid) return ;
   machine.stopped = 1 ;
   fx_signal(machine.pgid, conf.stop_signal) ;
@@ -546,6 +547,8 @@ static void a_pre_failed (void)
 {
   timer_off(TIMER_PRE) ;
   if (!st.want || machine.exiting) { down(0, "stopped", 0) ; return ; }
+  /* stopped, then wanted up again before it ended: a new start */
+  if (machine.stopped) { start() ; return ; }
   st.exit_code = -1 ;
   st.exit_signal = 0 ;
   fx_say("FAILED: ", st.reason, 0) ;

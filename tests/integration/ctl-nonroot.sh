@@ -1,12 +1,13 @@
 # A user without write access to the FIFOs can read the status but not
 # control services: exit 1 with "permission denied".
 . "$(dirname "$0")/../lib.sh"
-id tmtest >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin tmtest || fail "cannot create user tmtest"
+U=tmt$$u G=tmt$$g M=tmt$$m   # unique to this run, removed at cleanup
+mkuser "$U"
 mksvc app 'exec sleep 1000'
 boot
 ns tm-ctl wait -u -t 10 app || fail "app did not come up"
 pid=$(field app pid)
-asuser () { ns setpriv --reuid=tmtest --regid=tmtest --clear-groups --reset-env env PATH="$PATH" TM_SCANDIR="$SD" "$@" ; }
+asuser () { ns setpriv --reuid="$U" --regid="$U" --clear-groups --reset-env env PATH="$PATH" TM_SCANDIR="$SD" "$@" ; }
 asuser tm-ctl status app > "$T/st" 2>&1 || fail "non-root status failed: $(cat "$T/st")"
 grep -q '^state=RUNNING$' "$T/st" || fail "non-root status: $(cat "$T/st")"
 asuser tm-ctl list > "$T/ls" 2>&1 || fail "non-root list failed: $(cat "$T/ls")"
@@ -18,13 +19,13 @@ assert_eq "$rc" 1 "exit code of non-root shutdown"
 assert_eq "$(field app pid)" "$pid" "pid after refused restart"
 
 # [control] group: its members may control services (FIFO 0620) and wait
-getent group tmops >/dev/null || groupadd -r tmops || fail "cannot create group tmops"
-id tmopuser >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin -G tmops tmopuser || fail "cannot create tmopuser"
+mkgroup "$G"
+mkuser "$M" "$G"
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code"
 cat > "$T/c.toml" <<TOML
 [control]
-group = "tmops"
+group = "$G"
 [[services]]
 name = "app"
 command = "standin"
@@ -32,8 +33,8 @@ args = ["app"]
 TOML
 boot_init "$T/c.toml"
 ns tm-ctl wait -u -t 10 app || fail "app not up"
-assert_eq "$(stat -c '%a %G' "$SD/app/supervise/control")" "620 tmops" "control FIFO mode and group"
+assert_eq "$(stat -c '%a %G' "$SD/app/supervise/control")" "620 $G" "control FIFO mode and group"
 pid=$(field app pid)
-ns setpriv --reuid=tmopuser --regid=tmopuser --init-groups --reset-env env PATH="$PATH" TM_SCANDIR="$SD" tm-ctl restart app --wait -t 10 > "$T/g" 2>&1 || fail "group member cannot restart: $(cat "$T/g")"
+ns setpriv --reuid="$M" --regid="$M" --init-groups --reset-env env PATH="$PATH" TM_SCANDIR="$SD" tm-ctl restart app --wait -t 10 > "$T/g" 2>&1 || fail "group member cannot restart: $(cat "$T/g")"
 [ "$(field app pid)" != "$pid" ] || fail "not restarted"
 asuser tm-ctl restart app > "$T/rs" 2>&1 ; assert_eq $? 1 "non-member restart"

@@ -3,7 +3,9 @@
 # with prefixes, and stop in reverse order on SIGTERM.
 . "$(dirname "$0")/../lib.sh"
 SEEDS=$(shared_dir)/seed-configs || skip "no shared/seed-configs beside the checkout (set TM_SHARED)"
-id appuser >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin appuser || fail "cannot create appuser"
+# the seed's configs name appuser: made for this run unless it exists, and
+# then removed at cleanup
+id appuser >/dev/null 2>&1 || mkuser appuser
 mkdir -p "$T/bin"
 cat > "$T/bin/stub" <<'SH'
 #!/bin/sh

@@ -21,8 +21,9 @@ waitfor 5 test -s "$SD/plain/fds" || fail "plain never ran"
 assert_eq "$(grep -cv '^[012]$' "$SD/plain/fds")" 1 "fds other than 0 1 2 (only ls's own)"
 # any readiness fd works, whatever fds the supervisor happens to hold: one
 # service per fd from 3 to 24, each also as another user (the fork path)
-id tm-ready-test >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin tm-ready-test || fail "cannot create user tm-ready-test"
-uid=$(id -u tm-ready-test)
+U=tmt$$r   # unique to this run, removed at cleanup
+mkuser "$U"
+uid=$(id -u "$U")
 for fd in $(seq 3 24) ; do
   for who in root user ; do
     mkdir -p "$SD/fd$fd-$who"
