@@ -16,14 +16,18 @@ EXTRA_LDFLAGS ?=
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 ALL_CFLAGS = $(CFLAGS_AUTO) $(CFLAGS) $(EXTRA_CFLAGS)
-ALL_CPPFLAGS = $(CPPFLAGS_AUTO) $(CPPFLAGS)
+# -Isrc: tm-ctl's units name what they use by its place ("libtmconf/tmconf.h",
+# "tm-ctl/common/ctl.h"): the layers test reads these lines
+ALL_CPPFLAGS = $(CPPFLAGS_AUTO) -Isrc $(CPPFLAGS)
 ALL_LDFLAGS = $(LDFLAGS_AUTO) $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 PROGRAMS := $(addprefix $(B)/,$(BIN_TARGETS))
 TESTPROGS := $(addprefix $(B)/,$(TEST_TARGETS))
 LIBTM := $(B)/libtm.a
 LIBTM_OBJS := $(addprefix $(B)/,$(LIBTM_SRCS:.c=.o))
-HEADERS := $(wildcard src/*/*.h) src/include/tm/config.h
+LIBTMCONF := $(B)/libtmconf.a
+LIBTMCONF_OBJS := $(addprefix $(B)/,$(LIBTMCONF_SRCS:.c=.o))
+HEADERS := $(wildcard src/*/*.h src/*/*/*.h) src/include/tm/config.h
 
 .PHONY: all tests check check-unit check-toml check-integration check-san check-dist soak demo bench fuzz \
         static dist install uninstall clean distclean deps
@@ -42,10 +46,14 @@ $(LIBTM): $(LIBTM_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBTMCONF): $(LIBTMCONF_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 .SECONDEXPANSION:
-$(PROGRAMS) $(TESTPROGS): $(B)/%: $$(addprefix $(B)/,$$($$*_OBJS)) $(LIBTM)
+$(PROGRAMS) $(TESTPROGS): $(B)/%: $$(addprefix $(B)/,$$($$*_OBJS)) $$(addprefix $(B)/,$$($$*_ARCHIVES)) $(LIBTM)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(addprefix $(B)/,$($*_OBJS)) $(LIBTM) $($*_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(addprefix $(B)/,$($*_OBJS)) $(addprefix $(B)/,$($*_ARCHIVES)) $(LIBTM) $($*_LIBS)
 
 tests: $(PROGRAMS) $(TESTPROGS)
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "toml.h"
+#include "libtmconf/toml.h"
 
 static void str (char const *s, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toml.h"
+#include "libtmconf/toml.h"
 
 static int failures = 0 ;
 

@@ -24,7 +24,7 @@ static int failures = 0 ;
 
 #define HEAD "#!/usr/lib/execline/bin/execlineb -P\n# service web, compiled by tm-ctl\n# (working directory, environment and user are set by tm-supervise from\n# working-dir, env/ and uid/gid/groups beside this file)\n"
 
-/* the escapes of ctl_compile.c's sb_word, as the oracle */
+/* the escapes of libtmconf/conf_compile.c's sb_word, as the oracle */
 static size_t quote (char *out, char const *s)
 {
   size_t n = 0 ;

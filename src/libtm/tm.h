@@ -105,6 +105,17 @@ extern int tm_usage_answer (int argc, char const *const *argv, char const *prog,
 extern int tm_self_path (char *buf, size_t max) ;   /* /proc/self/exe; 1 ok */
 extern char const *tm_sibling (char const *name, char *buf, size_t max) ;  /* beside us if there, else name (PATH) */
 
+/* tm_names.c */
+#define TM_CONFIG_NDEFAULTS 2
+extern char const *const tm_config_defaults[TM_CONFIG_NDEFAULTS] ;  /* where services.toml is looked for, in order */
+#define TM_NLINKS 4
+extern char const *const tm_link_names[TM_NLINKS] ;  /* tm-ctl and the seed's names, all links to tm-ctl */
+/* a b c into buf of max bytes; 0 (errno ENAMETOOLONG) when it does not fit */
+extern char *tm_path_cat (char *buf, size_t max, char const *a, char const *b, char const *c) ;
+/* the first DIR/name (DIR in the colon-separated path) for which ok()
+   says yes, in buf (max bytes); 1 found, 0 not (too long ones skipped) */
+extern int tm_path_search (char const *path, char const *name, char *buf, size_t max, int (*ok) (char const *)) ;
+
 /* tm_console.c: writes to the shared console that never wait for its reader */
 typedef struct tm_console_s tm_console_t ;
 struct tm_console_s
@@ -141,6 +152,13 @@ extern int tm_match (tm_match_t const *m, char const *s, size_t len) ;  /* 1 if 
 /* tm_time.c */
 #define TM_RFC3339_LEN 24
 extern size_t tm_rfc3339_fmt (char *buf, uint64_t ms) ;  /* "2026-11-26T18:15:00.123Z", not terminated */
+/* tm_deadline.c, tm_iopause.c */
+extern void tm_deadline_in (tain *d, unsigned int ms) ;  /* *d = now (the global stamp) + ms */
+extern void tm_iopause_backoff (void) ;  /* after a failed iopause: a warning, 100 ms of pause */
+
+/* tm_dir.c: f(name, d_type, arg) for every entry of the directory open on
+   fd, read into buf (len bytes): no allocation. 1 done, 0 error (errno) */
+extern int tm_dir_each (int fd, char *buf, size_t len, void (*f) (char const *name, unsigned char type, void *arg), void *arg) ;
 
 /* tm_proc.c */
 extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */

@@ -31,14 +31,6 @@ int tm_fifodir_make (char const *dir, gid_t gid)
   return chmod(dir, 03730) == 0 ;
 }
 
-struct linux_dirent64
-{
-  uint64_t d_ino ;
-  int64_t d_off ;
-  unsigned short d_reclen ;
-  unsigned char d_type ;
-  char d_name[] ;
-} ;
 
 /* Others (a [control] group) may write the directory: an entry is written
    to only if it is a listener's FIFO. It must be a FIFO with one link (not
@@ -68,6 +60,22 @@ static void notify_one (int dfd, char const *name, gid_t gid, char byte)
   close(fd) ;
 }
 
+typedef struct notify_s notify_t ;
+struct notify_s
+{
+  int dfd ;
+  gid_t gid ;
+  char byte ;
+} ;
+
+static void notify_entry (char const *name, unsigned char type, void *arg)
+{
+  notify_t const *n = arg ;
+  if (name[0] == '.') return ;
+  if (type != DT_FIFO && type != DT_UNKNOWN) return ;
+  notify_one(n->dfd, name, n->gid, n->byte) ;
+}
+
 void tm_fifodir_notify (char const *dir, char byte)
 {
   char buf[512] ;  /* small: a supervisor notifies at every change, its stack stays shallow */
@@ -75,18 +83,9 @@ void tm_fifodir_notify (char const *dir, char byte)
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
   if (dfd < 0) return ;
   if (fstat(dfd, &sb) < 0) { close(dfd) ; return ; }
-  for (;;)
   {
-    long r = syscall(SYS_getdents64, dfd, buf, sizeof(buf)) ;
-    if (r <= 0) break ;
-    for (long off = 0 ; off < r ; )
-    {
-      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off) ;
-      off += d->d_reclen ;
-      if (d->d_name[0] == '.') continue ;
-      if (d->d_type != DT_FIFO && d->d_type != DT_UNKNOWN) continue ;
-      notify_one(dfd, d->d_name, sb.st_gid, byte) ;
-    }
+    notify_t n = { .dfd = dfd, .gid = sb.st_gid, .byte = byte } ;
+    tm_dir_each(dfd, buf, sizeof(buf), &notify_entry, &n) ;
   }
   close(dfd) ;
 }

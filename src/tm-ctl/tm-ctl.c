@@ -12,7 +12,11 @@
 #include <skalibs/types.h>
 
 #include "tm/config.h"
-#include "tm-ctl.h"
+#include "tm-ctl/common/ctl.h"
+#include "tm-ctl/client/client.h"
+#include "tm-ctl/config/config.h"
+#include "tm-ctl/http/http.h"
+#include "tm-ctl/import/import.h"
 
 #define USAGE \
 "usage: tm-ctl [-d SCANDIR] VERB [ARGS]\n" \
@@ -45,18 +49,6 @@
 "100 usage error, 111 system error. SCANDIR defaults to $TM_SCANDIR, else " TM_SCANDIR_DEFAULT ".\n" \
 "CONFIG defaults to $TM_CONFIG, else /etc/tm/services.toml, else /services.toml.\n"
 
-void ctl_warn (char const *a, char const *b, char const *c)
-{
-  fprintf(stderr, "tm-ctl: %s%s%s\n", a, b ? b : "", c ? c : "") ;
-}
-
-void ctl_die (int code, char const *a, char const *b, char const *c)
-{
-  fflush(stdout) ;
-  fprintf(stderr, "tm-ctl: %s: %s%s%s\n", code == EX_USAGE ? "usage" : "fatal", a, b ? b : "", c ? c : "") ;
-  exit(code) ;
-}
-
 static void usage (int code)
 {
   fputs(USAGE, code ? stderr : stdout) ;
@@ -65,7 +57,7 @@ static void usage (int code)
 
 static void parse_timeout (ctl_args_t *a, char const *s)
 {
-  if (!s || !tm_secs_scan(s, &a->timeout)) ctl_die(EX_USAGE, "-t needs a number of seconds, got ", s ? s : "nothing", 0) ;
+  if (!s || !tm_secs_scan(s, &a->timeout)) ctl_die(CTL_EX_USAGE, "-t needs a number of seconds, got ", s ? s : "nothing", 0) ;
   a->timeout_set = 1 ;
 }
 
@@ -92,51 +84,63 @@ static void parse_verb_args (ctl_args_t *a, int argc, char const **argv)
     else if (is_logs && !strcmp(s, "--timestamps")) a->timestamps = 1 ;
     else if (is_logs && (!strcmp(s, "-n") || !strcmp(s, "--lines")))
     {
-      if (!argv[++i] || !uint0_scan(argv[i], &a->lines)) ctl_die(EX_USAGE, "-n needs a number of lines", 0, 0) ;
+      if (!argv[++i] || !uint0_scan(argv[i], &a->lines)) ctl_die(CTL_EX_USAGE, "-n needs a number of lines", 0, 0) ;
       if (!a->lines) a->lines = (unsigned int)-1 ;
     }
     else if (is_wait && (!strcmp(s, "-u") || !strcmp(s, "--up"))) a->wait = 'u' ;
     else if (is_wait && (!strcmp(s, "-r") || !strcmp(s, "--ready"))) a->wait = 'r' ;
     else if (is_wait && (!strcmp(s, "-d") || !strcmp(s, "--down"))) a->wait = 'd' ;
-    else if (!strcmp(s, "-d")) { if (!argv[++i]) ctl_die(EX_USAGE, "-d needs a directory", 0, 0) ; a->scandir = argv[i] ; }
+    else if (!strcmp(s, "-d")) { if (!argv[++i]) ctl_die(CTL_EX_USAGE, "-d needs a directory", 0, 0) ; a->scandir = argv[i] ; }
     else if (!strncmp(s, "--scandir=", 10)) a->scandir = s + 10 ;
     else if (!strcmp(s, "-h") || !strcmp(s, "--help")) usage(0) ;
-    else ctl_die(EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
+    else ctl_die(CTL_EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
   }
 }
 
-static int need_names (ctl_args_t const *a)
+/* The verbs. A new one is a row here, its line in USAGE, and its
+   function in the unit it belongs to. */
+typedef struct verb_s verb_t ;
+struct verb_s
 {
-  if (!a->nnames) ctl_die(EX_USAGE, a->verb, " needs at least one service name", 0) ;
-  return 1 ;
-}
+  char const *name ;
+  int (*run) (ctl_args_t const *) ;
+  int needs_names ;
+} ;
+
+static verb_t const verbs[] =
+{
+  { "list", &ctl_list, 0 },
+  { "status", &ctl_status, 0 },
+  { "start", &ctl_start, 1 },
+  { "stop", &ctl_stop, 1 },
+  { "restart", &ctl_restart, 1 },
+  { "signal", &ctl_signal, 0 },
+  { "wait", &ctl_wait, 1 },
+  { "health", &ctl_health, 0 },
+  { "shutdown", &ctl_shutdown, 0 },
+  { "metrics", &ctl_metrics, 0 },
+  { "logs", &ctl_logs, 0 },
+  { "serve-metrics", &ctl_serve_metrics, 0 },
+  { "import-supervisord", &ctl_import_supervisord, 0 },
+  { "import-procfile", &ctl_import_procfile, 0 },
+  { "import-s6", &ctl_import_s6, 0 },
+  { "check", &ctl_check, 0 },
+  { "compile", &ctl_compile, 0 },
+  { "reload", &ctl_reload, 0 },
+  { "install", &ctl_install, 0 },
+  { "probe", &ctl_probe, 0 },
+} ;
 
 static int dispatch (ctl_args_t *a)
 {
-  char const *v = a->verb ;
-  if (!strcmp(v, "list")) return ctl_list(a) ;
-  if (!strcmp(v, "status")) return ctl_status(a) ;
-  if (!strcmp(v, "start")) return need_names(a), ctl_control(a, 'u') ;
-  if (!strcmp(v, "stop")) return need_names(a), ctl_control(a, 'd') ;
-  if (!strcmp(v, "restart")) return need_names(a), ctl_control(a, 'r') ;
-  if (!strcmp(v, "signal")) return ctl_signal(a) ;
-  if (!strcmp(v, "wait")) return need_names(a), ctl_wait(a) ;
-  if (!strcmp(v, "health")) return ctl_health(a) ;
-  if (!strcmp(v, "shutdown")) return ctl_shutdown(a) ;
-  if (!strcmp(v, "metrics")) return ctl_metrics(a) ;
-  if (!strcmp(v, "logs")) return ctl_logs(a) ;
-  if (!strcmp(v, "serve-metrics")) return ctl_serve_metrics(a) ;
-  if (!strcmp(v, "import-supervisord")) return ctl_import_supervisord(a) ;
-  if (!strcmp(v, "import-procfile")) return ctl_import_procfile(a) ;
-  if (!strcmp(v, "import-s6")) return ctl_import_s6(a) ;
-  if (!strcmp(v, "check")) return ctl_check(a) ;
-  if (!strcmp(v, "compile")) return ctl_compile(a) ;
-  if (!strcmp(v, "reload")) return ctl_reload(a) ;
-  if (!strcmp(v, "install")) return ctl_install(a) ;
-  if (!strcmp(v, "probe")) return ctl_probe(a) ;
-  if (!strcmp(v, "help")) usage(0) ;
-  ctl_die(EX_USAGE, "unknown verb ", v, " (see tm-ctl --help)") ;
-  return EX_USAGE ;
+  for (size_t i = 0 ; i < sizeof(verbs) / sizeof(*verbs) ; i++)
+  {
+    if (strcmp(a->verb, verbs[i].name)) continue ;
+    if (verbs[i].needs_names && !a->nnames) ctl_die(CTL_EX_USAGE, a->verb, " needs at least one service name", 0) ;
+    return (*verbs[i].run)(a) ;
+  }
+  if (!strcmp(a->verb, "help")) usage(0) ;
+  ctl_die(CTL_EX_USAGE, "unknown verb ", a->verb, " (see tm-ctl --help)") ;
 }
 
 int main (int argc, char const **argv)
@@ -147,15 +151,15 @@ int main (int argc, char const **argv)
   for (; i < argc && argv[i][0] == '-' ; i++)
   {
     char const *s = argv[i] ;
-    if (!strcmp(s, "-d")) { if (++i >= argc) ctl_die(EX_USAGE, "-d needs a directory", 0, 0) ; a.scandir = argv[i] ; }
+    if (!strcmp(s, "-d")) { if (++i >= argc) ctl_die(CTL_EX_USAGE, "-d needs a directory", 0, 0) ; a.scandir = argv[i] ; }
     else if (!strncmp(s, "-d", 2)) a.scandir = s + 2 ;
     else if (!strncmp(s, "--scandir=", 10)) a.scandir = s + 10 ;
     else if (!strcmp(s, "-h") || !strcmp(s, "--help")) usage(0) ;
     else if (!strcmp(s, "-V") || !strcmp(s, "--version")) { puts("tm-ctl " TM_VERSION) ; return 0 ; }
     else if (!strcmp(s, "--")) { i++ ; break ; }
-    else ctl_die(EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
+    else ctl_die(CTL_EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
   }
-  if (i >= argc) usage(EX_USAGE) ;
+  if (i >= argc) usage(CTL_EX_USAGE) ;
   a.verb = argv[i++] ;
   parse_verb_args(&a, argc - i, argv + i) ;
   a.scandir = tm_scandir(a.scandir) ;

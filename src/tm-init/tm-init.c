@@ -54,7 +54,6 @@
    0 when there is none; tried then lists where we looked. */
 static char const *default_config (char *tried, size_t max)
 {
-  static char const *const defaults[2] = { "/etc/tm/services.toml", "/services.toml" } ;
   char const *s = getenv("TM_CONFIG") ;
   if (s && *s)
   {
@@ -62,46 +61,36 @@ static char const *default_config (char *tried, size_t max)
     snprintf(tried, max, "$TM_CONFIG (%s)", s) ;
     return 0 ;
   }
-  for (unsigned int i = 0 ; i < 2 ; i++)
-    if (access(defaults[i], F_OK) == 0) return defaults[i] ;
-  snprintf(tried, max, "%s, %s", defaults[0], defaults[1]) ;
+  for (unsigned int i = 0 ; i < TM_CONFIG_NDEFAULTS ; i++)
+    if (access(tm_config_defaults[i], F_OK) == 0) return tm_config_defaults[i] ;
+  snprintf(tried, max, "%s, %s", tm_config_defaults[0], tm_config_defaults[1]) ;
   return 0 ;
+}
+
+static int executable (char const *path)
+{
+  return access(path, X_OK) == 0 ;
 }
 
 static int in_path (char const *name)
 {
   char const *path = getenv("PATH") ;
-  if (!path) return 0 ;
-  while (*path)
-  {
-    size_t n = strcspn(path, ":") ;
-    char buf[PATH_MAX] ;
-    if (n && n + strlen(name) + 2 < sizeof(buf))
-    {
-      memcpy(buf, path, n) ;
-      buf[n] = '/' ;
-      strcpy(buf + n + 1, name) ;
-      if (access(buf, X_OK) == 0) return 1 ;
-    }
-    path += n ;
-    if (*path) path++ ;
-  }
-  return 0 ;
+  char buf[PATH_MAX] ;
+  return path && tm_path_search(path, name, buf, sizeof(buf), &executable) ;
 }
 
 /* The seed installed its client on first boot: do the same when tm-ctl is
    not in PATH, unless TM_NO_AUTO_INSTALL=1. Failures are only warnings. */
 static void auto_install (void)
 {
-  static char const *const links[4] = { "tm-ctl", "tm-orchestrator", "go-overlay", "entrypoint" } ;
   char const *no = getenv("TM_NO_AUTO_INSTALL") ;
   char target[PATH_MAX] ;
   if ((no && !strcmp(no, "1")) || in_path("tm-ctl")) return ;
   if (tm_sibling("tm-ctl", target, sizeof(target))[0] != '/') return ;
-  for (unsigned int i = 0 ; i < 4 ; i++)
+  for (unsigned int i = 0 ; i < TM_NLINKS ; i++)
   {
     char path[64] = "/usr/local/bin/" ;
-    strcat(path, links[i]) ;
+    strcat(path, tm_link_names[i]) ;
     if (symlink(target, path) < 0 && errno != EEXIST) strerr_warnwu2sys("create the symlink ", path) ;
   }
 }

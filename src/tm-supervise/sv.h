@@ -27,6 +27,7 @@ extern int ctlfd, sigfd ;
 extern tain sup_start ;         /* when we started (monotonic) */
 extern void sv_start (char const *arg, char const *ofds, char const *efds, unsigned int width) ;
 extern void want_persist (char const *what) ;   /* "up", "down", or 0: none */
+extern char *sv_xstrdup (char const *s) ;       /* strdup or die; start-up only */
 
 /* ---- sv_health.c ---- */
 

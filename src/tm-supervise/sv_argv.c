@@ -7,7 +7,7 @@
      # comment lines
      "word" "word" ...
 
-   every word double-quoted, with the escapes ctl_compile.c's sb_word
+   every word double-quoted, with the escapes libtmconf/conf_compile.c's sb_word
    produces (\" \\ \n \t \0xHH). Exactly that shape, and nothing else, is
    turned into an argv, so that tm-supervise can exec the command itself:
    one exec fewer per start, and no execlineb needed at run time. Anything

@@ -175,16 +175,16 @@ static void health_conf_read (void)
   char buf[16] ;
   conf.has_health = access("health/check", X_OK) == 0 ;
   if (!conf.has_health) return ;
-  read_uint_file("health/interval", &conf.health_interval) ;
-  read_uint_file("health/timeout", &conf.health_timeout) ;
-  read_uint_file("health/retries", &conf.health_retries) ;
-  read_uint_file("health/start-period", &conf.health_start_period) ;
-  if (tm_svfile_read("health/on-unhealthy", buf, sizeof(buf)) > 0) conf.health_restart = !!strcmp(buf, "none") ;
+#define READ_HEALTH_NUMBER(file, field, def) read_uint_file("health/" file, &conf.field) ;
+  TM_SVD_HEALTH_NUMBERS(READ_HEALTH_NUMBER)
+#undef READ_HEALTH_NUMBER
+  if (tm_svfile_read("health/" TM_SVD_HEALTH_ON_UNHEALTHY, buf, sizeof(buf)) > 0) conf.health_restart = !!strcmp(buf, "none") ;
   if (!conf.health_interval) conf.health_interval = 1 ;
   if (!conf.health_retries) conf.health_retries = 1 ;
 }
 
-static char *xstrdup (char const *s)
+/* strdup, or die: only at start-up */
+char *sv_xstrdup (char const *s)
 {
   char *p = strdup(s) ;
   if (!p) strerr_diefu1sys(111, "allocate") ;
@@ -217,19 +217,19 @@ static void logs_conf_read (void)
 {
   char path[4096] ;
   logging_conf_read() ;
-  if (tm_svfile_read("output-file", path, sizeof(path)) > 0)
+  if (tm_svfile_read(TM_SVD_OUTPUT_FILE, path, sizeof(path)) > 0)
   {
     char buf[32] ;
     uint64_t max = 0 ;
-    unsigned int files = 5 ;
-    if (tm_svfile_read("output-max-size", buf, sizeof(buf)) > 0 && !uint640_scan(buf, &max))
+    unsigned int files = TM_SVD_OUTPUT_MAX_FILES_DEFAULT ;
+    if (tm_svfile_read(TM_SVD_OUTPUT_MAX_SIZE, buf, sizeof(buf)) > 0 && !uint640_scan(buf, &max))
       strerr_warnw1x("invalid output-max-size: using 10 MiB") ;
-    tm_svfile_uint("output-max-files", &files) ;
-    outfile_init(xstrdup(path), max, files) ;
+    tm_svfile_uint(TM_SVD_OUTPUT_MAX_FILES, &files) ;
+    outfile_init(sv_xstrdup(path), max, files) ;
   }
-  if (tm_svfile_read("log-file", path, sizeof(path)) > 0)
+  if (tm_svfile_read(TM_SVD_LOG_FILE, path, sizeof(path)) > 0)
   {
-    follow_init(xstrdup(path)) ;
+    follow_init(sv_xstrdup(path)) ;
     timer_in(TIMER_FOLLOW, FOLLOW_MS) ;
   }
 }
@@ -239,34 +239,29 @@ static void conf_read (void)
 {
   char buf[64] ;
   unsigned int u ;
-  read_uint_file("timeout-kill", &conf.timeout_kill) ;
-  read_uint_file("restart-delay", &conf.restart_delay) ;
-  read_uint_file("restart-max-delay", &conf.restart_max_delay) ;
-  read_uint_file("max-restarts", &conf.max_restarts) ;
-  read_uint_file("wait-after", &conf.wait_after) ;
-  read_uint_file("timeout-dependencies", &conf.timeout_deps) ;
-  read_uint_file("timeout-script", &conf.timeout_script) ;
-  read_uint_file("post-start-delay", &conf.post_start_delay) ;
+#define READ_NUMBER(file, field, def) read_uint_file(file, &conf.field) ;
+  TM_SVD_NUMBERS(READ_NUMBER)
+#undef READ_NUMBER
   if (conf.restart_max_delay < conf.restart_delay) conf.restart_max_delay = conf.restart_delay ;
-  if (tm_svfile_uint("notification-fd", &u) > 0)
+  if (tm_svfile_uint(TM_SVD_NOTIFICATION_FD, &u) > 0)
   {
     if (u < 3 || u > 1023) strerr_warnw1x("notification-fd must be between 3 and 1023: ignored") ;
     else conf.notif_fd = u ;
   }
-  if (tm_svfile_read("down-signal", buf, sizeof(buf)) > 0)
+  if (tm_svfile_read(TM_SVD_DOWN_SIGNAL, buf, sizeof(buf)) > 0)
   {
     int sig = tm_signal_scan(buf) ;
     if (sig) conf.stop_signal = sig ;
     else strerr_warnw3x("invalid down-signal ", buf, ": using SIGTERM") ;
   }
-  if (tm_svfile_read("restart", buf, sizeof(buf)) > 0)
+  if (tm_svfile_read(TM_SVD_RESTART, buf, sizeof(buf)) > 0)
   {
     if (!strcmp(buf, "always") || !strcmp(buf, "unless-stopped")) conf.restart = RESTART_ALWAYS ;
     else if (!strcmp(buf, "on-failure")) conf.restart = RESTART_ON_FAILURE ;
     else if (!strcmp(buf, "never")) conf.restart = RESTART_NEVER ;
     else strerr_warnw3x("invalid restart policy ", buf, ": using always") ;
   }
-  if (tm_svfile_read("type", buf, sizeof(buf)) > 0)
+  if (tm_svfile_read(TM_SVD_TYPE, buf, sizeof(buf)) > 0)
   {
     if (!strcmp(buf, "oneshot")) st.type = TM_ONESHOT ;
     else if (strcmp(buf, "longrun")) strerr_warnw3x("invalid type ", buf, ": using longrun") ;

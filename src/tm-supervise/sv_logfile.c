@@ -197,7 +197,7 @@ void outfile_put (char const *ts, size_t tslen, char const *s, size_t n, int end
 void outfile_init (char const *path, uint64_t max, unsigned int files)
 {
   out.path = path ;
-  out.max = max ? max : 10 * 1024 * 1024 ;
+  out.max = max ? max : TM_SVD_OUTPUT_MAX_SIZE_DEFAULT ;
   out.files = files ;
   out_open(&open_append, "open") ;
 }

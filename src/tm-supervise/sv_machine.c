@@ -42,9 +42,7 @@ char const *const event_names[E_COUNT] =
 
 void timer_in (unsigned int kind, unsigned int ms)
 {
-  tain t ;
-  tain_from_millisecs(&t, ms > 0x7fffffff ? 0x7fffffff : ms) ;
-  tain_add_g(&machine.timer[kind], &t) ;
+  tm_deadline_in(&machine.timer[kind], ms) ;
 }
 
 void timer_off (unsigned int kind)

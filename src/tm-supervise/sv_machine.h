@@ -14,6 +14,7 @@
 #include <skalibs/tai.h>
 
 #include "tm.h"
+#include "tm_svdir.h"
 
 enum phase_e
 {
@@ -87,12 +88,13 @@ struct svconf_s
   int notify ;                  /* notify = "systemd": READY=1 on NOTIFY_SOCKET */
   int ready_line ;              /* ready_log_line */
 } ;
+#define SVCONF_NUMBER_DEFAULT(file, field, def) .field = def,
 #define SVCONF_DEFAULTS \
 { \
-  .timeout_kill = 15000, .stop_signal = SIGTERM, .notif_fd = -1, \
-  .restart = RESTART_ALWAYS, .restart_delay = 1000, .restart_max_delay = 30000, \
-  .timeout_deps = 120000, .timeout_script = 60000, .post_start_delay = 5000, .events = 1, \
-  .health_interval = 10000, .health_timeout = 3000, .health_retries = 3, .health_restart = 1 \
+  TM_SVD_NUMBERS(SVCONF_NUMBER_DEFAULT) \
+  TM_SVD_HEALTH_NUMBERS(SVCONF_NUMBER_DEFAULT) \
+  .stop_signal = SIGTERM, .notif_fd = -1, .restart = RESTART_ALWAYS, \
+  .events = 1, .health_restart = 1 \
 }
 
 typedef struct machine_s machine_t ;

@@ -46,13 +46,6 @@ static compiled_t compiled[] = { { "run", 0 }, { "health/check", 0 } } ;
 enum stage_e { STAGE_FDS, STAGE_CWD, STAGE_USER, STAGE_EXEC } ;
 static int last_stage = STAGE_EXEC ;
 
-static char *xstrdup (char const *s)
-{
-  char *p = strdup(s) ;
-  if (!p) strerr_diefu1sys(111, "allocate") ;
-  return p ;
-}
-
 /* env/: one file per variable, its whole content the value */
 static char const *const *env_init (void)
 {
@@ -171,10 +164,10 @@ static char const *const *compiled_read (char const *file)
 char const *spawn_conf_init (char const *dir)
 {
   char buf[4096] ;
-  int r = tm_svfile_read("working-dir", buf, sizeof(buf)) ;
-  spawn_conf.dir = xstrdup(dir) ;
+  int r = tm_svfile_read(TM_SVD_WORKING_DIR, buf, sizeof(buf)) ;
+  spawn_conf.dir = sv_xstrdup(dir) ;
   if (r == -2) return "unable to read the working-dir file" ;
-  spawn_conf.cwd = r > 0 ? xstrdup(buf) : spawn_conf.dir ;
+  spawn_conf.cwd = r > 0 ? sv_xstrdup(buf) : spawn_conf.dir ;
   spawn_conf.envp = env_init() ;
   for (unsigned int i = 0 ; i < NCOMPILED ; i++) compiled[i].argv = compiled_read(compiled[i].file) ;
   return user_init() ;

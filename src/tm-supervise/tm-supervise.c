@@ -543,10 +543,7 @@ int main (int argc, char const *const *argv)
     r = iopause_g(x, n, &deadline) ;
     if (r < 0)
     {
-      strerr_warnwu1sys("iopause") ;
-      tain_from_millisecs(&deadline, 100) ;
-      tain_add_g(&deadline, &deadline) ;
-      iopause_g(x, 0, &deadline) ;
+      tm_iopause_backoff() ;
       continue ;
     }
     timers() ;

@@ -1,8 +1,10 @@
 /* ISC license. */
 
 /* tm-svscan: one per system, usually PID 1.
-   It forks one tm-supervise per service directory, holds both ends of every
-   service's log pipes (so that no line is lost when a supervisor dies),
+   It forks one tm-supervise per service directory, creates every
+   service's two log pipes and keeps their read ends (the first supervisor
+   gets the write ends and keeps them; a respawned one reopens them from
+   the read end), so that no line is lost when a supervisor dies,
    respawns dead supervisors, reaps every child and orphan, and runs the
    shutdown. It never parses configuration and never allocates once the
    service table is sized at start-up. */
@@ -137,13 +139,6 @@ static uint64_t since ;
 static pid_t cmdpid = 0 ;
 static int cmd_started = 0 ;
 
-static void deadline_ms (tain *d, unsigned int ms)
-{
-  tain t ;
-  tain_from_millisecs(&t, ms > 0x7fffffff ? 0x7fffffff : ms) ;
-  tain_add_g(d, &t) ;
-}
-
 static unsigned int live_supervisors (void)
 {
   unsigned int n = 0 ;
@@ -264,7 +259,7 @@ static void spawn_supervisor (svc_t *s)
   posix_spawnattr_destroy(&attr) ;
   tain_copynow(&s->started) ;
   tain_copynow(&s->respawn) ;
-  deadline_ms(&s->respawn, RESPAWN_GAP_MS) ;
+  tm_deadline_in(&s->respawn, RESPAWN_GAP_MS) ;
   if (e)
   {
     errno = e ;
@@ -325,21 +320,12 @@ static svc_t *svc_new (char const *name)
   if (!tain_less(&deadline_rescan, &tain_infinite))
   {
     tain_copynow(&deadline_rescan) ;
-    deadline_ms(&deadline_rescan, RESPAWN_GAP_MS) ;
+    tm_deadline_in(&deadline_rescan, RESPAWN_GAP_MS) ;
   }
   return 0 ;
 }
 
 /* ---- scanning ---- */
-
-struct linux_dirent64
-{
-  uint64_t d_ino ;
-  int64_t d_off ;
-  unsigned short d_reclen ;
-  unsigned char d_type ;
-  char d_name[] ;
-} ;
 
 static int is_service (char const *name)
 {
@@ -348,26 +334,22 @@ static int is_service (char const *name)
   return stat(name, &sb) == 0 && S_ISDIR(sb.st_mode) ;
 }
 
+static void scan_one (char const *name, unsigned char type, void *f)
+{
+  (void)type ;
+  if (is_service(name)) (*(void (**)(char const *))f)(name) ;
+}
+
 /* Calls f on every service directory name; returns 0 on error. */
 static int scan_dir (void (*f)(char const *))
 {
   char buf[4096] ;
+  int r ;
   int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (fd < 0) return 0 ;
-  for (;;)
-  {
-    long r = syscall(SYS_getdents64, fd, buf, sizeof(buf)) ;
-    if (r < 0) { fd_close(fd) ; return 0 ; }
-    if (!r) break ;
-    for (long off = 0 ; off < r ; )
-    {
-      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off) ;
-      off += d->d_reclen ;
-      if (is_service(d->d_name)) f(d->d_name) ;
-    }
-  }
+  r = tm_dir_each(fd, buf, sizeof(buf), &scan_one, &f) ;
   fd_close(fd) ;
-  return 1 ;
+  return r ;
 }
 
 static void measure (char const *name)
@@ -489,13 +471,13 @@ static void shutdown_start (int code, char const *why)
   if (!cmd_started) exitcode = code ;
   say("shutting down: ", why) ;
   tain_copynow(&deadline_shutdown) ;
-  deadline_ms(&deadline_shutdown, shutdown_ms) ;
+  tm_deadline_in(&deadline_shutdown, shutdown_ms) ;
   if (cmdpid)
   {
     kill(-cmdpid, SIGTERM) ;
     kill(-cmdpid, SIGCONT) ;
     tain_copynow(&deadline_cmd) ;
-    deadline_ms(&deadline_cmd, CMD_GRACE_MS) ;
+    tm_deadline_in(&deadline_cmd, CMD_GRACE_MS) ;
   }
   else stop_supervisors() ;
   status_write() ;
@@ -521,7 +503,7 @@ static void shutdown_timeout (void)
   shutdown_timed_out = 1 ;
   tell_supervisors('k') ;
   tain_copynow(&deadline_kill) ;
-  deadline_ms(&deadline_kill, KILL_GRACE_MS) ;
+  tm_deadline_in(&deadline_kill, KILL_GRACE_MS) ;
 }
 
 static void reap_all_nohang (void)
@@ -532,46 +514,50 @@ static void reap_all_nohang (void)
 
 /* Signals our children that are not supervisors: orphans reparented to us,
    since we are a subreaper. Only used when not PID 1. */
+typedef struct orphan_kill_s orphan_kill_t ;
+struct orphan_kill_s
+{
+  pid_t self ;
+  int sig ;
+  unsigned int n ;
+} ;
+
+static void signal_child (char const *name, unsigned char type, void *arg)
+{
+  orphan_kill_t *k = arg ;
+  char path[UINT_FMT + 12] ;
+  char line[512] ;
+  pid_t pid ;
+  ssize_t len ;
+  char *p ;
+  (void)type ;
+  if (!pid0_scan(name, &pid) || pid == k->self) return ;
+  memcpy(path, "/proc/", 6) ;
+  memcpy(path + 6, name, strlen(name)) ;
+  memcpy(path + 6 + strlen(name), "/stat", 6) ;
+  len = openreadnclose(path, line, sizeof(line) - 1) ;
+  if (len <= 0) return ;
+  line[len] = 0 ;
+  p = strrchr(line, ')') ;  /* the command name may hold anything */
+  if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') return ;
+  {
+    pid_t ppid ;
+    if (!pid_scan(p + 4, &ppid) || ppid != k->self) return ;
+  }
+  kill(pid, k->sig) ;
+  if (k->sig != SIGKILL) kill(pid, SIGCONT) ;
+  k->n++ ;
+}
+
 static unsigned int signal_children (int sig)
 {
   char buf[4096] ;
-  unsigned int n = 0 ;
-  pid_t self = getpid() ;
+  orphan_kill_t k = { .self = getpid(), .sig = sig, .n = 0 } ;
   int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (fd < 0) return 0 ;
-  for (;;)
-  {
-    long r = syscall(SYS_getdents64, fd, buf, sizeof(buf)) ;
-    if (r <= 0) break ;
-    for (long off = 0 ; off < r ; )
-    {
-      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off) ;
-      char path[UINT_FMT + 12] ;
-      char line[512] ;
-      pid_t pid ;
-      ssize_t len ;
-      char *p ;
-      off += d->d_reclen ;
-      if (!pid0_scan(d->d_name, &pid) || pid == self) continue ;
-      memcpy(path, "/proc/", 6) ;
-      memcpy(path + 6, d->d_name, strlen(d->d_name)) ;
-      memcpy(path + 6 + strlen(d->d_name), "/stat", 6) ;
-      len = openreadnclose(path, line, sizeof(line) - 1) ;
-      if (len <= 0) continue ;
-      line[len] = 0 ;
-      p = strrchr(line, ')') ;  /* the command name may hold anything */
-      if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') continue ;
-      {
-        pid_t ppid ;
-        if (!pid_scan(p + 4, &ppid) || ppid != self) continue ;
-      }
-      kill(pid, sig) ;
-      if (sig != SIGKILL) kill(pid, SIGCONT) ;
-      n++ ;
-    }
-  }
+  tm_dir_each(fd, buf, sizeof(buf), &signal_child, &k) ;
   fd_close(fd) ;
-  return n ;
+  return k.n ;
 }
 
 /* Waits until no child is left or ms passed, reaping. */
@@ -580,7 +566,7 @@ static void reap_for (unsigned int ms)
   tain deadline ;
   tain_now_g() ;
   tain_copynow(&deadline) ;
-  deadline_ms(&deadline, ms) ;
+  tm_deadline_in(&deadline, ms) ;
   for (;;)
   {
     iopause_fd x = { .fd = sigfd, .events = IOPAUSE_READ } ;
@@ -657,7 +643,7 @@ static void supervisor_died (svc_t *s, int wstat)
       ": respawning it less and less often, at most every " RESPAWN_MAX_TEXT) ;
   s->backoff = s->backoff >= RESPAWN_MAX_MS / 2 ? RESPAWN_MAX_MS : s->backoff * 2 ;
   tain_copynow(&s->respawn) ;
-  deadline_ms(&s->respawn, s->backoff) ;
+  tm_deadline_in(&s->respawn, s->backoff) ;
 }
 
 static void reap (void)
@@ -891,10 +877,7 @@ int main (int argc, char const *const *argv)
     r = iopause_g(x, 2, &deadline) ;
     if (r < 0)
     {
-      strerr_warnwu1sys("iopause") ;
-      tain_copynow(&deadline) ;
-      deadline_ms(&deadline, 100) ;
-      iopause_g(x, 0, &deadline) ;
+      tm_iopause_backoff() ;
       continue ;
     }
     if (x[0].revents & IOPAUSE_READ) handle_signals() ;

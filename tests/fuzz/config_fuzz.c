@@ -11,11 +11,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
-#include "ctl_config.h"
+#include "libtmconf/tmconf.h"
 
-void ctl_warn (char const *a, char const *b, char const *c) { (void)a ; (void)b ; (void)c ; }
-void ctl_die (int code, char const *a, char const *b, char const *c) { (void)a ; (void)b ; (void)c ; abort() ; (void)code ; }
+void tmconf_nomem (void) { abort() ; }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {

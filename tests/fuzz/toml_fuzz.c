@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toml.h"
+#include "libtmconf/toml.h"
 
 static void check (toml_value_t const *v)
 {

@@ -1,7 +1,7 @@
 /* ISC license. */
 
-#ifndef TM_CTL_USERDB_H
-#define TM_CTL_USERDB_H
+#ifndef TM_USERDB_H
+#define TM_USERDB_H
 
 #include <sys/types.h>
 

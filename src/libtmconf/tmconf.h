@@ -1,14 +1,21 @@
 /* ISC license. */
 
-#ifndef TM_CTL_CONFIG_H
-#define TM_CTL_CONFIG_H
+#ifndef TMCONF_H
+#define TMCONF_H
 
 #include <sys/types.h>
 #include <stdint.h>
 
-/* services.toml, validated (SPEC §3). Times are in milliseconds. */
+/* libtmconf: services.toml, validated (SPEC §3), and the compiler of
+   service trees. Linked by tm-ctl only. Times are in milliseconds. */
 
-enum { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER, RESTART_UNLESS_STOPPED } ;
+/* the name of the compiled [metrics] server's service */
+#define TM_METRICS_SERVICE "tm-metrics"
+
+/* conf_nomem.c: out of memory while loading or compiling: exit 111 */
+extern void tmconf_nomem (void) __attribute__((noreturn)) ;
+
+enum { CONF_RESTART_ALWAYS, CONF_RESTART_ON_FAILURE, CONF_RESTART_NEVER, CONF_RESTART_UNLESS_STOPPED } ;
 enum { HEALTH_NONE, HEALTH_HTTP, HEALTH_TCP, HEALTH_COMMAND } ;
 
 typedef struct strlist_s strlist_t ;
@@ -88,12 +95,12 @@ struct config_s
   int syserr ;                  /* the file could not be read for a system error (exit 111) */
 } ;
 
-/* ctl_config.c: reads and validates FILE. Prints every error as
+/* conf_load.c: reads and validates FILE. Prints every error as
    FILE:LINE: path: message on stderr. Returns 1 when valid. */
 extern int config_load (config_t *c, char const *file, int offline) ;
 extern void config_free (config_t *c) ;
 
-/* ctl_compile.c: writes the service tree of a valid config into dir,
+/* conf_compile.c: writes the service tree of a valid config into dir,
    atomically. 1 ok, 0 refused (dir is a live tree), -1 system error;
    reported. config_write_tree: 1 ok, 0 system error (reported). */
 extern int config_compile (config_t const *c, char const *dir) ;

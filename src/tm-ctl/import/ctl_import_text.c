@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
+#include "import.h"
 #include "ctl_import.h"
 
 /* ---- memory ---- */
@@ -20,14 +20,14 @@
 void *imp_alloc (size_t n)
 {
   void *p = malloc(n ? n : 1) ;
-  if (!p) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!p) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   return p ;
 }
 
 void *imp_realloc (void *p, size_t n)
 {
   p = realloc(p, n ? n : 1) ;
-  if (!p) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!p) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   return p ;
 }
 
@@ -70,7 +70,7 @@ void imp_vprintf (sbuf_t *b, char const *fmt, va_list ap)
   va_copy(aq, ap) ;
   n = vsnprintf(0, 0, fmt, aq) ;
   va_end(aq) ;
-  if (n < 0) ctl_die(EX_SYS, "unable to format a message", 0, 0) ;
+  if (n < 0) ctl_die(CTL_EX_SYS, "unable to format a message", 0, 0) ;
   sb_ready(b, n) ;
   vsnprintf(b->s + b->len, n + 1, fmt, ap) ;
   b->len += n ;
@@ -260,7 +260,7 @@ static int expand_one (char const *name, imp_kv_t const *kv, imp_exp_t *e, fmtsp
   {
     char host[256] ;
     if (!e->now && f->conv == 's' && spec_plain(f)) { put_mark(out, "HOSTNAME") ; return 1 ; }
-    if (gethostname(host, sizeof(host)) < 0) ctl_die(EX_SYS, "unable to get the host name: ", strerror(errno), 0) ;
+    if (gethostname(host, sizeof(host)) < 0) ctl_diesys(CTL_EX_SYS, "unable to get the host name", 0) ;
     host[sizeof(host) - 1] = 0 ;
     return put_string(out, host, f, name, err) ;
   }

@@ -19,9 +19,10 @@
 
 #include "tm.h"
 #include "toml.h"
-#include "tm-ctl.h"
-#include "ctl_config.h"
-#include "ctl_userdb.h"
+#include "tmconf.h"
+#include "conf_internal.h"
+#include "conf_schema.h"
+#include "tm_userdb.h"
 
 #define MAX_SECS 86400
 #define CONFIG_MAX (4U << 20)
@@ -47,11 +48,11 @@ static void record (unsigned int line, char const *path, char const *msg)
   {
     errcap = errcap ? 2 * errcap : 16 ;
     errors = realloc(errors, errcap * sizeof(cerror_t)) ;
-    if (!errors) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!errors) tmconf_nomem() ;
   }
   n = strlen(errfile) + strlen(path) + strlen(msg) + 32 ;
   errors[nerrors].text = malloc(n) ;
-  if (!errors[nerrors].text) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!errors[nerrors].text) tmconf_nomem() ;
   if (*path) snprintf(errors[nerrors].text, n, "%s:%u: %s: %s", errfile, line, path, msg) ;
   else snprintf(errors[nerrors].text, n, "%s:%u: %s", errfile, line, msg) ;
   errors[nerrors].line = line ;
@@ -59,7 +60,7 @@ static void record (unsigned int line, char const *path, char const *msg)
   nerrors++ ;
 }
 
-static void error_at (unsigned int line, char const *path, char const *fmt, ...)
+void conf_error (unsigned int line, char const *path, char const *fmt, ...)
 {
   char msg[1024] ;
   va_list ap ;
@@ -70,7 +71,7 @@ static void error_at (unsigned int line, char const *path, char const *fmt, ...)
 }
 
 /* printed with the errors, but the config stays valid */
-static void warn_at (unsigned int line, char const *path, char const *fmt, ...)
+void conf_warn (unsigned int line, char const *path, char const *fmt, ...)
 {
   char msg[1024] = "warning: " ;
   va_list ap ;
@@ -103,23 +104,23 @@ static void errors_flush (void)
 
 /* ---- small helpers ---- */
 
-static void *xmalloc (size_t n)
+void *conf_xmalloc (size_t n)
 {
   void *p = malloc(n ? n : 1) ;
-  if (!p) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!p) tmconf_nomem() ;
   return p ;
 }
 
-static char *xstrdup (char const *s)
+char *conf_xstrdup (char const *s)
 {
   size_t n = strlen(s) + 1 ;
-  return memcpy(xmalloc(n), s, n) ;
+  return memcpy(conf_xmalloc(n), s, n) ;
 }
 
 static void strlist_add (strlist_t *l, char *s)
 {
   l->s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
-  if (!l->s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!l->s) tmconf_nomem() ;
   l->s[l->n++] = s ;
 }
 
@@ -172,7 +173,7 @@ static char const *suggest (char const *s, char const *const *names, unsigned in
 }
 
 /* prefix.key, truncated to max: it only names things in messages */
-static void path_key (char *buf, size_t max, char const *prefix, char const *key)
+void conf_path_key (char *buf, size_t max, char const *prefix, char const *key)
 {
   size_t a = strlen(prefix), b = strlen(key), n = 0 ;
   if (a > max - 1) a = max - 1 ;
@@ -183,97 +184,12 @@ static void path_key (char *buf, size_t max, char const *prefix, char const *key
   buf[n + b] = 0 ;
 }
 
-/* ---- ${VAR} substitution ---- */
-
-static int is_name (char const *s, size_t n)
-{
-  if (!n || n > 255 || isdigit((unsigned char)s[0])) return 0 ;
-  for (size_t i = 0 ; i < n ; i++)
-    if (!isalnum((unsigned char)s[i]) && s[i] != '_') return 0 ;
-  return 1 ;
-}
-
-/* $$ -> $, ${V}, ${V:-default}, ${V:?message}; another $ stays as is.
-   Returns a new string, or 0 after reporting the error. */
-static char *substitute (char const *s, size_t len, unsigned int line, char const *path)
-{
-  size_t cap = len + 1, n = 0 ;
-  char *out = xmalloc(cap) ;
-  for (size_t i = 0 ; i < len ; )
-  {
-    char const *add = s + i ;
-    size_t addlen = 1 ;
-    if (s[i] == '$' && i + 1 < len && s[i+1] == '$') { i += 2 ; }
-    else if (s[i] == '$' && i + 1 < len && s[i+1] == '{')
-    {
-      char const *end = memchr(s + i + 2, '}', len - i - 2) ;
-      char const *body = s + i + 2 ;
-      size_t blen, namelen ;
-      char const *op ;
-      if (!end) { error_at(line, path, "unterminated ${ in \"%.*s\"", (int)len, s) ; free(out) ; return 0 ; }
-      blen = end - body ;
-      op = memchr(body, ':', blen) ;
-      namelen = op ? (size_t)(op - body) : blen ;
-      if (!is_name(body, namelen) || (op && (op + 1 >= end || (op[1] != '-' && op[1] != '?'))))
-      {
-        error_at(line, path, "invalid substitution ${%.*s}: use ${NAME}, ${NAME:-default} or ${NAME:?message}, and $$ for a literal $", (int)blen, body) ;
-        free(out) ;
-        return 0 ;
-      }
-      /* the default ends at the first }, so ${A:-${B}} would quietly
-         give the text ${B} */
-      if (op && memmem(op + 2, end - op - 2, "${", 2))
-      {
-        error_at(line, path, "nested substitution in \"%.*s\": the %s of ${%.*s} is taken as written and cannot hold ${", (int)len, s, op[1] == '-' ? "default" : "message", (int)namelen, body) ;
-        free(out) ;
-        return 0 ;
-      }
-      {
-        char name[namelen + 1] ;
-        char const *val ;
-        memcpy(name, body, namelen) ;
-        name[namelen] = 0 ;
-        val = getenv(name) ;
-        if (op && (!val || !*val))
-        {
-          if (op[1] == '?')
-          {
-            error_at(line, path, "%s: %.*s", name, (int)(end - op - 2), op + 2) ;
-            free(out) ;
-            return 0 ;
-          }
-          add = op + 2 ; addlen = end - op - 2 ;
-        }
-        else if (!val)
-        {
-          error_at(line, path, "environment variable %s is not set (write ${%s:-default} for a default, $$ for a literal $)", name, name) ;
-          free(out) ;
-          return 0 ;
-        }
-        else { add = val ; addlen = strlen(val) ; }
-      }
-      i = end + 1 - s ;
-    }
-    else i++ ;
-    if (n + addlen + 1 > cap)
-    {
-      cap = 2 * (n + addlen + 1) ;
-      out = realloc(out, cap) ;
-      if (!out) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-    }
-    memcpy(out + n, add, addlen) ;
-    n += addlen ;
-  }
-  out[n] = 0 ;
-  return out ;
-}
-
 /* ---- typed getters: each reports its own errors and returns 0 then ---- */
 
 static int want (toml_value_t const *v, toml_type_t t, char const *path, char const *what)
 {
   if (v->type == t) return 1 ;
-  error_at(v->line, path, "expected %s, got %s %s", what, a_an(v->type), toml_type_name(v->type)) ;
+  conf_error(v->line, path, "expected %s, got %s %s", what, a_an(v->type), toml_type_name(v->type)) ;
   return 0 ;
 }
 
@@ -288,9 +204,9 @@ static int get_bool (toml_value_t const *v, char const *path, int *b)
 static char *get_string (toml_value_t const *v, char const *path, int raw)
 {
   if (!want(v, TOML_STRING, path, "a string")) return 0 ;
-  if (memchr(v->s, 0, v->slen)) { error_at(v->line, path, "a NUL character cannot be used here") ; return 0 ; }
-  if (raw) return xstrdup(v->s) ;
-  return substitute(v->s, v->slen, v->line, path) ;
+  if (memchr(v->s, 0, v->slen)) { conf_error(v->line, path, "a NUL character cannot be used here") ; return 0 ; }
+  if (raw) return conf_xstrdup(v->s) ;
+  return conf_substitute(v->s, v->slen, v->line, path) ;
 }
 
 static int get_int (toml_value_t const *v, char const *path, long long min, long long max, long long *out)
@@ -298,11 +214,20 @@ static int get_int (toml_value_t const *v, char const *path, long long min, long
   if (!want(v, TOML_INTEGER, path, "an integer")) return 0 ;
   if (v->i < min || v->i > max)
   {
-    error_at(v->line, path, "%lld is out of range: it must be between %lld and %lld", v->i, min, max) ;
+    conf_error(v->line, path, "%lld is out of range: it must be between %lld and %lld", v->i, min, max) ;
     return 0 ;
   }
   *out = v->i ;
   return 1 ;
+}
+
+/* llround of a number in [0, 2^32), without libm (one shared object
+   fewer for a dynamic tm-ctl to load at every start): x - trunc(x) is
+   exact for such a double */
+static unsigned int round_half_up (double x)
+{
+  unsigned int i = (unsigned int)x ;
+  return x - i >= 0.5 ? i + 1 : i ;
 }
 
 /* seconds as an integer or a float, into ms; zero_ok: [0, max], else (0, max] */
@@ -311,13 +236,13 @@ static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsig
   double d ;
   if (v->type == TOML_INTEGER) d = (double)v->i ;
   else if (v->type == TOML_FLOAT) d = v->f ;
-  else { error_at(v->line, path, "expected a number of seconds, got %s %s", a_an(v->type), toml_type_name(v->type)) ; return 0 ; }
+  else { conf_error(v->line, path, "expected a number of seconds, got %s %s", a_an(v->type), toml_type_name(v->type)) ; return 0 ; }
   if (isnan(d) || d < 0 || (!zero_ok && d == 0) || d > MAX_SECS)
   {
-    error_at(v->line, path, "%g is out of range: it must be %s 0 and at most %d seconds", d, zero_ok ? "at least" : "more than", MAX_SECS) ;
+    conf_error(v->line, path, "%g is out of range: it must be %s 0 and at most %d seconds", d, zero_ok ? "at least" : "more than", MAX_SECS) ;
     return 0 ;
   }
-  *ms = (unsigned int)llround(d * 1000) ;
+  *ms = round_half_up(d * 1000) ;
   if (!zero_ok && !*ms) *ms = 1 ;
   return 1 ;
 }
@@ -351,7 +276,7 @@ static int get_enum (toml_value_t const *v, char const *path, char const *const 
       strcat(list, names[i]) ;
       strcat(list, "\"") ;
     }
-    error_at(v->line, path, "\"%s\" is not one of %s", s, list) ;
+    conf_error(v->line, path, "\"%s\" is not one of %s", s, list) ;
   }
   free(s) ;
   return 0 ;
@@ -361,29 +286,79 @@ static void unknown_key (toml_key_t const *k, char const *prefix, char const *co
 {
   char const *s = suggest(k->s, names, n) ;
   char path[256] ;
-  path_key(path, sizeof(path), prefix, k->s) ;
-  if (s) error_at(k->line, path, "unknown key (did you mean \"%s\"?)", s) ;
-  else error_at(k->line, path, "unknown key") ;
+  conf_path_key(path, sizeof(path), prefix, k->s) ;
+  if (s) conf_error(k->line, path, "unknown key (did you mean \"%s\"?)", s) ;
+  else conf_error(k->line, path, "unknown key") ;
 }
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- [timeouts], [metrics], [control] ---- */
+/* the did-you-mean list of a table of the schema */
+static void unknown_schema_key (toml_key_t const *k, char const *prefix, conf_key_t const *table, unsigned int n)
+{
+  char const *names[n] ;
+  for (unsigned int i = 0 ; i < n ; i++) names[i] = table[i].key ;
+  unknown_key(k, prefix, names, n) ;
+}
 
-static char const *const timeout_keys[] = { "post_script_timeout", "service_shutdown_timeout", "global_shutdown_timeout", "dependency_wait_timeout" } ;
+static int parse_size (char const *s, uint64_t *out) ;
+
+/* a key of the schema into its field of base, as its row says; 0 for a
+   CK_OWN key, that its caller loads */
+static int load_key (conf_key_t const *k, toml_value_t const *v, char const *path, void *base)
+{
+  char *p = (char *)base + k->field ;
+  long long ll ;
+  if (k->line_field) *(unsigned int *)((char *)base + k->line_field) = v->line ;
+  switch (k->kind)
+  {
+    case CK_STRING : *(char **)p = get_string(v, path, 0) ; break ;
+    case CK_STRINGS : get_strings(v, path, (strlist_t *)p) ; break ;
+    case CK_BOOL : get_bool(v, path, (int *)p) ; break ;
+    case CK_UINT : if (get_int(v, path, k->min, k->max, &ll)) *(unsigned int *)p = ll ; break ;
+    case CK_SECS : get_secs(v, path, 0, (unsigned int *)p) ; break ;
+    case CK_SECS0 : get_secs(v, path, 1, (unsigned int *)p) ; break ;
+    case CK_ENUM : get_enum(v, path, k->names, k->nnames, (int *)p) ; break ;
+    case CK_SIGNAL :
+    {
+      char *name = want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\"") ? get_string(v, path, 0) : 0 ;
+      if (name)
+      {
+        int sig = tm_signal_scan(name) ;
+        if (!sig || sig >= 32) conf_error(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", name) ;
+        else *(int *)p = sig ;
+        free(name) ;
+      }
+      break ;
+    }
+    case CK_SIZE :
+      if (v->type == TOML_INTEGER) { if (get_int(v, path, k->min, k->max, &ll)) *(uint64_t *)p = ll ; }
+      else if (v->type == TOML_STRING)
+      {
+        char *size = get_string(v, path, 0) ;
+        if (size && !parse_size(size, (uint64_t *)p))
+          conf_error(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
+        free(size) ;
+      }
+      else conf_error(v->line, path, "expected a size (\"10MB\" or a number of bytes), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+      break ;
+    default : return 0 ;
+  }
+  return 1 ;
+}
+
+/* ---- [timeouts], [metrics], [control] ---- */
 
 static void load_timeouts (config_t *c, toml_value_t const *t)
 {
-  unsigned int *slots[4] = { &c->post_script_timeout, &c->service_shutdown_timeout, &c->global_shutdown_timeout, &c->dependency_wait_timeout } ;
   if (!want(t, TOML_TABLE, "timeouts", "a table")) return ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
-    unsigned int j = 0 ;
+    conf_key_t const *k = conf_key_find(conf_timeout_keys, conf_timeout_nkeys, t->keys[i].s) ;
     char path[256] ;
-    while (j < 4 && strcmp(t->keys[i].s, timeout_keys[j])) j++ ;
-    if (j == 4) { unknown_key(&t->keys[i], "timeouts", timeout_keys, 4) ; continue ; }
-    path_key(path, sizeof(path), "timeouts", timeout_keys[j]) ;
-    get_secs(t->items[i], path, 0, slots[j]) ;
+    if (!k) { unknown_schema_key(&t->keys[i], "timeouts", conf_timeout_keys, conf_timeout_nkeys) ; continue ; }
+    conf_path_key(path, sizeof(path), "timeouts", k->key) ;
+    load_key(k, t->items[i], path, c) ;
   }
 }
 
@@ -426,7 +401,7 @@ static void load_metrics (config_t *c, toml_value_t const *t)
     if (strcmp(t->keys[i].s, "listen")) { unknown_key(&t->keys[i], "metrics", keys, 1) ; continue ; }
     c->metrics_listen = get_string(t->items[i], "metrics.listen", 0) ;
     if (c->metrics_listen && (!valid_hostport(c->metrics_listen) || !ip_host(c->metrics_listen)))
-      error_at(t->items[i]->line, "metrics.listen", "\"%s\" is not ADDRESS:PORT with an IP address or localhost (e.g. \"127.0.0.1:9100\", \"[::]:9100\")", c->metrics_listen) ;
+      conf_error(t->items[i]->line, "metrics.listen", "\"%s\" is not ADDRESS:PORT with an IP address or localhost (e.g. \"127.0.0.1:9100\", \"[::]:9100\")", c->metrics_listen) ;
   }
 }
 
@@ -445,7 +420,7 @@ static void load_control (config_t *c, toml_value_t const *t)
       char *end ;
       if (userdb_group(c->control_group, &g)) c->control_gid = g ;
       else if ((gid = strtoul(c->control_group, &end, 10), !*end && *c->control_group)) c->control_gid = gid ;
-      else error_at(t->items[i]->line, "control.group", "no group named \"%s\" in /etc/group", c->control_group) ;
+      else conf_error(t->items[i]->line, "control.group", "no group named \"%s\" in /etc/group", c->control_group) ;
     }
   }
 }
@@ -473,27 +448,16 @@ static void load_logging (config_t *c, toml_value_t const *t)
       {
         char *size = get_string(v, "logging.buffer", 0) ;
         if (size && (!parse_size(size, &c->log_buffer) || c->log_buffer > 64 << 20))
-          error_at(v->line, "logging.buffer", "\"%s\" is not a size of at most 64MB: write e.g. \"64KB\", \"1MB\", or \"0\" for none", size) ;
+          conf_error(v->line, "logging.buffer", "\"%s\" is not a size of at most 64MB: write e.g. \"64KB\", \"1MB\", or \"0\" for none", size) ;
         free(size) ;
       }
-      else error_at(v->line, "logging.buffer", "expected a size (\"64KB\", or a number of bytes; 0 for none), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+      else conf_error(v->line, "logging.buffer", "expected a size (\"64KB\", or a number of bytes; 0 for none), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
     }
     else unknown_key(&t->keys[i], "logging", keys, 4) ;
   }
 }
 
 /* ---- one service ---- */
-
-static char const *const service_keys[] =
-{
-  "name", "command", "args", "enabled", "required", "type", "depends_on", "wait_after",
-  "user", "working_dir", "env", "pre_script", "post_script", "pos_script", "finish_script",
-  "script_timeout", "log_file", "output_file", "output_max_size", "output_max_files",
-  "log_timestamps", "pty", "restart", "restart_delay", "restart_max_delay", "max_restarts",
-  "stop_signal", "stop_timeout", "ready_fd", "healthcheck"
-} ;
-
-static char const *const health_keys[] = { "http", "tcp", "command", "interval", "timeout", "retries", "start_period", "on_unhealthy" } ;
 
 static int parse_size (char const *s, uint64_t *out)
 {
@@ -519,13 +483,15 @@ static void load_health (service_t *sv, toml_value_t const *t, char const *prefi
   int kinds = 0 ;
   unsigned int kindline = t->line ;
   if (!want(t, TOML_TABLE, prefix, "a table")) return ;
-  h->interval = 10000 ; h->timeout = 3000 ; h->retries = 3 ; h->start_period = 0 ; h->restart_on_unhealthy = 1 ;
+  conf_key_defaults(conf_health_keys, conf_health_nkeys, h) ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
     char const *k = t->keys[i].s ;
     toml_value_t const *v = t->items[i] ;
-    long long ll ;
-    path_key(path, sizeof(path), prefix, k) ;
+    conf_key_t const *row = conf_key_find(conf_health_keys, conf_health_nkeys, k) ;
+    if (!row) { unknown_schema_key(&t->keys[i], prefix, conf_health_keys, conf_health_nkeys) ; continue ; }
+    conf_path_key(path, sizeof(path), prefix, k) ;
+    if (load_key(row, v, path, h)) continue ;
     if (!strcmp(k, "http") || !strcmp(k, "tcp"))
     {
       char *s = get_string(v, path, 0) ;
@@ -535,29 +501,19 @@ static void load_health (service_t *sv, toml_value_t const *t, char const *prefi
       h->target = s ;
       h->kind = k[0] == 'h' ? HEALTH_HTTP : HEALTH_TCP ;
       if (h->kind == HEALTH_HTTP && (strncmp(s, "http://", 7) || !s[7]))
-        error_at(v->line, path, "\"%s\" is not an http:// URL (https is not supported: probe the plain port)", s) ;
+        conf_error(v->line, path, "\"%s\" is not an http:// URL (https is not supported: probe the plain port)", s) ;
       if (h->kind == HEALTH_TCP && !valid_hostport(s))
-        error_at(v->line, path, "\"%s\" is not HOST:PORT (e.g. \"127.0.0.1:6379\")", s) ;
+        conf_error(v->line, path, "\"%s\" is not HOST:PORT (e.g. \"127.0.0.1:6379\")", s) ;
     }
     else if (!strcmp(k, "command"))
     {
       kinds++ ; kindline = v->line ;
       h->kind = HEALTH_COMMAND ;
-      if (get_strings(v, path, &h->command) && !h->command.n) error_at(v->line, path, "the command is empty") ;
+      if (get_strings(v, path, &h->command) && !h->command.n) conf_error(v->line, path, "the command is empty") ;
     }
-    else if (!strcmp(k, "interval")) get_secs(v, path, 0, &h->interval) ;
-    else if (!strcmp(k, "timeout")) get_secs(v, path, 0, &h->timeout) ;
-    else if (!strcmp(k, "start_period")) get_secs(v, path, 1, &h->start_period) ;
-    else if (!strcmp(k, "retries")) { if (get_int(v, path, 1, 1000, &ll)) h->retries = ll ; }
-    else if (!strcmp(k, "on_unhealthy"))
-    {
-      static char const *const names[] = { "none", "restart" } ;
-      get_enum(v, path, names, 2, &h->restart_on_unhealthy) ;
-    }
-    else unknown_key(&t->keys[i], prefix, health_keys, NELEM(health_keys)) ;
   }
   if (kinds != 1)
-    error_at(kinds ? kindline : t->line, prefix, kinds ? "http, tcp and command are mutually exclusive: set exactly one" : "set one of http, tcp or command") ;
+    conf_error(kinds ? kindline : t->line, prefix, kinds ? "http, tcp and command are mutually exclusive: set exactly one" : "set one of http, tcp or command") ;
 }
 
 static void load_deps (service_t *sv, toml_value_t const *v, char const *path)
@@ -569,7 +525,7 @@ static void load_deps (service_t *sv, toml_value_t const *v, char const *path)
     if (s) strlist_add(&sv->deps, s) ;
   }
   else if (v->type == TOML_ARRAY) get_strings(v, path, &sv->deps) ;
-  else error_at(v->line, path, "expected a service name or an array of names, got %s %s", a_an(v->type), toml_type_name(v->type)) ;
+  else conf_error(v->line, path, "expected a service name or an array of names, got %s %s", a_an(v->type), toml_type_name(v->type)) ;
 }
 
 static void load_env (service_t *sv, toml_value_t const *v, char const *prefix)
@@ -579,36 +535,22 @@ static void load_env (service_t *sv, toml_value_t const *v, char const *prefix)
   {
     char path[256] ;
     char *s ;
-    path_key(path, sizeof(path), prefix, v->keys[i].s) ;
-    if (!is_name(v->keys[i].s, v->keys[i].len))
+    conf_path_key(path, sizeof(path), prefix, v->keys[i].s) ;
+    if (!conf_is_name(v->keys[i].s, v->keys[i].len))
     {
-      error_at(v->keys[i].line, path, "not a valid environment variable name") ;
+      conf_error(v->keys[i].line, path, "not a valid environment variable name") ;
       continue ;
     }
     if (v->items[i]->type != TOML_STRING)
     {
-      error_at(v->items[i]->line, path, "expected a string, got %s %s (quote it: environment values are strings)", a_an(v->items[i]->type), toml_type_name(v->items[i]->type)) ;
+      conf_error(v->items[i]->line, path, "expected a string, got %s %s (quote it: environment values are strings)", a_an(v->items[i]->type), toml_type_name(v->items[i]->type)) ;
       continue ;
     }
     s = get_string(v->items[i], path, 0) ;
     if (!s) continue ;
-    strlist_add(&sv->env_keys, xstrdup(v->keys[i].s)) ;
+    strlist_add(&sv->env_keys, conf_xstrdup(v->keys[i].s)) ;
     strlist_add(&sv->env_values, s) ;
   }
-}
-
-static void set_defaults (config_t const *c, service_t *sv)
-{
-  (void)c ;
-  sv->enabled = 1 ;
-  sv->restart = RESTART_ON_FAILURE ;
-  sv->restart_delay = 1000 ;
-  sv->restart_max_delay = 30000 ;
-  sv->stop_signal = 15 ;
-  sv->script_timeout = 60000 ;
-  sv->output_max_size = 10 * 1024 * 1024 ;
-  sv->output_max_files = 5 ;
-  sv->ready_fd = -1 ;
 }
 
 /* wait_after: a number for every dependency, or a table per dependency;
@@ -621,23 +563,13 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
   {
     char const *k = t->keys[i].s ;
     toml_value_t const *v = t->items[i] ;
+    conf_key_t const *row = conf_key_find(conf_service_keys, conf_service_nkeys, k) ;
     char path[256] ;
-    long long ll ;
-    path_key(path, sizeof(path), prefix, k) ;
-    if (!strcmp(k, "name")) { sv->name = get_string(v, path, 0) ; sv->name_line = v->line ; }
-    else if (!strcmp(k, "command")) sv->command = get_string(v, path, 0) ;
-    else if (!strcmp(k, "args")) get_strings(v, path, &sv->args) ;
-    else if (!strcmp(k, "enabled")) { get_bool(v, path, &sv->enabled) ; sv->enabled_line = v->line ; }
-    else if (!strcmp(k, "required")) get_bool(v, path, &sv->required) ;
-    else if (!strcmp(k, "type"))
-    {
-      static char const *const names[] = { "longrun", "oneshot" } ;
-      get_enum(v, path, names, 2, &sv->oneshot) ;
-    }
-    else if (!strcmp(k, "depends_on")) load_deps(sv, v, path) ;
+    if (!row) { unknown_schema_key(&t->keys[i], prefix, conf_service_keys, conf_service_nkeys) ; continue ; }
+    conf_path_key(path, sizeof(path), prefix, k) ;
+    if (load_key(row, v, path, sv)) continue ;
+    if (!strcmp(k, "depends_on")) load_deps(sv, v, path) ;
     else if (!strcmp(k, "wait_after")) wait_after = v ;
-    else if (!strcmp(k, "user")) { sv->user = get_string(v, path, 0) ; sv->user_line = v->line ; }
-    else if (!strcmp(k, "working_dir")) sv->working_dir = get_string(v, path, 0) ;
     else if (!strcmp(k, "env")) load_env(sv, v, path) ;
     else if (!strcmp(k, "pre_script") || !strcmp(k, "finish_script"))
     {
@@ -648,53 +580,13 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
     {
       if (post_line)
       {
-        error_at(v->line, path, "post_script and pos_script are the same setting (pos_script is the seed's spelling): set only one (the other is at line %u)", post_line) ;
+        conf_error(v->line, path, "post_script and pos_script are the same setting (pos_script is the seed's spelling): set only one (the other is at line %u)", post_line) ;
         continue ;
       }
       post_line = v->line ;
       sv->post_script = get_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
     }
-    else if (!strcmp(k, "script_timeout")) get_secs(v, path, 0, &sv->script_timeout) ;
-    else if (!strcmp(k, "log_file")) sv->log_file = get_string(v, path, 0) ;
-    else if (!strcmp(k, "output_file")) sv->output_file = get_string(v, path, 0) ;
-    else if (!strcmp(k, "output_max_size"))
-    {
-      if (v->type == TOML_INTEGER) { if (get_int(v, path, 1, 1LL << 50, &ll)) sv->output_max_size = ll ; }
-      else if (v->type == TOML_STRING)
-      {
-        char *size = get_string(v, path, 0) ;
-        if (size && !parse_size(size, &sv->output_max_size))
-          error_at(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
-        free(size) ;
-      }
-      else error_at(v->line, path, "expected a size (\"10MB\" or a number of bytes), got %s %s", a_an(v->type), toml_type_name(v->type)) ;
-    }
-    else if (!strcmp(k, "output_max_files")) { if (get_int(v, path, 0, 1000, &ll)) sv->output_max_files = ll ; }
-    else if (!strcmp(k, "log_timestamps")) get_bool(v, path, &sv->log_timestamps) ;
-    else if (!strcmp(k, "pty")) get_bool(v, path, &sv->pty) ;
-    else if (!strcmp(k, "restart"))
-    {
-      static char const *const names[] = { "always", "on-failure", "never", "unless-stopped" } ;
-      get_enum(v, path, names, 4, &sv->restart) ;
-    }
-    else if (!strcmp(k, "restart_delay")) get_secs(v, path, 1, &sv->restart_delay) ;
-    else if (!strcmp(k, "restart_max_delay")) get_secs(v, path, 1, &sv->restart_max_delay) ;
-    else if (!strcmp(k, "max_restarts")) { if (get_int(v, path, 0, 1000000, &ll)) sv->max_restarts = ll ; }
-    else if (!strcmp(k, "stop_signal"))
-    {
-      char *name = want(v, TOML_STRING, path, "a signal name such as \"SIGTERM\"") ? get_string(v, path, 0) : 0 ;
-      if (name)
-      {
-        int sig = tm_signal_scan(name) ;
-        if (!sig || sig >= 32) error_at(v->line, path, "\"%s\" is not a signal name (e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\")", name) ;
-        else sv->stop_signal = sig ;
-        free(name) ;
-      }
-    }
-    else if (!strcmp(k, "stop_timeout")) get_secs(v, path, 0, &sv->stop_timeout) ;
-    else if (!strcmp(k, "ready_fd")) { if (get_int(v, path, 3, 1023, &ll)) sv->ready_fd = ll ; }
     else if (!strcmp(k, "healthcheck")) load_health(sv, v, path) ;
-    else unknown_key(&t->keys[i], prefix, service_keys, NELEM(service_keys)) ;
   }
   (void)c ;
   return wait_after ;
@@ -703,9 +595,9 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
 static void load_wait_after (service_t *sv, toml_value_t const *v, char const *prefix)
 {
   char path[256] ;
-  path_key(path, sizeof(path), prefix, "wait_after") ;
+  conf_path_key(path, sizeof(path), prefix, "wait_after") ;
   sv->dep_wait = calloc(sv->deps.n + 1, sizeof(unsigned int)) ;
-  if (!sv->dep_wait) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!sv->dep_wait) tmconf_nomem() ;
   if (!v) return ;
   if (v->type == TOML_TABLE)
   {
@@ -713,12 +605,12 @@ static void load_wait_after (service_t *sv, toml_value_t const *v, char const *p
     {
       char p[256] ;
       unsigned int j = 0, ms ;
-      path_key(p, sizeof(p), path, v->keys[i].s) ;
+      conf_path_key(p, sizeof(p), path, v->keys[i].s) ;
       while (j < sv->deps.n && strcmp(sv->deps.s[j], v->keys[i].s)) j++ ;
       if (j == sv->deps.n)
       {
         /* the seed accepted (and ignored) these */
-        warn_at(v->keys[i].line, p, "\"%s\" is not in depends_on: ignored", v->keys[i].s) ;
+        conf_warn(v->keys[i].line, p, "\"%s\" is not in depends_on: ignored", v->keys[i].s) ;
         continue ;
       }
       if (get_secs(v->items[i], p, 1, &ms)) sv->dep_wait[j] = ms ;
@@ -745,212 +637,36 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
   char prefix[64] ;
   toml_value_t const *wait_after ;
   snprintf(prefix, sizeof(prefix), "services[%u]", index) ;
-  set_defaults(c, sv) ;
+  conf_key_defaults(conf_service_keys, conf_service_nkeys, sv) ;
   sv->index = index ;
   sv->line = t->line ;
   if (!want(t, TOML_TABLE, prefix, "a table ([[services]])")) return ;
   wait_after = load_service_keys(c, sv, t, prefix) ;
   load_wait_after(sv, wait_after, prefix) ;
-  if (!toml_table_get(t, "name")) error_at(t->line, prefix, "missing required key \"name\"") ;
+  if (!toml_table_get(t, "name")) conf_error(t->line, prefix, "missing required key \"name\"") ;
   else if (sv->name && !valid_name(sv->name))
   {
     char path[80] ;
     snprintf(path, sizeof(path), "%s.name", prefix) ;
-    error_at(sv->name_line, path, "\"%s\" is not a valid name: use 1 to 64 letters, digits, '_' or '-'", sv->name) ;
+    conf_error(sv->name_line, path, "\"%s\" is not a valid name: use 1 to 64 letters, digits, '_' or '-'", sv->name) ;
   }
-  if (sv->name && !strcmp(sv->name, TM_METRICS_SERVICE)) error_at(sv->name_line, prefix, "the name \"" TM_METRICS_SERVICE "\" is reserved for the [metrics] server") ;
-  if (!toml_table_get(t, "command")) error_at(t->line, prefix, "missing required key \"command\"") ;
+  if (sv->name && !strcmp(sv->name, TM_METRICS_SERVICE)) conf_error(sv->name_line, prefix, "the name \"" TM_METRICS_SERVICE "\" is reserved for the [metrics] server") ;
+  if (!toml_table_get(t, "command")) conf_error(t->line, prefix, "missing required key \"command\"") ;
   if (sv->restart_max_delay < sv->restart_delay)
-    error_at(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
+    conf_error(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
   if (sv->oneshot)
   {
-    if (sv->restart == RESTART_ALWAYS || sv->restart == RESTART_UNLESS_STOPPED)
-      error_at(toml_table_get(t, "restart")->line, prefix, "restart = \"%s\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"", sv->restart == RESTART_ALWAYS ? "always" : "unless-stopped") ;
-    if (sv->health.kind) error_at(toml_table_get(t, "healthcheck")->line, prefix, "type = \"oneshot\" and healthcheck are mutually exclusive: a oneshot is done when it exits 0") ;
-    if (sv->ready_fd >= 0) error_at(toml_table_get(t, "ready_fd")->line, prefix, "type = \"oneshot\" and ready_fd are mutually exclusive: a oneshot is ready when it exits 0") ;
+    if (sv->restart == CONF_RESTART_ALWAYS || sv->restart == CONF_RESTART_UNLESS_STOPPED)
+      conf_error(toml_table_get(t, "restart")->line, prefix, "restart = \"%s\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"", sv->restart == CONF_RESTART_ALWAYS ? "always" : "unless-stopped") ;
+    if (sv->health.kind) conf_error(toml_table_get(t, "healthcheck")->line, prefix, "type = \"oneshot\" and healthcheck are mutually exclusive: a oneshot is done when it exits 0") ;
+    if (sv->ready_fd >= 0) conf_error(toml_table_get(t, "ready_fd")->line, prefix, "type = \"oneshot\" and ready_fd are mutually exclusive: a oneshot is ready when it exits 0") ;
   }
 }
 
-/* ---- checks against this machine (skipped by --offline) ---- */
-
-static int executable_file (char const *path)
-{
-  struct stat sb ;
-  return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0 ;
-}
-
-static char *path_search (char const *name)
-{
-  char const *path = getenv("PATH") ;
-  if (!path || !*path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ;
-  while (*path)
-  {
-    size_t n = strcspn(path, ":") ;
-    char buf[PATH_MAX] ;
-    if (n && n + strlen(name) + 2 < sizeof(buf) && path[0] == '/')
-    {
-      memcpy(buf, path, n) ;
-      buf[n] = '/' ;
-      strcpy(buf + n + 1, name) ;
-      if (executable_file(buf)) return xstrdup(buf) ;
-    }
-    path += n ;
-    if (*path == ':') path++ ;
-  }
-  return 0 ;
-}
-
-static unsigned int key_line (toml_value_t const *t, char const *key)
+unsigned int conf_key_line (toml_value_t const *t, char const *key)
 {
   toml_value_t const *v = toml_table_get(t, key) ;
   return v ? v->line : t->line ;
-}
-
-static void check_command (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
-{
-  char path[256] ;
-  unsigned int line = key_line(t, "command") ;
-  path_key(path, sizeof(path), prefix, "command") ;
-  if (!sv->command) return ;
-  if (!*sv->command) { error_at(line, path, "the command is empty") ; return ; }
-  if (sv->command[0] != '/' && strchr(sv->command, '/'))
-  {
-    error_at(line, path, "\"%s\" is relative: write an absolute path, or a bare name to look up in PATH", sv->command) ;
-    return ;
-  }
-  if (c->offline) { sv->command_path = xstrdup(sv->command) ; return ; }
-  if (sv->command[0] == '/')
-  {
-    if (!executable_file(sv->command))
-      error_at(line, path, access(sv->command, F_OK) ? "%s does not exist" : "%s is not an executable file", sv->command) ;
-    else sv->command_path = xstrdup(sv->command) ;
-  }
-  else if (!(sv->command_path = path_search(sv->command)))
-    error_at(line, path, "\"%s\" is not found in PATH (%s)", sv->command, getenv("PATH") ? getenv("PATH") : "unset") ;
-}
-
-static void check_script (config_t const *c, char const *script, toml_value_t const *t, char const *key, char const *prefix)
-{
-  char path[256] ;
-  unsigned int line = key_line(t, key) ;
-  if (!script) return ;
-  if (!strcmp(key, "post_script") && !toml_table_get(t, key)) { key = "pos_script" ; line = key_line(t, key) ; }
-  path_key(path, sizeof(path), prefix, key) ;
-  if (!strncmp(script, "#!", 2))
-  {
-    char interp[PATH_MAX] ;
-    char const *s = script + 2 + strspn(script + 2, " \t") ;
-    size_t n = strcspn(s, " \t\n") ;
-    if (!n || n >= sizeof(interp) || s[0] != '/') { error_at(line, path, "the inline script's #! line must name an absolute interpreter path") ; return ; }
-    memcpy(interp, s, n) ;
-    interp[n] = 0 ;
-    if (!c->offline && !executable_file(interp)) error_at(line, path, "the inline script's interpreter %s is not an executable file", interp) ;
-    return ;
-  }
-  if (script[0] != '/') { error_at(line, path, "\"%s\" must be an absolute path, or an inline script starting with #!", script) ; return ; }
-  if (!c->offline && !executable_file(script))
-    error_at(line, path, access(script, F_OK) ? "%s does not exist" : "%s is not an executable file", script) ;
-}
-
-static void check_dir_of (config_t const *c, char const *file, toml_value_t const *t, char const *key, char const *prefix)
-{
-  char path[256], dir[PATH_MAX] ;
-  struct stat sb ;
-  char *slash ;
-  unsigned int line = key_line(t, key) ;
-  if (!file) return ;
-  path_key(path, sizeof(path), prefix, key) ;
-  if (file[0] != '/') { error_at(line, path, "\"%s\" must be an absolute path", file) ; return ; }
-  if (c->offline) return ;
-  snprintf(dir, sizeof(dir), "%s", file) ;
-  slash = strrchr(dir, '/') ;
-  if (slash == dir) slash[1] = 0 ; else *slash = 0 ;
-  if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) error_at(line, path, "the directory %s does not exist", dir) ;
-}
-
-/* output_file's directory: someone else than the service's user (root for
-   a root service) who may write in it may plant links where its files go */
-static void check_dir_writers (config_t const *c, service_t const *sv, toml_value_t const *t, char const *prefix)
-{
-  char path[256], dir[PATH_MAX] ;
-  struct stat sb ;
-  char *slash ;
-  uid_t uid = sv->has_user ? sv->uid : 0 ;
-  gid_t gid = sv->has_user ? sv->gid : 0 ;
-  char const *who = 0 ;
-  if (!sv->output_file || c->offline || sv->output_file[0] != '/') return ;
-  snprintf(dir, sizeof(dir), "%s", sv->output_file) ;
-  slash = strrchr(dir, '/') ;
-  if (slash == dir) slash[1] = 0 ; else *slash = 0 ;
-  if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) return ;
-  if (sb.st_uid != 0 && sb.st_uid != uid) who = "its owner" ;
-  else if (sb.st_mode & S_IWOTH) who = "every user" ;
-  else if (sb.st_mode & S_IWGRP && sb.st_gid != gid) who = "its group" ;
-  if (!who) return ;
-  path_key(path, sizeof(path), prefix, "output_file") ;
-  warn_at(key_line(t, "output_file"), path, "%s may be written by %s, not only by the service's user: %s", dir, who,
-    sv->has_user ? "its files are opened with the service's rights, but others may plant links or files where they go"
-                 : "a root service opens its files as root: use a directory only root may write") ;
-}
-
-static void check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
-{
-  char path[256] ;
-  userinfo_t u = { 0 } ;
-  int known ;
-  unsigned long uid, gid ;
-  char *end ;
-  if (!sv->user || c->offline) return ;
-  path_key(path, sizeof(path), prefix, "user") ;
-  uid = strtoul(sv->user, &end, 10) ;
-  if (end != sv->user && (*end == 0 || *end == ':'))
-  {
-    /* UID or UID:GID: need not be in /etc/passwd */
-    gid = uid ;
-    if (*end == ':')
-    {
-      char *e2 ;
-      gid = strtoul(end + 1, &e2, 10) ;
-      if (e2 == end + 1 || *e2) { error_at(key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID", sv->user) ; return ; }
-    }
-    known = userdb_user(0, uid, &u) ;
-    if (known && *end != ':') gid = u.gid ;
-  }
-  else
-  {
-    known = userdb_user(sv->user, 0, &u) ;
-    if (!known) { error_at(key_line(t, "user"), path, "no user named \"%s\" in /etc/passwd", sv->user) ; return ; }
-    uid = u.uid ; gid = u.gid ;
-  }
-  sv->has_user = 1 ;
-  sv->uid = uid ; sv->gid = gid ;
-  if (known)
-  {
-    sv->home = u.home ;
-    sv->username = u.name ;
-    sv->groups = userdb_groups(u.name, gid, &sv->ngroups) ;
-    if (!sv->groups) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-  }
-  else
-  {
-    char num[16] ;
-    snprintf(num, sizeof(num), "%lu", uid) ;
-    sv->home = xstrdup("/") ;
-    sv->username = xstrdup(num) ;
-    sv->groups = 0 ;
-    sv->ngroups = 0 ;
-  }
-}
-
-static void check_working_dir (config_t const *c, service_t const *sv, toml_value_t const *t, char const *prefix)
-{
-  char path[256] ;
-  struct stat sb ;
-  if (!sv->working_dir) return ;
-  path_key(path, sizeof(path), prefix, "working_dir") ;
-  if (sv->working_dir[0] != '/') { error_at(key_line(t, "working_dir"), path, "\"%s\" must be an absolute path", sv->working_dir) ; return ; }
-  if (!c->offline && (stat(sv->working_dir, &sb) < 0 || !S_ISDIR(sb.st_mode)))
-    error_at(key_line(t, "working_dir"), path, "the directory %s does not exist", sv->working_dir) ;
 }
 
 /* ---- across services ---- */
@@ -973,7 +689,7 @@ static void check_names (config_t const *c)
       {
         char prefix[64] ;
         snprintf(prefix, sizeof(prefix), "services[%u].name", i) ;
-        error_at(a->name_line, prefix, "duplicate name \"%s\" (already used by services[%u] at line %u)", a->name, j, c->services[j].name_line) ;
+        conf_error(a->name_line, prefix, "duplicate name \"%s\" (already used by services[%u] at line %u)", a->name, j, c->services[j].name_line) ;
         break ;
       }
   }
@@ -981,7 +697,7 @@ static void check_names (config_t const *c)
 
 static void check_deps (config_t const *c)
 {
-  char const **names = xmalloc((c->nservices + 1) * sizeof(char *)) ;
+  char const **names = conf_xmalloc((c->nservices + 1) * sizeof(char *)) ;
   unsigned int nn = 0 ;
   for (unsigned int i = 0 ; i < c->nservices ; i++) if (c->services[i].name) names[nn++] = c->services[i].name ;
   for (unsigned int i = 0 ; i < c->nservices ; i++)
@@ -993,18 +709,18 @@ static void check_deps (config_t const *c)
     {
       service_t const *d = find_service(c, sv->deps.s[j]) ;
       char const *s ;
-      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { error_at(sv->deps_line, path, "\"%s\" depends on itself", sv->name) ; continue ; }
+      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { conf_error(sv->deps_line, path, "\"%s\" depends on itself", sv->name) ; continue ; }
       for (unsigned int k = 0 ; k < j ; k++)
-        if (!strcmp(sv->deps.s[k], sv->deps.s[j])) { error_at(sv->deps_line, path, "\"%s\" is listed twice", sv->deps.s[j]) ; break ; }
+        if (!strcmp(sv->deps.s[k], sv->deps.s[j])) { conf_error(sv->deps_line, path, "\"%s\" is listed twice", sv->deps.s[j]) ; break ; }
       if (d)
       {
         if (sv->enabled && !d->enabled)
-          error_at(sv->deps_line, path, "\"%s\" is disabled (enabled = false at line %u) but the enabled service \"%s\" depends on it", d->name, d->enabled_line, sv->name ? sv->name : "?") ;
+          conf_error(sv->deps_line, path, "\"%s\" is disabled (enabled = false at line %u) but the enabled service \"%s\" depends on it", d->name, d->enabled_line, sv->name ? sv->name : "?") ;
         continue ;
       }
       s = suggest(sv->deps.s[j], names, nn) ;
-      if (s) error_at(sv->deps_line, path, "no service named \"%s\" (did you mean \"%s\"?)", sv->deps.s[j], s) ;
-      else error_at(sv->deps_line, path, "no service named \"%s\"", sv->deps.s[j]) ;
+      if (s) conf_error(sv->deps_line, path, "no service named \"%s\" (did you mean \"%s\"?)", sv->deps.s[j], s) ;
+      else conf_error(sv->deps_line, path, "no service named \"%s\"", sv->deps.s[j]) ;
     }
   }
   free(names) ;
@@ -1035,7 +751,7 @@ static void visit (config_t const *c, unsigned int i, unsigned char *color, unsi
       }
       strncat(cycle, d->name, sizeof(cycle) - strlen(cycle) - 1) ;
       snprintf(path, sizeof(path), "services[%u].depends_on", sv->index) ;
-      error_at(sv->deps_line, path, "dependency cycle: %s", cycle) ;
+      conf_error(sv->deps_line, path, "dependency cycle: %s", cycle) ;
     }
     else if (!color[k]) visit(c, k, color, stack, depth + 1) ;
   }
@@ -1045,8 +761,8 @@ static void visit (config_t const *c, unsigned int i, unsigned char *color, unsi
 static void check_cycles (config_t const *c)
 {
   unsigned char *color = calloc(c->nservices + 1, 1) ;
-  unsigned int *stack = xmalloc((c->nservices + 1) * sizeof(unsigned int)) ;
-  if (!color) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  unsigned int *stack = conf_xmalloc((c->nservices + 1) * sizeof(unsigned int)) ;
+  if (!color) tmconf_nomem() ;
   for (unsigned int i = 0 ; i < c->nservices ; i++)
     if (!color[i] && c->services[i].name) visit(c, i, color, stack, 0) ;
   free(color) ;
@@ -1073,12 +789,12 @@ static void load_root (config_t *c, toml_value_t const *root)
   if (!services) return ;
   if (services->type != TOML_ARRAY)
   {
-    error_at(services->line, "services", "expected an array of tables ([[services]]), got %s %s", a_an(services->type), toml_type_name(services->type)) ;
+    conf_error(services->line, "services", "expected an array of tables ([[services]]), got %s %s", a_an(services->type), toml_type_name(services->type)) ;
     return ;
   }
   c->nservices = services->n ;
   c->services = calloc(c->nservices + 1, sizeof(service_t)) ;
-  if (!c->services) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!c->services) tmconf_nomem() ;
   for (unsigned int i = 0 ; i < c->nservices ; i++)
   {
     toml_value_t const *t = services->items[i] ;
@@ -1088,15 +804,15 @@ static void load_root (config_t *c, toml_value_t const *root)
     if (t->type != TOML_TABLE) continue ;
     snprintf(prefix, sizeof(prefix), "services[%u]", i) ;
     if (!sv->stop_timeout) sv->stop_timeout = c->service_shutdown_timeout ;
-    check_command(c, sv, t, prefix) ;
-    check_script(c, sv->pre_script, t, "pre_script", prefix) ;
-    check_script(c, sv->post_script, t, "post_script", prefix) ;
-    check_script(c, sv->finish_script, t, "finish_script", prefix) ;
-    check_dir_of(c, sv->log_file, t, "log_file", prefix) ;
-    check_dir_of(c, sv->output_file, t, "output_file", prefix) ;
-    check_user(c, sv, t, prefix) ;
-    check_dir_writers(c, sv, t, prefix) ;
-    check_working_dir(c, sv, t, prefix) ;
+    conf_check_command(c, sv, t, prefix) ;
+    conf_check_script(c, sv->pre_script, t, "pre_script", prefix) ;
+    conf_check_script(c, sv->post_script, t, "post_script", prefix) ;
+    conf_check_script(c, sv->finish_script, t, "finish_script", prefix) ;
+    conf_check_dir_of(c, sv->log_file, t, "log_file", prefix) ;
+    conf_check_dir_of(c, sv->output_file, t, "output_file", prefix) ;
+    conf_check_user(c, sv, t, prefix) ;
+    conf_check_dir_writers(c, sv, t, prefix) ;
+    conf_check_working_dir(c, sv, t, prefix) ;
   }
   check_names(c) ;
   check_deps(c) ;
@@ -1135,7 +851,7 @@ static int is_null_device (struct stat const *sb)
    followed) of at most CONFIG_MAX bytes, or the null device. Anything else
    (a FIFO that would block, /dev/zero that never ends) is refused before it
    is read. 0 after printing the error; *sys then tells a system error. */
-static char *read_file (char const *file, size_t *len, int *sys)
+static char *config_text_read (char const *file, size_t *len, int *sys)
 {
   struct stat sb ;
   char *buf ;
@@ -1143,7 +859,7 @@ static char *read_file (char const *file, size_t *len, int *sys)
   int fd ;
   *sys = 0 ;
   if (stat(file, &sb) < 0) goto err ;
-  if (is_null_device(&sb)) { *len = 0 ; return xstrdup("") ; }
+  if (is_null_device(&sb)) { *len = 0 ; return conf_xstrdup("") ; }
   if (!S_ISREG(sb.st_mode)) goto notreg ;
   if (sb.st_size > CONFIG_MAX) goto toobig ;
   /* O_NONBLOCK: should it have become a FIFO since, the open does not hang */
@@ -1152,7 +868,7 @@ static char *read_file (char const *file, size_t *len, int *sys)
   if (fstat(fd, &sb) < 0) { close(fd) ; goto err ; }
   if (!S_ISREG(sb.st_mode)) { close(fd) ; goto notreg ; }
   cap = (size_t)sb.st_size + 1 ;
-  buf = xmalloc(cap + 1) ;
+  buf = conf_xmalloc(cap + 1) ;
   for (;;)
   {
     ssize_t r ;
@@ -1161,7 +877,7 @@ static char *read_file (char const *file, size_t *len, int *sys)
       /* it grew since the stat: read on, up to one byte past the cap */
       cap = 2 * cap > CONFIG_MAX + 1 ? CONFIG_MAX + 1 : 2 * cap ;
       buf = realloc(buf, cap + 1) ;
-      if (!buf) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+      if (!buf) tmconf_nomem() ;
     }
     r = read(fd, buf + n, cap - n) ;
     if (r < 0 && errno == EINTR) continue ;
@@ -1195,14 +911,11 @@ int config_load (config_t *c, char const *file, int offline)
   memset(c, 0, sizeof(*c)) ;
   c->file = file ;
   c->offline = offline ;
-  c->post_script_timeout = 5000 ;
+  conf_key_defaults(conf_timeout_keys, conf_timeout_nkeys, c) ;
   c->log_events = 1 ;
   c->log_buffer = 65536 ;
-  c->service_shutdown_timeout = 15000 ;
-  c->global_shutdown_timeout = 45000 ;
-  c->dependency_wait_timeout = 120000 ;
   errfile = file ;
-  text = read_file(file, &len, &c->syserr) ;
+  text = config_text_read(file, &len, &c->syserr) ;
   if (!text)
   {
     c->nerrors = 1 ;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl_userdb.h"
+#include "tm_userdb.h"
 
 static int copy_user (struct passwd const *pw, userinfo_t *u)
 {

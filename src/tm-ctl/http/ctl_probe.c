@@ -13,7 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
+#include "http.h"
 
 /* host and port of "HOST:PORT" or "[V6]:PORT"; 1 ok */
 static int split_hostport (char const *s, size_t len, char *host, size_t hmax, char *port, size_t pmax)
@@ -52,7 +52,7 @@ static int dial (char const *host, char const *port)
   struct addrinfo *res, *ai ;
   int fd = -1 ;
   if (!strcmp(host, "localhost")) host = "127.0.0.1" ;  /* no resolver needed */
-  if (getaddrinfo(host, port, &hints, &res)) { fprintf(stderr, "tm-ctl: probe: cannot resolve %s\n", host) ; return -1 ; }
+  if (getaddrinfo(host, port, &hints, &res)) { ctl_warnf("probe: cannot resolve %s", host) ; return -1 ; }
   for (ai = res ; ai ; ai = ai->ai_next)
   {
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol) ;
@@ -62,7 +62,7 @@ static int dial (char const *host, char const *port)
     fd = -1 ;
   }
   freeaddrinfo(res) ;
-  if (fd < 0) fprintf(stderr, "tm-ctl: probe: cannot connect to %s port %s: %s\n", host, port, strerror(errno)) ;
+  if (fd < 0) ctl_warnf("probe: cannot connect to %s port %s: %s", host, port, strerror(errno)) ;
   return fd ;
 }
 
@@ -71,11 +71,11 @@ static int probe_tcp (char const *target)
   char host[256], port[16] ;
   int fd ;
   if (!split_hostport(target, strlen(target), host, sizeof(host), port, sizeof(port)))
-    ctl_die(EX_USAGE, "probe tcp needs HOST:PORT, got ", target, 0) ;
+    ctl_die(CTL_EX_USAGE, "probe tcp needs HOST:PORT, got ", target, 0) ;
   fd = dial(host, port) ;
-  if (fd < 0) return EX_FALSE ;
+  if (fd < 0) return CTL_EX_FALSE ;
   close(fd) ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }
 
 #define HEAD_MAX 4096
@@ -140,35 +140,35 @@ static int probe_http (char const *url)
   char const *auth, *path ;
   size_t alen ;
   int fd, code ;
-  if (strncmp(url, "http://", 7)) ctl_die(EX_USAGE, "probe http needs an http:// URL, got ", url, 0) ;
+  if (strncmp(url, "http://", 7)) ctl_die(CTL_EX_USAGE, "probe http needs an http:// URL, got ", url, 0) ;
   auth = url + 7 ;
   path = strchr(auth, '/') ;
   alen = path ? (size_t)(path - auth) : strlen(auth) ;
   if (!path) path = "/" ;
   if (!split_hostport(auth, alen, host, sizeof(host), port, sizeof(port)))
   {
-    if (alen >= sizeof(host)) ctl_die(EX_USAGE, "host too long in ", url, 0) ;
+    if (alen >= sizeof(host)) ctl_die(CTL_EX_USAGE, "host too long in ", url, 0) ;
     memcpy(host, auth, alen) ;
     host[alen] = 0 ;
     strcpy(port, "80") ;
   }
   if ((size_t)snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %.*s\r\nUser-Agent: tm-ctl probe\r\nConnection: close\r\n\r\n", path, (int)alen, auth) >= sizeof(req))
-    ctl_die(EX_USAGE, "URL too long: ", url, 0) ;
+    ctl_die(CTL_EX_USAGE, "URL too long: ", url, 0) ;
   fd = dial(host, port) ;
-  if (fd < 0) return EX_FALSE ;
-  if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) { close(fd) ; return EX_FALSE ; }
+  if (fd < 0) return CTL_EX_FALSE ;
+  if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) { close(fd) ; return CTL_EX_FALSE ; }
   read_response(fd, head) ;
   close(fd) ;
-  if (sscanf(head, "HTTP/%*d.%*d %d", &code) != 1) { fprintf(stderr, "tm-ctl: probe: %s: not an HTTP response\n", url) ; return EX_FALSE ; }
-  if (code < 200 || code > 399) { fprintf(stderr, "tm-ctl: probe: %s: HTTP %d\n", url, code) ; return EX_FALSE ; }
-  return EX_OK ;
+  if (sscanf(head, "HTTP/%*d.%*d %d", &code) != 1) { ctl_warnf("probe: %s: not an HTTP response", url) ; return CTL_EX_FALSE ; }
+  if (code < 200 || code > 399) { ctl_warnf("probe: %s: HTTP %d", url, code) ; return CTL_EX_FALSE ; }
+  return CTL_EX_OK ;
 }
 
 int ctl_probe (ctl_args_t const *a)
 {
-  if (a->nnames != 2) ctl_die(EX_USAGE, "probe needs: http URL, or tcp HOST:PORT", 0, 0) ;
+  if (a->nnames != 2) ctl_die(CTL_EX_USAGE, "probe needs: http URL, or tcp HOST:PORT", 0, 0) ;
   if (!strcmp(a->names[0], "tcp")) return probe_tcp(a->names[1]) ;
   if (!strcmp(a->names[0], "http")) return probe_http(a->names[1]) ;
-  ctl_die(EX_USAGE, "probe kinds are http and tcp, not ", a->names[0], 0) ;
-  return EX_USAGE ;
+  ctl_die(CTL_EX_USAGE, "probe kinds are http and tcp, not ", a->names[0], 0) ;
+  return CTL_EX_USAGE ;
 }

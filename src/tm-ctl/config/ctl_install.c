@@ -10,30 +10,31 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
+#include "config.h"
 
 int ctl_install (ctl_args_t const *a)
 {
-  static char const *const links[4] = { "tm-ctl", "tm-orchestrator", "go-overlay", "entrypoint" } ;
   char const *dir = a->nnames ? a->names[0] : "/usr/local/bin" ;
   char self[PATH_MAX] ;
-  int rc = EX_OK ;
-  if (a->nnames > 1) ctl_die(EX_USAGE, "install takes at most one DIR", 0, 0) ;
-  if (!tm_self_path(self, sizeof(self))) ctl_die(EX_SYS, "unable to find tm-ctl's own path: ", strerror(errno), 0) ;
-  for (unsigned int i = 0 ; i < 4 ; i++)
+  int rc = CTL_EX_OK ;
+  if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "install takes at most one DIR", 0, 0) ;
+  if (!tm_self_path(self, sizeof(self))) ctl_diesys(CTL_EX_SYS, "unable to find tm-ctl's own path", 0) ;
+  for (unsigned int i = 0 ; i < TM_NLINKS ; i++)
   {
     char path[PATH_MAX] ;
     char cur[PATH_MAX] ;
     ssize_t n ;
-    snprintf(path, sizeof(path), "%s/%s", dir, links[i]) ;
+    if (!tm_path_cat(path, sizeof(path), dir, "/", tm_link_names[i])) ctl_die(CTL_EX_USAGE, "path too long: ", dir, 0) ;
     if (!strcmp(path, self)) continue ;
     n = readlink(path, cur, sizeof(cur) - 1) ;
     if (n > 0) { cur[n] = 0 ; if (!strcmp(cur, self)) { printf("%s -> %s (already)\n", path, self) ; continue ; } }
     if (n > 0 || access(path, F_OK) == 0) unlink(path) ;
     if (symlink(self, path) < 0)
     {
-      ctl_warn("unable to create ", path, errno == EACCES ? ": permission denied" : ": system error") ;
-      rc = errno == EACCES || errno == EPERM ? EX_FALSE : EX_SYS ;
+      int e = errno ;
+      if (e == EACCES) ctl_warn("unable to create ", path, ": permission denied") ;
+      else ctl_warnsys("unable to create ", path) ;
+      rc = e == EACCES || e == EPERM ? CTL_EX_FALSE : CTL_EX_SYS ;
       continue ;
     }
     printf("%s -> %s\n", path, self) ;
@@ -49,7 +50,9 @@ void ctl_compat (int argc, char const **argv)
   char const *base = strrchr(argv[0], '/') ;
   char init[PATH_MAX] ;
   base = base ? base + 1 : argv[0] ;
-  if (strcmp(base, "tm-orchestrator") && strcmp(base, "go-overlay") && strcmp(base, "entrypoint")) return ;
+  unsigned int k = 1 ;             /* tm_link_names[0] is tm-ctl itself */
+  while (k < TM_NLINKS && strcmp(base, tm_link_names[k])) k++ ;
+  if (k == TM_NLINKS) return ;
   if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "status") || !strcmp(argv[1], "restart")
     || !strcmp(argv[1], "install") || argv[1][0] == '-')) return ;
   {

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
-#include "ctl_userdb.h"
+#include "http.h"
+#include "tm_userdb.h"
 
 #define MAXCLIENTS 64
 #define REQMAX 8192
@@ -44,7 +44,7 @@ struct client_s
   uint64_t deadline ;
   size_t inlen ;
   char in[REQMAX] ;
-  ctl_buf_t out ;
+  stralloc out ;
   size_t outpos ;
 } ;
 
@@ -105,22 +105,22 @@ static int listen_on (char const *addr)
   socklen_t sslen = 0 ;
   int one = 1, fd ;
   if (!parse_listen(addr, &ss, &sslen))
-    ctl_die(EX_USAGE, "serve-metrics needs HOST:PORT with an IPv4 or IPv6 address (\"127.0.0.1:9100\", \"[::]:9100\"), got ", addr, 0) ;
+    ctl_die(CTL_EX_USAGE, "serve-metrics needs HOST:PORT with an IPv4 or IPv6 address (\"127.0.0.1:9100\", \"[::]:9100\"), got ", addr, 0) ;
   fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
-  if (fd < 0) ctl_die(EX_SYS, "unable to create a socket: ", strerror(errno), 0) ;
+  if (fd < 0) ctl_diesys(CTL_EX_SYS, "unable to create a socket", 0) ;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ;
   if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, SOMAXCONN) < 0)
   {
     char const *e = strerror(errno) ;
-    fprintf(stderr, "tm-ctl: fatal: unable to listen on %s: %s\n", addr, e) ;
-    exit(EX_SYS) ;
+    ctl_warnf("fatal: unable to listen on %s: %s", addr, e) ;
+    exit(CTL_EX_SYS) ;
   }
   return fd ;
 }
 
 /* ---- responses ---- */
 
-static char const *status_text (int code)
+static char const *http_reason (int code)
 {
   switch (code)
   {
@@ -135,11 +135,11 @@ static char const *status_text (int code)
   }
 }
 
-static void respond (client_t *c, int code, char const *type, ctl_buf_t const *body, int head)
+static void respond (client_t *c, int code, char const *type, stralloc const *body, int head)
 {
   cb_printf(&c->out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
     "Cache-Control: no-store\r\nConnection: close\r\n%s\r\n",
-    code, status_text(code), type, body->len, code == 405 ? "Allow: GET, HEAD\r\n" : "") ;
+    code, http_reason(code), type, body->len, code == 405 ? "Allow: GET, HEAD\r\n" : "") ;
   if (!head && body->len) cb_cat(&c->out, body->s, body->len) ;
   c->outpos = 0 ;
   c->phase = 'w' ;
@@ -148,7 +148,7 @@ static void respond (client_t *c, int code, char const *type, ctl_buf_t const *b
 
 static void respond_text (client_t *c, int code, char const *text, int head)
 {
-  ctl_buf_t b = CTL_BUF_ZERO ;
+  stralloc b = STRALLOC_ZERO ;
   cb_cats(&b, text) ;
   respond(c, code, "text/plain; charset=utf-8", &b, head) ;
   free(b.s) ;
@@ -166,7 +166,7 @@ static int snap (client_t *c, ctl_snap_t *s, int head)
 static void get_metrics (client_t *c, int head)
 {
   ctl_snap_t s ;
-  ctl_buf_t b = CTL_BUF_ZERO ;
+  stralloc b = STRALLOC_ZERO ;
   if (!snap(c, &s, head)) return ;
   ctl_metrics_fmt(&b, &s) ;
   respond(c, 200, "text/plain; version=0.0.4; charset=utf-8", &b, head) ;
@@ -178,14 +178,14 @@ static void get_metrics (client_t *c, int head)
 static void get_probe (client_t *c, int head, int health)
 {
   ctl_snap_t s ;
-  ctl_buf_t b = CTL_BUF_ZERO ;
+  stralloc b = STRALLOC_ZERO ;
   if (!snap(c, &s, head)) return ;
   for (unsigned int i = 0 ; i < s.n ; i++)
   {
     svinfo_t const *sv = s.sv + i ;
     char why[TM_REASON_MAX + 64] ;
-    if (!sv_enabled(sdir, sv->name) || (health ? sv_healthy(sv) : sv_ready(sv))) continue ;
-    sv_problem(why, sizeof(why), sv) ;
+    if (!svi_enabled(sdir, sv->name) || (health ? svi_healthy(sv) : svi_ready(sv))) continue ;
+    svi_problem(why, sizeof(why), sv) ;
     cb_printf(&b, "%s: %s\n", sv->name, why) ;
   }
   if (b.len) respond(c, 503, "text/plain; charset=utf-8", &b, head) ;
@@ -194,7 +194,7 @@ static void get_probe (client_t *c, int head, int health)
   ctl_snap_free(&s) ;
 }
 
-static void html (ctl_buf_t *b, char const *s)
+static void html (stralloc *b, char const *s)
 {
   for (; *s ; s++)
     switch (*s)
@@ -208,14 +208,14 @@ static void html (ctl_buf_t *b, char const *s)
     }
 }
 
-static void cell (ctl_buf_t *b, char const *cls, char const *s)
+static void cell (stralloc *b, char const *cls, char const *s)
 {
   cb_printf(b, "<td class=\"%s\">", cls) ;
   html(b, s) ;
   cb_cats(b, "</td>") ;
 }
 
-static void html_row (ctl_buf_t *b, svinfo_t const *sv, uint64_t now)
+static void html_row (stralloc *b, svinfo_t const *sv, uint64_t now)
 {
   tm_status_t const *st = &sv->st ;
   char pid[16] = "-", up[32] = "-", restarts[16] ;
@@ -247,7 +247,7 @@ static char const html_head[] =
 static void get_page (client_t *c, int head)
 {
   ctl_snap_t s ;
-  ctl_buf_t b = CTL_BUF_ZERO ;
+  stralloc b = STRALLOC_ZERO ;
   uint64_t now = tm_wallclock_ms() ;
   char when[32] ;
   if (!snap(c, &s, head)) return ;
@@ -304,7 +304,7 @@ static void client_close (client_t *c)
   c->fd = -1 ;
   free(c->out.s) ;
   c->out.s = 0 ;
-  c->out.len = c->out.cap = 0 ;
+  c->out.len = c->out.a = 0 ;
   nclients-- ;
 }
 
@@ -404,10 +404,10 @@ static void drop_privileges (void)
     uid = u.uid ; gid = u.gid ;
     free(u.name) ; free(u.home) ;
   }
-  if (!uid) ctl_die(EX_SYS, "the user nobody is root in /etc/passwd: refusing to serve as root", 0, 0) ;
+  if (!uid) ctl_die(CTL_EX_SYS, "the user nobody is root in /etc/passwd: refusing to serve as root", 0, 0) ;
   if (setgroups(0, 0) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-    ctl_die(EX_SYS, "unable to drop root privileges: ", strerror(errno), 0) ;
-  if (!setuid(0) || !geteuid()) ctl_die(EX_SYS, "root privileges could not be dropped", 0, 0) ;
+    ctl_diesys(CTL_EX_SYS, "unable to drop root privileges", 0) ;
+  if (!setuid(0) || !geteuid()) ctl_die(CTL_EX_SYS, "root privileges could not be dropped", 0, 0) ;
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ;
 }
 
@@ -446,7 +446,7 @@ int ctl_serve_metrics (ctl_args_t const *a)
   sigset_t waitmask ;
   uint64_t pause_until = 0 ;
   int lfd ;
-  if (a->nnames != 1) ctl_die(EX_USAGE, "serve-metrics needs HOST:PORT", 0, 0) ;
+  if (a->nnames != 1) ctl_die(CTL_EX_USAGE, "serve-metrics needs HOST:PORT", 0, 0) ;
   sdir = a->scandir ;
   for (unsigned int i = 0 ; i < MAXCLIENTS ; i++) clients[i].fd = -1 ;
   signals_init(&waitmask) ;
@@ -457,7 +457,7 @@ int ctl_serve_metrics (ctl_args_t const *a)
     ctl_snap_load(&s, sdir, 1) ;  /* an early, clear error for a wrong or unreadable scandir */
     ctl_snap_free(&s) ;
   }
-  fprintf(stderr, "tm-ctl: serve-metrics: listening on %s\n", a->names[0]) ;
+  ctl_warnf("serve-metrics: listening on %s", a->names[0]) ;
   while (!stopping)
   {
     uint64_t now = mono_ms(), next = UINT64_MAX ;
@@ -489,7 +489,7 @@ int ctl_serve_metrics (ctl_args_t const *a)
     if (r < 0)
     {
       if (errno == EINTR) continue ;
-      ctl_die(EX_SYS, "unable to poll: ", strerror(errno), 0) ;
+      ctl_diesys(CTL_EX_SYS, "unable to poll", 0) ;
     }
     now = mono_ms() ;
     for (unsigned int i = 0 ; i < n ; i++)
@@ -506,5 +506,5 @@ int ctl_serve_metrics (ctl_args_t const *a)
   }
   close(lfd) ;
   for (unsigned int i = 0 ; i < MAXCLIENTS ; i++) if (clients[i].fd >= 0) client_close(clients + i) ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "tm.h"
-#include "tm-ctl.h"
+#include "import.h"
 #include "ctl_import.h"
 
 #define COMMENT_VALUE_MAX 80
@@ -314,7 +314,7 @@ static void put_user (proc_t *x)
   else if (x->p->guser) put_key_string(&x->sv->tail, "user", x->p->guser, "[supervisord] user") ;
 }
 
-static void put_env (proc_t *x)
+static void map_env (proc_t *x)
 {
   sbuf_t *b = &x->sv->tail ;
   imp_env_t env = IMP_ENV_ZERO ;
@@ -669,7 +669,7 @@ static void map_process (imp_program_t const *p, char const *pname, long num, lo
   }
   put_user(&x) ;
   put_dir(&x) ;
-  put_env(&x) ;
+  map_env(&x) ;
   put_output(&x) ;
   put_restart(&x) ;
   put_stop(&x) ;

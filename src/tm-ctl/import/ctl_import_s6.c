@@ -18,7 +18,7 @@
 
 #include <skalibs/djbunix.h>
 
-#include "tm-ctl.h"
+#include "import.h"
 #include "ctl_import.h"
 
 #define SMALL_MAX 4096          /* type, notification-fd, ... are one word */
@@ -413,7 +413,7 @@ static void put_service (sbuf_t *b, s6svc_t const *s, int bundles)
 static char *absolute (char const *dir)
 {
   char *abs = realpath(dir, 0) ;
-  if (!abs) ctl_die(errno == ENOENT || errno == EACCES || errno == ENOTDIR ? EX_FALSE : EX_SYS, "unable to read ", dir, errno == ENOENT ? ": no such directory" : ": permission denied or not a directory") ;
+  if (!abs) ctl_die(errno == ENOENT || errno == EACCES || errno == ENOTDIR ? CTL_EX_FALSE : CTL_EX_SYS, "unable to read ", dir, errno == ENOENT ? ": no such directory" : ": permission denied or not a directory") ;
   return abs ;
 }
 
@@ -423,7 +423,7 @@ int ctl_import_s6 (ctl_args_t const *a)
   char *abs ;
   int bundles ;
   size_t n = 0 ;
-  if (a->nnames != 1) ctl_die(EX_USAGE, "import-s6 needs exactly one DIR (s6-rc source definitions or services.d)", 0, 0) ;
+  if (a->nnames != 1) ctl_die(CTL_EX_USAGE, "import-s6 needs exactly one DIR (s6-rc source definitions or services.d)", 0, 0) ;
   abs = absolute(a->names[0]) ;
   base = abs ;
   load() ;
@@ -442,11 +442,11 @@ int ctl_import_s6 (ctl_args_t const *a)
     if (svc[i].type != T_BUNDLE) { put_service(&out, &svc[i], bundles) ; n++ ; }
   if (!n) imp_fatal(base, 0, "no service: no directory with a type file (s6-rc) or a run file (services.d)") ;
   if (fwrite(out.s, 1, out.len, stdout) < out.len || fflush(stdout) == EOF)
-    ctl_die(EX_SYS, "unable to write to stdout: ", strerror(errno), 0) ;
+    ctl_diesys(CTL_EX_SYS, "unable to write to stdout", 0) ;
   for (size_t i = 0 ; i < nsvc ; i++) { free(svc[i].dir) ; free(svc[i].name) ; imp_list_free(&svc[i].deps) ; }
   free(svc) ;
   free(abs) ;
   imp_sbfree(&out) ;
   imp_safe_free() ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }

@@ -27,8 +27,8 @@
 
 #include <skalibs/djbunix.h>
 
-#include "tm-ctl.h"
-#include "ctl_config.h"
+#include "config.h"
+#include "libtmconf/tmconf.h"
 
 #define SETTLE_MS 60000         /* how long a reload waits for the new tree to take effect */
 #define EVENT_MODE 03730        /* as tm_fifodir_make leaves it */
@@ -52,21 +52,6 @@ static int dot_or_dotdot (char const *s)
 }
 
 /* a b c concatenated into buf (PATH_MAX) */
-static char *cat3 (char *buf, char const *a, char const *b, char const *c)
-{
-  size_t la = strlen(a), lb = strlen(b), lc = strlen(c) ;
-  if (la + lb + lc >= PATH_MAX) ctl_die(EX_SYS, "path too long: ", a, b) ;
-  memcpy(buf, a, la) ;
-  memcpy(buf + la, b, lb) ;
-  memcpy(buf + la + lb, c, lc + 1) ;
-  return buf ;
-}
-
-static char *join2 (char *buf, char const *a, char const *b)
-{
-  return cat3(buf, a, "/", b) ;
-}
-
 static int is_dir (char const *path)
 {
   struct stat sb ;
@@ -85,7 +70,7 @@ static strlist_t *dir_list (char const *dir, strlist_t *l)
     char **s ;
     if (dot_or_dotdot(e->d_name)) continue ;
     s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
-    if (!s || !(s[l->n] = strdup(e->d_name))) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!s || !(s[l->n] = strdup(e->d_name))) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
     l->s = s ;
     l->n++ ;
   }
@@ -120,7 +105,7 @@ static int same_file (char const *a, char const *b)
     if (sa.st_size != sb.st_size || (sa.st_mode & 07777) != (sb.st_mode & 07777)) return 0 ;
     ba = malloc(sa.st_size + 1) ;
     bb = malloc(sb.st_size + 1) ;
-    if (!ba || !bb) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+    if (!ba || !bb) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
     same = openreadnclose(a, ba, sa.st_size) == sa.st_size && openreadnclose(b, bb, sb.st_size) == sb.st_size
       && !memcmp(ba, bb, sa.st_size) ;
     free(ba) ; free(bb) ;
@@ -133,7 +118,7 @@ static int same_file (char const *a, char const *b)
     for (unsigned int i = 0 ; same && i < la.n ; i++)
     {
       char pa[PATH_MAX], pb[PATH_MAX] ;
-      same = same_file(join2(pa, a, la.s[i]), join2(pb, b, la.s[i])) ;
+      same = same_file(ctl_path(pa, a, "/", la.s[i]), ctl_path(pb, b, "/", la.s[i])) ;
     }
     list_free(&la) ;
     list_free(&lb) ;
@@ -156,8 +141,8 @@ static int same_service (char const *fresh, char const *live)
       char px[PATH_MAX], py[PATH_MAX] ;
       struct stat sb ;
       if (runtime_entry(l.s[i]) || derived_entry(l.s[i])) continue ;
-      join2(px, x, l.s[i]) ;
-      join2(py, y, l.s[i]) ;
+      ctl_path(px, x, "/", l.s[i]) ;
+      ctl_path(py, y, "/", l.s[i]) ;
       same = pass ? lstat(py, &sb) == 0 : same_file(px, py) ;  /* pass 1: nothing removed */
     }
     list_free(&l) ;
@@ -177,7 +162,7 @@ static char failure[PATH_MAX + 128] ;
 static char *xstrdup (char const *s)
 {
   char *t = strdup(s) ;
-  if (!t) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!t) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   return t ;
 }
 
@@ -185,7 +170,7 @@ static char *xstrdup (char const *s)
 static int move (char const *from, char const *to)
 {
   move_t *j = realloc(journal, (njournal + 1) * sizeof(move_t)) ;
-  if (!j) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!j) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   journal = j ;
   if (rename(from, to) < 0)
   {
@@ -212,7 +197,7 @@ static int rollback (void)
   while (njournal--)
     if (rename(journal[njournal].to, journal[njournal].from) < 0)
     {
-      fprintf(stderr, "tm-ctl: reload: unable to move %s back to %s: %s\n", journal[njournal].to, journal[njournal].from, strerror(errno)) ;
+      ctl_warnf("reload: unable to move %s back to %s: %s", journal[njournal].to, journal[njournal].from, strerror(errno)) ;
       ok = 0 ;
     }
   njournal = 0 ;
@@ -247,15 +232,15 @@ static int replace_files (reload_t *r, char const *name)
   char live[PATH_MAX], fresh[PATH_MAX], old[PATH_MAX] ;
   strlist_t l ;
   int ok = 1 ;
-  join2(live, r->scandir, name) ;
-  join2(fresh, r->fresh, name) ;
-  if (!make_dir(join2(old, r->backup, name))) return 0 ;
+  ctl_path(live, r->scandir, "/", name) ;
+  ctl_path(fresh, r->fresh, "/", name) ;
+  if (!make_dir(ctl_path(old, r->backup, "/", name))) return 0 ;
   if (!dir_list(live, &l)) { snprintf(failure, sizeof(failure), "unable to read %s: %s", live, strerror(errno)) ; return 0 ; }
   for (unsigned int i = 0 ; ok && i < l.n ; i++)
   {
     char p[PATH_MAX], q[PATH_MAX] ;
     if (l.s[i][0] == '.' || runtime_entry(l.s[i])) continue ;
-    ok = move(join2(p, live, l.s[i]), join2(q, old, l.s[i])) ;
+    ok = move(ctl_path(p, live, "/", l.s[i]), ctl_path(q, old, "/", l.s[i])) ;
   }
   list_free(&l) ;
   if (!ok) return 0 ;
@@ -264,7 +249,7 @@ static int replace_files (reload_t *r, char const *name)
   {
     char p[PATH_MAX], q[PATH_MAX] ;
     if (l.s[i][0] == '.' || runtime_entry(l.s[i])) continue ;
-    ok = move(join2(p, fresh, l.s[i]), join2(q, live, l.s[i])) ;
+    ok = move(ctl_path(p, fresh, "/", l.s[i]), ctl_path(q, live, "/", l.s[i])) ;
   }
   list_free(&l) ;
   return ok ;
@@ -275,19 +260,19 @@ static int replace_dependents (reload_t *r, char const *name)
 {
   char p[PATH_MAX], q[PATH_MAX], dir[PATH_MAX] ;
   struct stat sb ;
-  join2(dir, r->backup, name) ;
-  cat3(p, r->scandir, "/", name) ;
-  join2(q, p, "dependents.d") ;
-  if (lstat(q, &sb) == 0 && (!make_dir(dir) || !move(q, join2(p, dir, "dependents.d")))) return 0 ;
-  cat3(p, r->fresh, "/", name) ;
-  join2(dir, p, "dependents.d") ;
+  ctl_path(dir, r->backup, "/", name) ;
+  ctl_path(p, r->scandir, "/", name) ;
+  ctl_path(q, p, "/", "dependents.d") ;
+  if (lstat(q, &sb) == 0 && (!make_dir(dir) || !move(q, ctl_path(p, dir, "/", "dependents.d")))) return 0 ;
+  ctl_path(p, r->fresh, "/", name) ;
+  ctl_path(dir, p, "/", "dependents.d") ;
   return lstat(dir, &sb) < 0 || move(dir, q) ;
 }
 
 static void list_add (strlist_t *l, char const *s)
 {
   char **v = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
-  if (!v) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!v) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   l->s = v ;
   l->s[l->n++] = xstrdup(s) ;
 }
@@ -305,8 +290,8 @@ static int apply (reload_t *r)
   for (unsigned int i = 0 ; ok && i < l.n ; i++)
   {
     char live[PATH_MAX], fresh[PATH_MAX] ;
-    if (l.s[i][0] == '.' || !is_dir(join2(live, r->scandir, l.s[i])) || is_dir(join2(fresh, r->fresh, l.s[i]))) continue ;
-    ok = make_dir(r->trash) && move(live, join2(fresh, r->trash, l.s[i])) ;
+    if (l.s[i][0] == '.' || !is_dir(ctl_path(live, r->scandir, "/", l.s[i])) || is_dir(ctl_path(fresh, r->fresh, "/", l.s[i]))) continue ;
+    ok = make_dir(r->trash) && move(live, ctl_path(fresh, r->trash, "/", l.s[i])) ;
     if (ok) list_add(&r->removed, l.s[i]) ;
   }
   list_free(&l) ;
@@ -318,8 +303,8 @@ static int apply (reload_t *r)
   {
     char live[PATH_MAX], fresh[PATH_MAX] ;
     char const *name = l.s[i] ;
-    if (name[0] == '.' || !is_dir(join2(fresh, r->fresh, name))) continue ;
-    if (!is_dir(join2(live, r->scandir, name)))
+    if (name[0] == '.' || !is_dir(ctl_path(fresh, r->fresh, "/", name))) continue ;
+    if (!is_dir(ctl_path(live, r->scandir, "/", name)))
     {
       ok = move(fresh, live) ;
       if (ok) list_add(&r->added, name) ;
@@ -339,14 +324,14 @@ static int apply (reload_t *r)
   if (!ok) return 0 ;
   {
     char dir[PATH_MAX] ;
-    if (!make_dir(join2(dir, r->backup, ".tm-svscan"))) return 0 ;
+    if (!make_dir(ctl_path(dir, r->backup, "/", ".tm-svscan"))) return 0 ;
     for (unsigned int i = 0 ; i < sizeof(globals) / sizeof(*globals) ; i++)
     {
       char p[PATH_MAX], q[PATH_MAX], o[PATH_MAX] ;
       struct stat sb ;
-      cat3(p, r->fresh, "/.tm-svscan/", globals[i]) ;
-      cat3(q, r->scandir, "/.tm-svscan/", globals[i]) ;
-      if (lstat(q, &sb) == 0 && !move(q, join2(o, dir, globals[i]))) return 0 ;
+      ctl_path(p, r->fresh, "/.tm-svscan/", globals[i]) ;
+      ctl_path(q, r->scandir, "/.tm-svscan/", globals[i]) ;
+      if (lstat(q, &sb) == 0 && !move(q, ctl_path(o, dir, "/", globals[i]))) return 0 ;
       if (lstat(p, &sb) == 0 && !move(p, q)) return 0 ;
     }
   }
@@ -362,7 +347,7 @@ static int ours (int fd, mode_t kind, int closed, char const *what, char const *
   struct stat sb ;
   if (fstat(fd, &sb) < 0) return 0 ;
   if ((sb.st_mode & S_IFMT) == kind && !sb.st_uid && (!closed || !(sb.st_mode & 022))) return 1 ;
-  fprintf(stderr, "tm-ctl: reload: warning: %s of %s is not a root-owned %s%s: its permissions are left alone\n",
+  ctl_warnf("reload: warning: %s of %s is not a root-owned %s%s: its permissions are left alone",
     what, name, kind == S_IFDIR ? "directory" : "FIFO", closed ? " that only root may write" : "") ;
   return 0 ;
 }
@@ -385,7 +370,7 @@ static void control_group_apply (int scanfd, char const *name, int has_group, gi
     /* the old group loses its access before the new one gains it */
     if (ours(fd, S_IFDIR, 0, "event", name)
      && (fchmod(fd, EVENT_MODE & ~070) < 0 || fchown(fd, 0, gid) < 0 || fchmod(fd, EVENT_MODE) < 0))
-      fprintf(stderr, "tm-ctl: reload: warning: unable to set the group of %s/event: %s\n", name, strerror(errno)) ;
+      ctl_warnf("reload: warning: unable to set the group of %s/event: %s", name, strerror(errno)) ;
     close(fd) ;
   }
   sfd = openat(svfd, "supervise", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
@@ -398,7 +383,7 @@ static void control_group_apply (int scanfd, char const *name, int has_group, gi
     {
       if (ours(fd, S_IFIFO, 0, "supervise/control", name)
        && (fchmod(fd, 0600) < 0 || fchown(fd, 0, gid) < 0 || (has_group && fchmod(fd, 0620) < 0)))
-        fprintf(stderr, "tm-ctl: reload: warning: unable to set the group of %s/supervise/control: %s\n", name, strerror(errno)) ;
+        ctl_warnf("reload: warning: unable to set the group of %s/supervise/control: %s", name, strerror(errno)) ;
       close(fd) ;
     }
   }
@@ -413,7 +398,7 @@ static void control_group_apply_all (char const *scandir, config_t const *c)
   int scanfd = open(scandir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (scanfd < 0 || !dir_list(scandir, &l))
   {
-    fprintf(stderr, "tm-ctl: reload: warning: unable to apply the control group in %s: %s\n", scandir, strerror(errno)) ;
+    ctl_warnf("reload: warning: unable to apply the control group in %s: %s", scandir, strerror(errno)) ;
     if (scanfd >= 0) close(scanfd) ;
     return ;
   }
@@ -425,23 +410,18 @@ static void control_group_apply_all (char const *scandir, config_t const *c)
 
 /* ---- the new tree takes effect ---- */
 
-static pid_t holder (char const *dir, char const *name)
-{
-  char p[PATH_MAX], q[PATH_MAX] ;
-  return tm_lock_holder(cat3(q, join2(p, dir, name), "/supervise/lock", "")) ;
-}
 
 /* cmd to the supervisor of name; one that has just taken its lock may not
    have opened its FIFO yet: a moment for it */
 static int tell (char const *scandir, char const *name, char const *cmd)
 {
   char fifo[PATH_MAX], dir[PATH_MAX] ;
-  cat3(fifo, join2(dir, scandir, name), "/supervise/control", "") ;
+  ctl_path(fifo, ctl_path(dir, scandir, "/", name), "/supervise/control", "") ;
   for (unsigned int waited = 0 ; ; waited += 20)
   {
     int r = tm_control_write(fifo, cmd, strlen(cmd)) ;
     if (r) return r > 0 ;
-    if (waited >= 2000 || holder(scandir, name) <= 0) return 0 ;
+    if (waited >= 2000 || svi_supervisor(scandir, name) <= 0) return 0 ;
     poll(0, 0, 20) ;
   }
 }
@@ -457,20 +437,20 @@ static void settle (reload_t *r, pid_t const *old)
   {
     char const *busy = 0, *why = 0 ;
     for (unsigned int i = 0 ; !busy && i < r->removed.n ; i++)
-      if (holder(r->trash, r->removed.s[i]) > 0) { busy = r->removed.s[i] ; why = "still stopping (its directory stays in .tm-svscan/removed until it exited)" ; }
+      if (svi_supervisor(r->trash, r->removed.s[i]) > 0) { busy = r->removed.s[i] ; why = "still stopping (its directory stays in .tm-svscan/removed until it exited)" ; }
     for (unsigned int i = 0 ; !busy && i < r->changed.n ; i++)
     {
       pid_t h ;
       if (old[i] < 0) continue ;  /* it could not be told */
-      h = holder(r->scandir, r->changed.s[i]) ;
+      h = svi_supervisor(r->scandir, r->changed.s[i]) ;
       if (h <= 0 || h == old[i]) { busy = r->changed.s[i] ; why = "not restarted by a new supervisor yet" ; }
     }
     for (unsigned int i = 0 ; !busy && i < r->added.n ; i++)
-      if (holder(r->scandir, r->added.s[i]) <= 0) { busy = r->added.s[i] ; why = "not supervised yet" ; }
+      if (svi_supervisor(r->scandir, r->added.s[i]) <= 0) { busy = r->added.s[i] ; why = "not supervised yet" ; }
     if (!busy) break ;
     if (waited >= SETTLE_MS)
     {
-      fprintf(stderr, "tm-ctl: reload: warning: after %u s, %s is %s\n", SETTLE_MS / 1000, busy, why) ;
+      ctl_warnf("reload: warning: after %u s, %s is %s", SETTLE_MS / 1000, busy, why) ;
       return ;
     }
     poll(0, 0, 50) ;
@@ -486,14 +466,14 @@ static void clean_leftovers (reload_t *r)
   char dir[PATH_MAX] ;
   strlist_t l ;
   rm_rf(r->work) ;
-  if (!dir_list(cat3(dir, r->scandir, "/.tm-svscan/removed", ""), &l)) return ;
+  if (!dir_list(ctl_path(dir, r->scandir, "/.tm-svscan/removed", ""), &l)) return ;
   for (unsigned int i = 0 ; i < l.n ; i++)
   {
     char p[PATH_MAX] ;
     strlist_t s ;
     int busy = 0 ;
-    if (!dir_list(join2(p, dir, l.s[i]), &s)) continue ;
-    for (unsigned int j = 0 ; j < s.n ; j++) busy |= holder(p, s.s[j]) > 0 ;
+    if (!dir_list(ctl_path(p, dir, "/", l.s[i]), &s)) continue ;
+    for (unsigned int j = 0 ; j < s.n ; j++) busy |= svi_supervisor(p, s.s[j]) > 0 ;
     list_free(&s) ;
     if (!busy) rm_rf(p) ;
   }
@@ -510,22 +490,23 @@ static void lock_reload (char const *scandir)
   char path[PATH_MAX] ;
   struct stat sb ;
   int r ;
-  int fd = open(cat3(path, scandir, "/.tm-svscan/reload-lock", ""), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600) ;
+  int fd = open(ctl_path(path, scandir, "/.tm-svscan/reload-lock", ""), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600) ;
   if (fd < 0)
   {
-    if (errno == EACCES || errno == EPERM) ctl_die(EX_FALSE, "permission denied: only root may reload (", path, ")") ;
-    ctl_die(EX_SYS, "unable to open ", path, errno == ELOOP ? ": a symbolic link" : ": system error") ;
+    if (errno == EACCES || errno == EPERM) ctl_die(CTL_EX_FALSE, "permission denied: only root may reload (", path, ")") ;
+    if (errno == ELOOP) ctl_die(CTL_EX_SYS, "unable to open ", path, ": a symbolic link") ;
+    ctl_diesys(CTL_EX_SYS, "unable to open ", path) ;
   }
   if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || sb.st_nlink != 1)
-    ctl_die(EX_SYS, path, " is not a regular file of ours: remove it", 0) ;
-  if (sb.st_mode & 077 && fchmod(fd, 0600) < 0) ctl_die(EX_SYS, "unable to chmod ", path, 0) ;
+    ctl_die(CTL_EX_SYS, path, " is not a regular file of ours: remove it", 0) ;
+  if (sb.st_mode & 077 && fchmod(fd, 0600) < 0) ctl_die(CTL_EX_SYS, "unable to chmod ", path, 0) ;
   r = fd_lock(fd, 1, 1) ;
   if (!r)
   {
-    fprintf(stderr, "tm-ctl: another reload runs on %s: waiting for it\n", scandir) ;
+    ctl_warnf("another reload runs on %s: waiting for it", scandir) ;
     r = fd_lock(fd, 1, 0) ;
   }
-  if (r < 1) ctl_die(EX_SYS, "unable to lock ", path, 0) ;
+  if (r < 1) ctl_die(CTL_EX_SYS, "unable to lock ", path, 0) ;
 }
 
 /* ---- the verb ---- */
@@ -534,7 +515,7 @@ static char const *reload_config (ctl_args_t const *a, char *buf)
 {
   char file[PATH_MAX] ;
   if (a->nnames) return a->names[0] ;
-  cat3(file, a->scandir, "/.tm-svscan/config", "") ;
+  ctl_path(file, a->scandir, "/.tm-svscan/config", "") ;
   if (tm_svfile_read(file, buf, PATH_MAX) > 0) return buf ;
   return ctl_default_config() ;
 }
@@ -552,32 +533,32 @@ static int compile (reload_t *r, config_t const *c)
 {
   /* the default working directory of the first compile, not ours */
   char wd[PATH_MAX], file[PATH_MAX] ;
-  int known = tm_svfile_read(cat3(file, r->scandir, "/.tm-svscan/working-dir", ""), wd, sizeof(wd)) > 0 ;
-  if (mkdir(r->work, 0700) < 0) { fprintf(stderr, "tm-ctl: reload: unable to mkdir %s: %s\n", r->work, strerror(errno)) ; return 0 ; }
+  int known = tm_svfile_read(ctl_path(file, r->scandir, "/.tm-svscan/working-dir", ""), wd, sizeof(wd)) > 0 ;
+  if (mkdir(r->work, 0700) < 0) { ctl_warnf("reload: unable to mkdir %s: %s", r->work, strerror(errno)) ; return 0 ; }
   return config_write_tree(c, r->fresh, known ? wd : 0) ;
 }
 
 int ctl_reload (ctl_args_t const *a)
 {
   reload_t r = { .scandir = a->scandir } ;
-  char buf[PATH_MAX], lock[PATH_MAX] ;
+  char buf[PATH_MAX] ;
   char const *file ;
   pid_t *old ;
   config_t c ;
-  if (a->nnames > 1) ctl_die(EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
+  if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "reload takes at most one CONFIG", 0, 0) ;
   file = reload_config(a, buf) ;
-  if (tm_lock_holder(cat3(lock, a->scandir, "/.tm-svscan/lock", "")) <= 0)
-    ctl_die(EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
+  if (!svi_svscan_runs(a->scandir))
+    ctl_die(CTL_EX_FALSE, "no tm-svscan is running on ", a->scandir, ": nothing to reload") ;
   lock_reload(a->scandir) ;
-  cat3(r.work, a->scandir, "/.tm-svscan/reload", "") ;
-  join2(r.fresh, r.work, "new") ;
-  join2(r.backup, r.work, "old") ;
+  ctl_path(r.work, a->scandir, "/.tm-svscan/reload", "") ;
+  ctl_path(r.fresh, r.work, "/", "new") ;
+  ctl_path(r.backup, r.work, "/", "old") ;
   snprintf(r.trash, sizeof(r.trash), "%s/.tm-svscan/removed/%d", a->scandir, (int)getpid()) ;
   clean_leftovers(&r) ;
   if (!config_load(&c, file, 0))
   {
-    int code = c.syserr ? EX_SYS : EX_FALSE ;
-    fprintf(stderr, "tm-ctl: %u error%s in %s: nothing changed\n", c.nerrors, c.nerrors == 1 ? "" : "s", file) ;
+    int code = c.syserr ? CTL_EX_SYS : CTL_EX_FALSE ;
+    ctl_warnf("%u error%s in %s: nothing changed", c.nerrors, c.nerrors == 1 ? "" : "s", file) ;
     config_free(&c) ;
     return code ;
   }
@@ -585,42 +566,42 @@ int ctl_reload (ctl_args_t const *a)
   {
     rm_rf(r.work) ;
     config_free(&c) ;
-    fprintf(stderr, "tm-ctl: reload: nothing changed\n") ;
-    return EX_SYS ;
+    ctl_warnf("reload: nothing changed") ;
+    return CTL_EX_SYS ;
   }
   {
     char dir[PATH_MAX] ;
-    mkdir(cat3(dir, a->scandir, "/.tm-svscan/removed", ""), 0700) ;
+    mkdir(ctl_path(dir, a->scandir, "/.tm-svscan/removed", ""), 0700) ;
   }
   if (!apply(&r))
   {
     int undone = rollback() ;
-    fprintf(stderr, "tm-ctl: reload: %s\n", failure) ;
+    ctl_warnf("reload: %s", failure) ;
     if (undone)
     {
       rm_rf(r.work) ;
       rm_rf(r.trash) ;
-      fprintf(stderr, "tm-ctl: reload: every change was undone: the services run as before, nothing changed\n") ;
+      ctl_warnf("reload: every change was undone: the services run as before, nothing changed") ;
     }
-    else fprintf(stderr, "tm-ctl: reload: the tree could not be restored whole: what was not moved back is in %s and %s\n", r.work, r.trash) ;
+    else ctl_warnf("reload: the tree could not be restored whole: what was not moved back is in %s and %s", r.work, r.trash) ;
     reload_free(&r) ;
     config_free(&c) ;
-    return EX_SYS ;
+    return CTL_EX_SYS ;
   }
   rm_rf(r.work) ;
   control_group_apply_all(a->scandir, &c) ;
   {
     char fifo[PATH_MAX] ;
-    if (tm_control_write(cat3(fifo, a->scandir, "/.tm-svscan/control", ""), "a", 1) <= 0)
+    if (tm_control_write(ctl_path(fifo, a->scandir, "/.tm-svscan/control", ""), "a", 1) <= 0)
       ctl_warn("reload: warning: unable to tell tm-svscan to rescan", 0, 0) ;
   }
   /* a changed service: stop it, and its supervisor exits; tm-svscan starts
      a new supervisor, which reads the new files and starts it again */
   old = calloc(r.changed.n + 1, sizeof(pid_t)) ;
-  if (!old) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!old) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   for (unsigned int i = 0 ; i < r.changed.n ; i++)
   {
-    old[i] = holder(a->scandir, r.changed.s[i]) ;
+    old[i] = svi_supervisor(a->scandir, r.changed.s[i]) ;
     if (old[i] > 0 && !tell(a->scandir, r.changed.s[i], "X"))
     {
       ctl_warn("reload: warning: unable to tell the supervisor of ", r.changed.s[i], " to restart: it runs with the old files until it restarts") ;
@@ -633,5 +614,5 @@ int ctl_reload (ctl_args_t const *a)
   free(old) ;
   reload_free(&r) ;
   config_free(&c) ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }

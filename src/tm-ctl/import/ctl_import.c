@@ -18,7 +18,7 @@
 
 #include <ini.h>
 
-#include "tm-ctl.h"
+#include "import.h"
 #include "ctl_import.h"
 
 #define MAX_FILE_SIZE (64UL << 20)
@@ -71,7 +71,7 @@ void imp_fatal (char const *file, unsigned int line, char const *fmt, ...)
   va_start(ap, fmt) ;
   imp_vprintf(&b, fmt, ap) ;
   va_end(ap) ;
-  ctl_die(EX_FALSE, imp_str(&b), 0, 0) ;
+  ctl_die(CTL_EX_FALSE, imp_str(&b), 0, 0) ;
   abort() ;
 }
 
@@ -287,7 +287,7 @@ static char *dirname_abs (char const *path)
   if (path[0] != '/')
   {
     char *cwd = getcwd(0, 0) ;
-    if (!cwd) ctl_die(EX_SYS, "unable to get the current directory: ", strerror(errno), 0) ;
+    if (!cwd) ctl_diesys(CTL_EX_SYS, "unable to get the current directory", 0) ;
     imp_printf(&full, "%s/", cwd) ;
     free(cwd) ;
   }
@@ -321,7 +321,7 @@ static int opens_section (char const *buf, size_t len, int line)
 static char comment_prefixes[] = ";#" ;
 
 /* 1 read, 0 could not be read (errno-like code in *err) */
-static int read_file (char const *path, char const *shown, int is_main, int *err)
+static int import_file_read (char const *path, char const *shown, int is_main, int *err)
 {
   reader_t r = { .pos = 0, .at_bol = 1, .line = 0, .cur = -1, .lastkv = -1, .is_main = is_main, .err = SBUF_ZERO } ;
   size_t longest ;
@@ -352,7 +352,7 @@ static int read_file (char const *path, char const *shown, int is_main, int *err
   ini_stop_on_first_error = 1 ;
   ini_allow_bom = 1 ;
   ret = ini_parse_stream(&reader, &r, &handler, &r) ;
-  if (ret == -2) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (ret == -2) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   if (ret)
   {
     if (r.err.len) imp_fatal(r.file, ret, "%s", imp_str(&r.err)) ;
@@ -380,7 +380,7 @@ static void include_one (char const *pattern)
   if (pattern[0] != '/') imp_printf(&full, "%s/", ctx.maindir) ;
   imp_puts(&full, pattern) ;
   r = glob(imp_str(&full), 0, 0, &g) ;
-  if (r == GLOB_NOSPACE) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (r == GLOB_NOSPACE) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   if (r || !g.gl_pathc)
   {
     imp_printf(&ctx.incnotes, "#   %s matches no file: nothing read\n", imp_safe(pattern)) ;
@@ -393,7 +393,7 @@ static void include_one (char const *pattern)
     char const *shown = shown_path(g.gl_pathv[i]) ;
     int err ;
     ctx.nested = 0 ;
-    if (!read_file(g.gl_pathv[i], shown, 0, &err))
+    if (!import_file_read(g.gl_pathv[i], shown, 0, &err))
       imp_printf(&ctx.incnotes, "#   %s could not be read (%s): skipped, as supervisord skips it\n", imp_safe(shown), strerror(err)) ;
     else if (ctx.nested)
       imp_printf(&ctx.incnotes, "#   read %s; its own [include] is ignored, as supervisord reads no nested include\n", imp_safe(shown)) ;
@@ -691,14 +691,14 @@ int ctl_import_supervisord (ctl_args_t const *a)
   sbuf_t out = SBUF_ZERO ;
   char const *file ;
   int err ;
-  if (a->nnames != 1) ctl_die(EX_USAGE, "import-supervisord needs exactly one FILE (a supervisord.conf)", 0, 0) ;
+  if (a->nnames != 1) ctl_die(CTL_EX_USAGE, "import-supervisord needs exactly one FILE (a supervisord.conf)", 0, 0) ;
   file = a->names[0] ;
-  if (!read_file(file, file, 1, &err))
+  if (!import_file_read(file, file, 1, &err))
   {
     int perm = err == ENOENT || err == EACCES || err == EISDIR || err == ENOTDIR || err == ELOOP || err == EFBIG || err == ENAMETOOLONG ;
     char msg[256] ;
     snprintf(msg, sizeof(msg), ": %s", err == EFBIG ? "too big for a supervisord config" : strerror(err)) ;
-    ctl_die(perm ? EX_FALSE : EX_SYS, "unable to read ", file, msg) ;
+    ctl_die(perm ? CTL_EX_FALSE : CTL_EX_SYS, "unable to read ", file, msg) ;
   }
   ctx.maindir = imp_strdup(ctx.dirs.s[0]) ;
   includes() ;
@@ -718,8 +718,8 @@ int ctl_import_supervisord (ctl_args_t const *a)
     imp_puts(&out, imp_str(&ctx.sv[i].tail)) ;
   }
   if (fwrite(out.s, 1, out.len, stdout) < out.len || fflush(stdout) == EOF)
-    ctl_die(EX_SYS, "unable to write to stdout: ", strerror(errno), 0) ;
+    ctl_diesys(CTL_EX_SYS, "unable to write to stdout", 0) ;
   imp_sbfree(&out) ;
   cleanup() ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }

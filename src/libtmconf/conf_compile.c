@@ -18,11 +18,13 @@
 #include <unistd.h>
 
 #include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
 
 #include "tm/config.h"
 #include "tm.h"
-#include "tm-ctl.h"
-#include "ctl_config.h"
+#include "tm_svdir.h"
+#include "tmconf.h"
+#include "conf_schema.h"
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -103,29 +105,18 @@ static void put_link (char const *dir, char const *name, char const *target)
 
 /* ---- execline text ---- */
 
-typedef struct sbuf_s sbuf_t ;
-struct sbuf_s { char *s ; size_t len, cap ; } ;
-
-static void sb_cat (sbuf_t *b, char const *s, size_t n)
+static void sb_cat (stralloc *b, char const *s, size_t n)
 {
-  if (b->len + n + 1 > b->cap)
-  {
-    b->cap = 2 * (b->len + n + 1) ;
-    b->s = realloc(b->s, b->cap) ;
-    if (!b->s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-  }
-  memcpy(b->s + b->len, s, n) ;
-  b->len += n ;
-  b->s[b->len] = 0 ;
+  if (!stralloc_catb(b, s, n)) tmconf_nomem() ;
 }
 
-static void sb_cats (sbuf_t *b, char const *s)
+static void sb_cats (stralloc *b, char const *s)
 {
   sb_cat(b, s, strlen(s)) ;
 }
 
 /* one execline word: always quoted, so that it is exactly one word */
-static void sb_word (sbuf_t *b, char const *s)
+static void sb_word (stralloc *b, char const *s)
 {
   sb_cat(b, "\"", 1) ;
   for (; *s ; s++)
@@ -141,7 +132,7 @@ static void sb_word (sbuf_t *b, char const *s)
   sb_cat(b, "\"", 1) ;
 }
 
-static void sb_argv (sbuf_t *b, char const *cmd, strlist_t const *args)
+static void sb_argv (stralloc *b, char const *cmd, strlist_t const *args)
 {
   sb_word(b, cmd) ;
   for (unsigned int i = 0 ; i < args->n ; i++) { sb_cat(b, " ", 1) ; sb_word(b, args->s[i]) ; }
@@ -150,7 +141,7 @@ static void sb_argv (sbuf_t *b, char const *cmd, strlist_t const *args)
 
 static void put_execline (char const *dir, char const *name, char const *comment, char const *cmd, strlist_t const *args)
 {
-  sbuf_t b = { 0 } ;
+  stralloc b = STRALLOC_ZERO ;
   sb_cats(&b, "#!" TM_EXECLINEB " -P\n# ") ;
   sb_cats(&b, comment) ;
   sb_cats(&b, "\n# (working directory, environment and user are set by tm-supervise from\n# working-dir, env/ and uid/gid/groups beside this file)\n") ;
@@ -163,7 +154,24 @@ static void put_execline (char const *dir, char const *name, char const *comment
 
 /* ---- one service ---- */
 
-static char const *const restart_names[] = { "always", "on-failure", "never", "always" } ;
+/* the files of the rows of a schema table that the compiler writes from
+   their field alone */
+static void put_schema (char const *dir, conf_key_t const *table, unsigned int n, void const *base)
+{
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    conf_key_t const *k = table + i ;
+    char const *p = (char const *)base + k->field ;
+    if (!k->put) continue ;
+    switch (k->kind)
+    {
+      case CK_UINT : case CK_SECS : case CK_SECS0 : put_fmt(dir, k->file, "%u\n", *(unsigned int const *)p) ; break ;
+      case CK_ENUM : put_fmt(dir, k->file, "%s\n", (k->file_names ? k->file_names : k->names)[*(int const *)p]) ; break ;
+      case CK_SIGNAL : put_fmt(dir, k->file, "%s\n", tm_signal_name(*(int const *)p)) ; break ;
+      default : break ;
+    }
+  }
+}
 
 static void put_script (char const *dir, char const *name, char const *script)
 {
@@ -178,7 +186,7 @@ static int has_env (service_t const *sv, char const *key)
   return 0 ;
 }
 
-static void put_env (char const *sd, service_t const *sv)
+static void put_env_dir (char const *sd, service_t const *sv)
 {
   char dir[PATH_MAX] ;
   join(dir, sd, "env") ;
@@ -197,7 +205,7 @@ static void put_env (char const *sd, service_t const *sv)
 
 static void put_user (char const *sd, service_t const *sv)
 {
-  sbuf_t b = { 0 } ;
+  stralloc b = STRALLOC_ZERO ;
   if (!sv->has_user) return ;
   put_fmt(sd, "uid", "%u\n", (unsigned int)sv->uid) ;
   put_fmt(sd, "gid", "%u\n", (unsigned int)sv->gid) ;
@@ -234,11 +242,7 @@ static void put_health (char const *sd, service_t const *sv)
     put_secret_fmt(dir, h->kind == HEALTH_HTTP ? "http" : "tcp", "%s\n", h->target) ;
     put_execline(dir, "check", "healthcheck", self, &args) ;
   }
-  put_fmt(dir, "interval", "%u\n", h->interval) ;
-  put_fmt(dir, "timeout", "%u\n", h->timeout) ;
-  put_fmt(dir, "retries", "%u\n", h->retries) ;
-  put_fmt(dir, "start-period", "%u\n", h->start_period) ;
-  put_fmt(dir, "on-unhealthy", "%s\n", h->restart_on_unhealthy ? "restart" : "none") ;
+  put_schema(dir, conf_health_keys, conf_health_nkeys, h) ;
 }
 
 static void put_deps (char const *sd, config_t const *c, service_t const *sv)
@@ -252,8 +256,8 @@ static void put_deps (char const *sd, config_t const *c, service_t const *sv)
   for (unsigned int i = 0 ; i < c->nservices ; i++)
     for (unsigned int j = 0 ; j < c->services[i].deps.n ; j++)
       if (!strcmp(c->services[i].deps.s[j], sv->name)) put_file(dir, c->services[i].name, "", 0, 0644) ;
-  if (sv->deps.n) put_fmt(sd, "timeout-dependencies", "%u\n", c->dependency_wait_timeout) ;
-  else if (sv->wait_all_set && sv->wait_all) put_fmt(sd, "wait-after", "%u\n", sv->wait_all) ;
+  if (sv->deps.n) put_fmt(sd, TM_SVD_TIMEOUT_DEPS, "%u\n", c->dependency_wait_timeout) ;
+  else if (sv->wait_all_set && sv->wait_all) put_fmt(sd, TM_SVD_WAIT_AFTER, "%u\n", sv->wait_all) ;
 }
 
 static void put_service (char const *root, config_t const *c, service_t const *sv, char const *cwd)
@@ -273,31 +277,25 @@ static void put_service (char const *root, config_t const *c, service_t const *s
     put_dir(sd, "event") ;
     if (*join(ev, sd, "event") && chmod(ev, 03730) < 0) fail_sys("chmod", ev) ;
   }
-  put_fmt(sd, "type", "%s\n", sv->oneshot ? "oneshot" : "longrun") ;
-  put_fmt(sd, "restart", "%s\n", restart_names[sv->restart]) ;
-  put_fmt(sd, "restart-delay", "%u\n", sv->restart_delay) ;
-  put_fmt(sd, "restart-max-delay", "%u\n", sv->restart_max_delay) ;
-  put_fmt(sd, "max-restarts", "%u\n", sv->max_restarts) ;
-  put_fmt(sd, "timeout-kill", "%u\n", sv->stop_timeout) ;
-  put_fmt(sd, "down-signal", "%s\n", tm_signal_name(sv->stop_signal)) ;
-  put_fmt(sd, "working-dir", "%s\n", sv->working_dir ? sv->working_dir : cwd) ;
-  if (sv->ready_fd >= 0) put_fmt(sd, "notification-fd", "%d\n", sv->ready_fd) ;
+  put_schema(sd, conf_service_keys, conf_service_nkeys, sv) ;
+  put_fmt(sd, TM_SVD_WORKING_DIR, "%s\n", sv->working_dir ? sv->working_dir : cwd) ;
+  if (sv->ready_fd >= 0) put_fmt(sd, TM_SVD_NOTIFICATION_FD, "%d\n", sv->ready_fd) ;
   if (!sv->enabled) put_file(sd, "down", "", 0, 0644) ;
   if (sv->required) put_file(sd, "required", "", 0, 0644) ;
   put_deps(sd, c, sv) ;
-  put_env(sd, sv) ;
+  put_env_dir(sd, sv) ;
   put_user(sd, sv) ;
   put_script(sd, "pre-start", sv->pre_script) ;
   put_script(sd, "post-start", sv->post_script) ;
   put_script(sd, "finish", sv->finish_script) ;
-  if (sv->pre_script || sv->post_script || sv->finish_script) put_fmt(sd, "timeout-script", "%u\n", sv->script_timeout) ;
-  if (sv->post_script) put_fmt(sd, "post-start-delay", "%u\n", c->post_script_timeout) ;
-  if (sv->log_file) put_fmt(sd, "log-file", "%s\n", sv->log_file) ;
+  if (sv->pre_script || sv->post_script || sv->finish_script) put_fmt(sd, TM_SVD_TIMEOUT_SCRIPT, "%u\n", sv->script_timeout) ;
+  if (sv->post_script) put_fmt(sd, TM_SVD_POST_START_DELAY, "%u\n", c->post_script_timeout) ;
+  if (sv->log_file) put_fmt(sd, TM_SVD_LOG_FILE, "%s\n", sv->log_file) ;
   if (sv->output_file)
   {
-    put_fmt(sd, "output-file", "%s\n", sv->output_file) ;
-    put_fmt(sd, "output-max-size", "%llu\n", (unsigned long long)sv->output_max_size) ;
-    put_fmt(sd, "output-max-files", "%u\n", sv->output_max_files) ;
+    put_fmt(sd, TM_SVD_OUTPUT_FILE, "%s\n", sv->output_file) ;
+    put_fmt(sd, TM_SVD_OUTPUT_MAX_SIZE, "%llu\n", (unsigned long long)sv->output_max_size) ;
+    put_fmt(sd, TM_SVD_OUTPUT_MAX_FILES, "%u\n", sv->output_max_files) ;
   }
   if (sv->log_timestamps) put_file(sd, "log-timestamps", "", 0, 0644) ;
   if (sv->pty) put_file(sd, "pty", "", 0, 0644) ;

@@ -18,7 +18,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
 
-#include "tm-ctl.h"
+#include "import.h"
 #include "ctl_import.h"
 
 #define PROCFILE_MAX (1UL << 20)
@@ -177,13 +177,13 @@ static void read_procfile (char const *file, stralloc *sa)
     int e = errno ;
     char msg[128] ;
     snprintf(msg, sizeof(msg), ": %s", strerror(e)) ;
-    ctl_die(e == ENOENT || e == EACCES || e == EISDIR || e == ENOTDIR || e == ELOOP ? EX_FALSE : EX_SYS, "unable to read ", file, msg) ;
+    ctl_die(e == ENOENT || e == EACCES || e == EISDIR || e == ENOTDIR || e == ELOOP ? CTL_EX_FALSE : CTL_EX_SYS, "unable to read ", file, msg) ;
   }
   if (sa->len > PROCFILE_MAX) imp_fatal(file, 0, "bigger than %lu bytes: not a Procfile", PROCFILE_MAX) ;
   nul = memchr(sa->s, 0, sa->len) ;
   if (nul) imp_fatal(file, line_of(sa->s, nul - sa->s), "a NUL byte: this is not a text file") ;
   if (!imp_utf8_check(sa->s, sa->len, &bad)) imp_fatal(file, line_of(sa->s, bad), "this line is not valid UTF-8") ;
-  if (!stralloc_0(sa)) ctl_die(EX_SYS, "unable to read ", file, ": out of memory") ;
+  if (!stralloc_0(sa)) ctl_die(CTL_EX_SYS, "unable to read ", file, ": out of memory") ;
 }
 
 /* the absolute directory of file */
@@ -194,7 +194,7 @@ static char *root_of (char const *file)
   char *abs ;
   if (slash) dir[slash - file + !(slash - file)] = 0 ;
   abs = realpath(dir, 0) ;
-  if (!abs) ctl_die(EX_SYS, "unable to find the directory of ", file, 0) ;
+  if (!abs) ctl_die(CTL_EX_SYS, "unable to find the directory of ", file, 0) ;
   free(dir) ;
   return abs ;
 }
@@ -207,7 +207,7 @@ int ctl_import_procfile (ctl_args_t const *a)
   char const *file ;
   char *root, *s, *nl ;
   unsigned int line = 0 ;
-  if (a->nnames != 1) ctl_die(EX_USAGE, "import-procfile needs exactly one FILE (a Procfile)", 0, 0) ;
+  if (a->nnames != 1) ctl_die(CTL_EX_USAGE, "import-procfile needs exactly one FILE (a Procfile)", 0, 0) ;
   file = a->names[0] ;
   read_procfile(file, &sa) ;
   root = root_of(file) ;
@@ -228,11 +228,11 @@ int ctl_import_procfile (ctl_args_t const *a)
   }
   if (!names.n) imp_fatal(file, 0, "no \"name: command\" line: not a Procfile") ;
   if (fwrite(out.s, 1, out.len, stdout) < out.len || fflush(stdout) == EOF)
-    ctl_die(EX_SYS, "unable to write to stdout: ", strerror(errno), 0) ;
+    ctl_diesys(CTL_EX_SYS, "unable to write to stdout", 0) ;
   imp_list_free(&names) ;
   imp_sbfree(&out) ;
   stralloc_free(&sa) ;
   free(root) ;
   imp_safe_free() ;
-  return EX_OK ;
+  return CTL_EX_OK ;
 }

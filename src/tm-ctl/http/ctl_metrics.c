@@ -10,31 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tm-ctl.h"
+#include "http.h"
 
 /* ---- a growing buffer ---- */
 
-void cb_cat (ctl_buf_t *b, char const *s, size_t n)
+void cb_cat (stralloc *b, char const *s, size_t n)
 {
-  if (b->len + n + 1 > b->cap)
-  {
-    size_t cap = 2 * (b->len + n + 1) ;
-    char *t = realloc(b->s, cap) ;
-    if (!t) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-    b->s = t ;
-    b->cap = cap ;
-  }
+  if (!stralloc_readyplus(b, n + 1)) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   memcpy(b->s + b->len, s, n) ;
   b->len += n ;
   b->s[b->len] = 0 ;
 }
 
-void cb_cats (ctl_buf_t *b, char const *s)
+void cb_cats (stralloc *b, char const *s)
 {
   cb_cat(b, s, strlen(s)) ;
 }
 
-void cb_printf (ctl_buf_t *b, char const *fmt, ...)
+void cb_printf (stralloc *b, char const *fmt, ...)
 {
   char buf[512] ;
   va_list ap ;
@@ -53,24 +46,24 @@ int ctl_snap_load (ctl_snap_t *s, char const *scandir, int strict)
 {
   unsigned int n, k = 0 ;
   if (strict) s->names = all_services(scandir, &n) ;
-  else if (!sv_names(scandir, &s->names, &n)) return 0 ;
+  else if (!svi_names(scandir, &s->names, &n)) return 0 ;
   s->sv = malloc((n ? n : 1) * sizeof(svinfo_t)) ;
   if (!s->sv)
   {
-    if (strict) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-    sv_names_free(s->names, n) ;
+    if (strict) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
+    svi_names_free(s->names, n) ;
     errno = ENOMEM ;
     return 0 ;
   }
   for (unsigned int i = 0 ; i < n ; i++)
   {
     /* a directory gone since the listing (a reload) is skipped */
-    int r = strict ? sv_load(scandir, s->names[i], s->sv + k) : sv_read(scandir, s->names[i], s->sv + k) ;
+    int r = strict ? svi_load(scandir, s->names[i], s->sv + k) : svi_read(scandir, s->names[i], s->sv + k) ;
     if (r < 0)
     {
       int e = errno ;
       free(s->sv) ;
-      sv_names_free(s->names, n) ;
+      svi_names_free(s->names, n) ;
       errno = e ;
       return 0 ;
     }
@@ -84,7 +77,7 @@ int ctl_snap_load (ctl_snap_t *s, char const *scandir, int strict)
 void ctl_snap_free (ctl_snap_t *s)
 {
   free(s->sv) ;
-  sv_names_free(s->names, s->nnames) ;
+  svi_names_free(s->names, s->nnames) ;
 }
 
 /* ---- the exposition ---- */
@@ -135,13 +128,13 @@ static family_t const families[] =
   { "tm_service_log_lines_dropped_total", "counter", "Log lines dropped because the console did not read them.", &m_dropped },
 } ;
 
-static void head (ctl_buf_t *b, char const *name, char const *type, char const *help)
+static void head (stralloc *b, char const *name, char const *type, char const *help)
 {
   cb_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type) ;
 }
 
 /* a label value: backslash, double quote and newline escaped */
-static void label_value (ctl_buf_t *b, char const *s)
+static void label_value (stralloc *b, char const *s)
 {
   cb_cat(b, "\"", 1) ;
   for (; *s ; s++)
@@ -155,7 +148,7 @@ static void label_value (ctl_buf_t *b, char const *s)
 }
 
 /* "name{service="x"[,label="value"]} ", the value to follow */
-static void series (ctl_buf_t *b, char const *name, svinfo_t const *sv, char const *label, char const *value)
+static void series (stralloc *b, char const *name, svinfo_t const *sv, char const *label, char const *value)
 {
   cb_cats(b, name) ;
   cb_cats(b, "{service=") ;
@@ -168,7 +161,7 @@ static void series (ctl_buf_t *b, char const *name, svinfo_t const *sv, char con
   cb_cat(b, "} ", 2) ;
 }
 
-static void family (ctl_buf_t *b, ctl_snap_t const *s, family_t const *f)
+static void family (stralloc *b, ctl_snap_t const *s, family_t const *f)
 {
   head(b, f->name, f->type, f->help) ;
   for (unsigned int i = 0 ; i < s->n ; i++)
@@ -179,7 +172,7 @@ static void family (ctl_buf_t *b, ctl_snap_t const *s, family_t const *f)
 }
 
 /* one series per possible value, 1 for the current one */
-static void onehot (ctl_buf_t *b, ctl_snap_t const *s, char const *name, char const *help, char const *label, char const *const *values, unsigned int nvalues, int health)
+static void onehot (stralloc *b, ctl_snap_t const *s, char const *name, char const *help, char const *label, char const *const *values, unsigned int nvalues, int health)
 {
   head(b, name, "gauge", help) ;
   for (unsigned int i = 0 ; i < s->n ; i++)
@@ -193,7 +186,7 @@ static void onehot (ctl_buf_t *b, ctl_snap_t const *s, char const *name, char co
   }
 }
 
-static void since (ctl_buf_t *b, ctl_snap_t const *s)
+static void since (stralloc *b, ctl_snap_t const *s)
 {
   static char const name[] = "tm_service_state_since_seconds" ;
   head(b, name, "gauge", "Unix time of the service's last state change.") ;
@@ -206,7 +199,7 @@ static void since (ctl_buf_t *b, ctl_snap_t const *s)
   }
 }
 
-static void info (ctl_buf_t *b, ctl_snap_t const *s)
+static void info (stralloc *b, ctl_snap_t const *s)
 {
   static char const name[] = "tm_service_info" ;
   head(b, name, "gauge", "Always 1; the service's type as a label.") ;
@@ -218,7 +211,7 @@ static void info (ctl_buf_t *b, ctl_snap_t const *s)
 }
 
 /* from /proc, only for running services whose pids we can see */
-static void usage (ctl_buf_t *b, ctl_snap_t const *s, usage_t const *u)
+static void usage (stralloc *b, ctl_snap_t const *s, usage_t const *u)
 {
   static char const cpu[] = "tm_service_cpu_seconds_total" ;
   static char const rss[] = "tm_service_resident_memory_bytes" ;
@@ -230,10 +223,10 @@ static void usage (ctl_buf_t *b, ctl_snap_t const *s, usage_t const *u)
     if (u[i].ok) { series(b, rss, s->sv + i, 0, 0) ; cb_printf(b, "%llu\n", u[i].rss) ; }
 }
 
-void ctl_metrics_fmt (ctl_buf_t *b, ctl_snap_t const *s)
+void ctl_metrics_fmt (stralloc *b, ctl_snap_t const *s)
 {
   usage_t *u = calloc(s->n ? s->n : 1, sizeof(usage_t)) ;
-  if (!u) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!u) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   for (unsigned int i = 0 ; i < s->n ; i++)
     if (is_up(s->sv + i) && s->sv[i].ourns)
       u[i].ok = proc_usage(s->sv[i].st.pid, &u[i].cpu, &u[i].rss) ;
@@ -251,13 +244,13 @@ void ctl_metrics_fmt (ctl_buf_t *b, ctl_snap_t const *s)
 int ctl_metrics (ctl_args_t const *a)
 {
   ctl_snap_t s ;
-  ctl_buf_t b = CTL_BUF_ZERO ;
-  if (a->nnames) ctl_die(EX_USAGE, "metrics takes no argument", 0, 0) ;
+  stralloc b = STRALLOC_ZERO ;
+  if (a->nnames) ctl_die(CTL_EX_USAGE, "metrics takes no argument", 0, 0) ;
   ctl_snap_load(&s, a->scandir, 1) ;
   ctl_metrics_fmt(&b, &s) ;
   fwrite(b.s, 1, b.len, stdout) ;
   free(b.s) ;
   ctl_snap_free(&s) ;
-  if (fflush(stdout) == EOF || ferror(stdout)) ctl_die(EX_SYS, "unable to write to stdout", 0, 0) ;
-  return EX_OK ;
+  if (fflush(stdout) == EOF || ferror(stdout)) ctl_die(CTL_EX_SYS, "unable to write to stdout", 0, 0) ;
+  return CTL_EX_OK ;
 }

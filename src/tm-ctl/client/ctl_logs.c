@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tm-ctl.h"
+#include <skalibs/stralloc.h>
+
+#include "client.h"
 
 #define HEADER 64
 #define FOLLOW_MS 100
@@ -39,7 +41,7 @@ struct svlog_s
   char *name ;
   uint64_t seen ;               /* bytes of its ring read so far */
   int warned ;
-  ctl_buf_t data ;              /* what the last read brought ... */
+  stralloc data ;               /* what the last read brought ... */
   size_t start ;                /* ... from its first whole record here */
 } ;
 
@@ -52,10 +54,10 @@ static int svlog_add (char const *name)
 {
   for (unsigned int i = 0 ; i < nlogs ; i++) if (!strcmp(logs[i].name, name)) return 0 ;
   logs = realloc(logs, (nlogs + 1) * sizeof(svlog_t)) ;
-  if (!logs) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!logs) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   memset(logs + nlogs, 0, sizeof(svlog_t)) ;
   logs[nlogs].name = strdup(name) ;
-  if (!logs[nlogs].name) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+  if (!logs[nlogs].name) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   if (strlen(name) > width) width = strlen(name) ;
   nlogs++ ;
   return 1 ;
@@ -79,12 +81,7 @@ static size_t count_lines (char const *s, size_t n)
 /* the bytes [from, to) of the ring into s->data, in at most two reads */
 static int svlog_range (int fd, svlog_t *s, uint64_t size, uint64_t from, uint64_t to)
 {
-  if (s->data.cap < to - from)
-  {
-    s->data.s = realloc(s->data.s, to - from) ;
-    if (!s->data.s) ctl_die(EX_SYS, "out of memory", 0, 0) ;
-    s->data.cap = to - from ;
-  }
+  if (!stralloc_ready(&s->data, to - from)) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
   for (uint64_t at = from ; at < to ; )
   {
     uint64_t off = at % size, chunk = size - off < to - at ? size - off : to - at ;
@@ -159,7 +156,7 @@ static int svlog_read (char const *scandir, svlog_t *s, size_t want)
    last `last` of them only when last > 0 */
 static void records (unsigned int svc, record_t **r, size_t *n, size_t *cap, size_t last)
 {
-  ctl_buf_t const *b = &logs[svc].data ;
+  stralloc const *b = &logs[svc].data ;
   char const *p = b->s + logs[svc].start, *end = b->s + b->len ;
   if (last)
   {
@@ -186,7 +183,7 @@ static void records (unsigned int svc, record_t **r, size_t *n, size_t *cap, siz
       {
         *cap = *cap ? *cap * 2 : 1024 ;
         *r = realloc(*r, *cap * sizeof(record_t)) ;
-        if (!*r) ctl_die(EX_SYS, "out of memory", 0, 0) ;
+        if (!*r) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
       }
       (*r)[(*n)++] = rec ;
     }
@@ -236,9 +233,9 @@ static void rescan (char const *scandir)
 {
   char const **names ;
   unsigned int n ;
-  if (!sv_names(scandir, &names, &n)) return ;
+  if (!svi_names(scandir, &names, &n)) return ;
   for (unsigned int i = 0 ; i < n ; i++) svlog_add(names[i]) ;
-  sv_names_free(names, n) ;
+  svi_names_free(names, n) ;
 }
 
 int ctl_logs (ctl_args_t const *a)
@@ -248,14 +245,14 @@ int ctl_logs (ctl_args_t const *a)
     for (unsigned int i = 0 ; i < a->nnames ; i++)
     {
       svinfo_t sv ;
-      if (!sv_load(a->scandir, a->names[i], &sv)) ctl_die(EX_FALSE, "unknown service: ", a->names[i], 0) ;
+      if (!svi_load(a->scandir, a->names[i], &sv)) ctl_die(CTL_EX_FALSE, "unknown service: ", a->names[i], 0) ;
       svlog_add(a->names[i]) ;
     }
   else
   {
     char const **names = all_services(a->scandir, &turns) ;
     for (unsigned int i = 0 ; i < turns ; i++) svlog_add(names[i]) ;
-    sv_names_free(names, turns) ;
+    svi_names_free(names, turns) ;
     turns = 0 ;
   }
   turn(a->scandir, a->lines ? a->lines : 100, a->timestamps) ;
@@ -265,5 +262,5 @@ int ctl_logs (ctl_args_t const *a)
     if (!a->nnames && ++turns % RESCAN_TURNS == 0) rescan(a->scandir) ;
     turn(a->scandir, 0, a->timestamps) ;
   }
-  return denied ? EX_FALSE : EX_OK ;
+  return denied ? CTL_EX_FALSE : CTL_EX_OK ;
 }
