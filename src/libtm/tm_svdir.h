@@ -29,6 +29,9 @@
 #define TM_SVD_POST_START_DELAY "post-start-delay"
 #define TM_SVD_POST_START_DELAY_DEFAULT 5000          /* [timeouts] post_script_timeout */
 #define TM_SVD_NOTIFICATION_FD "notification-fd"      /* absent: none */
+#define TM_SVD_NOTIFY "notify"                        /* "systemd"; absent: none */
+#define TM_SVD_READY_LOG_LINE "ready-log-line"        /* absent: none */
+#define TM_READY_LOG_LINE_MAX 1000                    /* bytes of its pattern */
 #define TM_SVD_OUTPUT_MAX_FILES "output-max-files"    /* a count */
 #define TM_SVD_OUTPUT_MAX_FILES_DEFAULT 5
 #define TM_SVD_OUTPUT_MAX_SIZE "output-max-size"      /* bytes */

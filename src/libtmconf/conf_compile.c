@@ -280,6 +280,8 @@ static void put_service (char const *root, config_t const *c, service_t const *s
   put_schema(sd, conf_service_keys, conf_service_nkeys, sv) ;
   put_fmt(sd, TM_SVD_WORKING_DIR, "%s\n", sv->working_dir ? sv->working_dir : cwd) ;
   if (sv->ready_fd >= 0) put_fmt(sd, TM_SVD_NOTIFICATION_FD, "%d\n", sv->ready_fd) ;
+  if (sv->notify) put_fmt(sd, TM_SVD_NOTIFY, "%s\n", sv->notify) ;
+  if (sv->ready_log_line) put_fmt(sd, TM_SVD_READY_LOG_LINE, "%s\n", sv->ready_log_line) ;
   if (!sv->enabled) put_file(sd, "down", "", 0, 0644) ;
   if (sv->required) put_file(sd, "required", "", 0, 0644) ;
   put_deps(sd, c, sv) ;

@@ -23,6 +23,7 @@
 #include "conf_internal.h"
 #include "conf_schema.h"
 #include "tm_userdb.h"
+#include "tm_svdir.h"
 
 #define MAX_SECS 86400
 #define CONFIG_MAX (4U << 20)
@@ -632,6 +633,27 @@ static int valid_name (char const *s)
   return 1 ;
 }
 
+/* notify and ready_log_line, as tm-supervise will read them */
+static void check_readiness (service_t const *sv, toml_value_t const *t, char const *prefix)
+{
+  char path[96] ;
+  if (sv->notify && strcmp(sv->notify, "systemd"))
+  {
+    snprintf(path, sizeof(path), "%s.notify", prefix) ;
+    conf_error(conf_key_line(t, "notify"), path, "\"%s\" is not a notification protocol tm speaks: the only one is \"systemd\"", sv->notify) ;
+  }
+  if (sv->ready_log_line)
+  {
+    static tm_match_t m ;
+    char const *why = 0 ;
+    snprintf(path, sizeof(path), "%s.ready_log_line", prefix) ;
+    if (!*sv->ready_log_line) conf_error(conf_key_line(t, "ready_log_line"), path, "empty: every line would match") ;
+    else if (strchr(sv->ready_log_line, '\n')) conf_error(conf_key_line(t, "ready_log_line"), path, "a newline: lines are matched one at a time") ;
+    else if (strlen(sv->ready_log_line) > TM_READY_LOG_LINE_MAX) conf_error(conf_key_line(t, "ready_log_line"), path, "longer than %d bytes", TM_READY_LOG_LINE_MAX) ;
+    else if (!tm_match_compile(&m, sv->ready_log_line, &why)) conf_error(conf_key_line(t, "ready_log_line"), path, "%s", why) ;
+  }
+}
+
 static void load_service (config_t *c, service_t *sv, toml_value_t const *t, unsigned int index)
 {
   char prefix[64] ;
@@ -660,6 +682,15 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
       conf_error(toml_table_get(t, "restart")->line, prefix, "restart = \"%s\" would run a oneshot again after it succeeded: use \"on-failure\" or \"never\"", sv->restart == CONF_RESTART_ALWAYS ? "always" : "unless-stopped") ;
     if (sv->health.kind) conf_error(toml_table_get(t, "healthcheck")->line, prefix, "type = \"oneshot\" and healthcheck are mutually exclusive: a oneshot is done when it exits 0") ;
     if (sv->ready_fd >= 0) conf_error(toml_table_get(t, "ready_fd")->line, prefix, "type = \"oneshot\" and ready_fd are mutually exclusive: a oneshot is ready when it exits 0") ;
+    if (sv->notify) conf_error(toml_table_get(t, "notify")->line, prefix, "type = \"oneshot\" and notify are mutually exclusive: a oneshot is ready when it exits 0") ;
+    if (sv->ready_log_line) conf_error(toml_table_get(t, "ready_log_line")->line, prefix, "type = \"oneshot\" and ready_log_line are mutually exclusive: a oneshot is ready when it exits 0") ;
+  }
+  check_readiness(sv, t, prefix) ;
+  if (sv->required && !toml_table_get(t, "restart"))
+  {
+    char path[80] ;
+    snprintf(path, sizeof(path), "%s.required", prefix) ;
+    conf_warn(conf_key_line(t, "required"), path, "hint: without restart, a crash is restarted (on-failure) and an exit 0 stops the system; restart = \"never\" stops it on a crash too, as the Go tool did") ;
   }
 }
 
@@ -948,6 +979,7 @@ static void service_free (service_t *sv)
   strlist_free(&sv->env_keys) ; strlist_free(&sv->env_values) ;
   free(sv->pre_script) ; free(sv->post_script) ; free(sv->finish_script) ;
   free(sv->log_file) ; free(sv->output_file) ;
+  free(sv->notify) ; free(sv->ready_log_line) ;
   free(sv->health.target) ; strlist_free(&sv->health.command) ;
 }
 

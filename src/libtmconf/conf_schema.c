@@ -53,6 +53,8 @@ conf_key_t const conf_service_keys[] =
   /* 0: [timeouts] service_shutdown_timeout, resolved by the loader */
   { .key = "stop_timeout", .kind = CK_SECS, .put = 1, .field = SV(stop_timeout), .file = TM_SVD_TIMEOUT_KILL },
   { .key = "ready_fd", .kind = CK_UINT, .min = 3, .max = 1023, .has_default = 1, .def = -1, .field = SV(ready_fd), .file = TM_SVD_NOTIFICATION_FD },
+  { .key = "notify", .kind = CK_STRING, .field = SV(notify), .file = TM_SVD_NOTIFY },
+  { .key = "ready_log_line", .kind = CK_STRING, .field = SV(ready_log_line), .file = TM_SVD_READY_LOG_LINE },
   { .key = "healthcheck", .kind = CK_OWN },
 } ;
 unsigned int const conf_service_nkeys = NELEM(conf_service_keys) ;

@@ -73,6 +73,8 @@ struct service_s
   int stop_signal ;
   unsigned int stop_timeout ;   /* 0: timeouts.service_shutdown_timeout */
   int ready_fd ;                /* -1: none */
+  char *notify ;                /* "systemd", or 0 */
+  char *ready_log_line ;        /* or 0 */
   health_t health ;
 } ;
 

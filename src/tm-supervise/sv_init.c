@@ -343,8 +343,8 @@ static void scanner_bind (void)
 /* notify and ready-log-line; 0, or what is wrong */
 static char const *readiness_conf_read (void)
 {
-  char buf[1024] ;
-  int r = tm_svfile_read("ready-log-line", buf, sizeof(buf)) ;
+  char buf[TM_READY_LOG_LINE_MAX + 2] ;
+  int r = tm_svfile_read(TM_SVD_READY_LOG_LINE, buf, sizeof(buf)) ;
   if (r == -2) return "unable to read the ready-log-line file" ;
   if (r > 0)
   {
@@ -352,7 +352,7 @@ static char const *readiness_conf_read (void)
     if (!tm_match_compile(ready_pattern, buf, &why)) return why ;
     conf.ready_line = 1 ;
   }
-  r = tm_svfile_read("notify", buf, sizeof(buf)) ;
+  r = tm_svfile_read(TM_SVD_NOTIFY, buf, sizeof(buf)) ;
   if (r == -2) return "unable to read the notify file" ;
   if (r > 0)
   {

@@ -88,6 +88,14 @@ static void status_json (svinfo_t const *sv, int first)
   json_string(st->exit_signal ? tm_signal_name(st->exit_signal) : "") ;
   printf(", \"required\": %d, \"type\": \"%s\", \"reason\": ", !!st->required, st->type == TM_ONESHOT ? "oneshot" : "longrun") ;
   json_string(st->reason) ;
+  printf(", \"status_text\": ") ;
+  json_string(st->status_text) ;
+  if (st->since)
+  {
+    char t[32] ;
+    t[tm_rfc3339_fmt(t, st->since)] = 0 ;
+    printf(", \"since_time\": \"%s\"", t) ;
+  }
   printf(", \"supervised\": %s, \"dropped\": %llu", sv->supervised ? "true" : "false", (unsigned long long)st->dropped) ;
   if (st->pid && sv->ourns && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
   putchar('}') ;
@@ -101,6 +109,12 @@ static void status_print_text (svinfo_t const *sv, int first)
   size_t n = tm_status_fmt(buf, &sv->st) ;
   if (!first) putchar('\n') ;
   fwrite(buf, 1, n, stdout) ;
+  if (sv->st.since)
+  {
+    char t[32] ;
+    t[tm_rfc3339_fmt(t, sv->st.since)] = 0 ;
+    printf("since_time=%s\n", t) ;
+  }
   printf("supervised=%d\n", sv->supervised) ;
   if (sv->st.pid && sv->ourns && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
 }

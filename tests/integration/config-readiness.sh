@@ -1,0 +1,93 @@
+# notify = "systemd" and ready_log_line from services.toml (SPEC §3): tm-ctl
+# check refuses what tm-supervise could not use (another protocol, a pattern
+# outside the supported syntax, either on a oneshot, an empty pattern, and
+# suggests the key for a typo); booted by tm-init, a dependent starts only
+# once both services said they are ready; tm-ctl status shows the STATUS=
+# text and since as RFC 3339. And the hint for a required service without
+# restart (migrating from the Go tool).
+. "$(dirname "$0")/../lib.sh"
+cat > "$T/bad.toml" <<'TOML'
+[[services]]
+name = "a"
+command = "/bin/sleep"
+notify = "upstart"
+ready_log_line = "a(b"
+[[services]]
+name = "b"
+type = "oneshot"
+command = "/bin/true"
+notify = "systemd"
+ready_log_line = ""
+[[services]]
+name = "c"
+command = "/bin/true"
+ready_lg_line = "x"
+TOML
+tm-ctl check --offline "$T/bad.toml" > "$T/out" 2>&1 ; assert_eq $? 1 "check of bad readiness keys"
+for want in \
+  'bad.toml:4: services\[0\].notify: "upstart" is not a notification protocol tm speaks: the only one is "systemd"' \
+  'bad.toml:5: services\[0\].ready_log_line: groups, alternation and counts' \
+  'bad.toml:10: services\[1\]: type = "oneshot" and notify are mutually exclusive' \
+  'bad.toml:11: services\[1\]: type = "oneshot" and ready_log_line are mutually exclusive' \
+  'bad.toml:11: services\[1\].ready_log_line: empty' \
+  'bad.toml:15: services\[2\].ready_lg_line: unknown key (did you mean "ready_log_line"?)' ; do
+  grep -q "$want" "$T/out" || fail "no error like: $want in: $(cat "$T/out")"
+done
+
+# the Go tool's required: a hint (exit 0) when restart is not given
+printf '[[services]]\nname = "m"\ncommand = "/bin/true"\nrequired = true\n' > "$T/req.toml"
+tm-ctl check --offline "$T/req.toml" > "$T/out" 2>&1 || fail "a hint made check fail: $(cat "$T/out")"
+grep -q 'req.toml:4: services\[0\].required: warning: hint: without restart, a crash is restarted (on-failure) and an exit 0 stops the system; restart = "never"' "$T/out" || fail "no hint: $(cat "$T/out")"
+printf 'restart = "never"\n' >> "$T/req.toml"
+tm-ctl check --offline "$T/req.toml" > "$T/out" 2>&1 || fail "check: $(cat "$T/out")"
+if grep -q hint "$T/out" ; then fail "a hint although restart is given: $(cat "$T/out")" ; fi
+
+cat > "$T/notifier.py" <<'PY'
+import os, socket, sys, time
+addr = os.environ["NOTIFY_SOCKET"]
+if addr.startswith("@"): addr = "\0" + addr[1:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"STATUS=warming up", addr)
+while not os.path.exists(sys.argv[1]): time.sleep(0.02)
+s.sendto(b"STATUS=serving\nREADY=1", addr)
+time.sleep(1000)
+PY
+cat > "$T/c.toml" <<TOML
+[[services]]
+name = "web"
+command = "python3"
+args = ["$T/notifier.py", "$T/go-web"]
+notify = "systemd"
+
+[[services]]
+name = "app"
+command = "/bin/sh"
+args = ["-c", "echo starting ; while [ ! -e $T/go-app ] ; do sleep 0.05 ; done ; echo 'listening on 8080' ; exec sleep 1000"]
+ready_log_line = "^listening on [0-9]+\$"
+
+[[services]]
+name = "dep"
+command = "/bin/sh"
+args = ["-c", "echo dep started ; exec sleep 1000"]
+depends_on = ["web", "app"]
+TOML
+tm-ctl check --offline "$T/c.toml" > "$T/out" 2>&1 || fail "check: $(cat "$T/out")"
+boot_init "$T/c.toml"
+waitfor 10 sh -c "grep -q '^status_text=warming up' $SD/web/supervise/status" || fail "STATUS= not in the status: $(cat $SD/web/supervise/status)"
+waitfor 10 grep -q '^\[app *\] starting' "$LOG" || fail "app did not start"
+ns tm-ctl status web > "$T/st" || fail "tm-ctl status web"
+grep -qx 'status_text=warming up' "$T/st" || fail "tm-ctl status: no status_text: $(cat "$T/st")"
+grep -qE '^since_time=20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z$' "$T/st" || fail "tm-ctl status: no since_time: $(cat "$T/st")"
+ns tm-ctl status --json web | python3 -c 'import json, sys ; d = json.load(sys.stdin)[0] ; assert d["status_text"] == "warming up" and d["since_time"].endswith("Z"), d' \
+  || fail "status --json: status_text or since_time"
+assert_eq "$(field web state)" STARTING "web before READY=1"
+assert_eq "$(field app state)" STARTING "app before its line"
+touch "$T/go-web"
+waitfor 10 sh -c "grep -q '^state=RUNNING' $SD/web/supervise/status" || fail "web not ready after READY=1"
+assert_eq "$(field dep state)" PENDING "dep while app is not ready"
+grep -q 'dep started' "$LOG" && fail "dep started before app was ready"
+touch "$T/go-app"
+ns tm-ctl wait -u -t 10 dep || fail "dep not up after both were ready"
+grep -q '^status_text=serving' "$SD/web/supervise/status" || fail "STATUS=serving"
+kill -TERM "$NS1" ; wait_exit 20
+assert_eq "$RC" 0 "exit code after SIGTERM"
