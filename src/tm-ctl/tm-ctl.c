@@ -147,7 +147,7 @@ int main (int argc, char const **argv)
 {
   ctl_args_t a = { 0 } ;
   int i = 1 ;
-  ctl_compat(argc, argv) ;
+  a.seed = ctl_compat(argc, argv) ;
   for (; i < argc && argv[i][0] == '-' ; i++)
   {
     char const *s = argv[i] ;
@@ -156,6 +156,7 @@ int main (int argc, char const **argv)
     else if (!strncmp(s, "--scandir=", 10)) a.scandir = s + 10 ;
     else if (!strcmp(s, "-h") || !strcmp(s, "--help")) usage(0) ;
     else if (!strcmp(s, "-V") || !strcmp(s, "--version")) { puts("tm-ctl " TM_VERSION) ; return 0 ; }
+    else if (!strcmp(s, "--debug")) ;  /* the seed's: accepted (its names: see ctl_compat) */
     else if (!strcmp(s, "--")) { i++ ; break ; }
     else ctl_die(CTL_EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
   }

@@ -268,6 +268,7 @@ int main (int argc, char const *const *argv)
     }
   }
   compile(config, scandir) ;
+  if (getenv("TM_DEBUG")) strerr_warni4x("debug: compiled ", config, " into ", scandir) ;
   if (argc) cmd = start_command(scandir, argv) ;
   pidfmt[pid_fmt(pidfmt, cmd)] = 0 ;
   {

@@ -1,6 +1,7 @@
 # The seed's names and auto-install: tm-ctl install DIR; invoked as
 # entrypoint/tm-orchestrator/go-overlay, no arguments run tm-init and `list`, `status`,
-# `restart` are tm-ctl's; tm-init creates the symlinks when tm-ctl is not in
+# `restart` are tm-ctl's (status with the seed's summary line first, --debug
+# accepted); tm-init creates the symlinks when tm-ctl is not in
 # PATH (here over a private tmpfs on /usr/local/bin), unless
 # TM_NO_AUTO_INSTALL=1.
 . "$(dirname "$0")/../lib.sh"
@@ -28,8 +29,21 @@ ns tm-ctl wait -u -t 10 app || fail "app not up again"
 waitfor 5 sh -c "[ \"\$(sed -n 's/^pid=//p' '$SD/app/supervise/status')\" != $pid ]" || fail "not restarted"
 ns "$T/links/tm-orchestrator" status app | grep -q '^state=RUNNING$' || fail "tm-orchestrator status"
 ns "$T/links/go-overlay" list | grep -q '^app ' || fail "go-overlay list"
+# the seed's status line first, which scripts parse; --debug accepted
+ns "$T/links/go-overlay" status > "$T/st" || fail "go-overlay status"
+assert_eq "$(head -n 1 "$T/st")" "System Status: Total: 1, Running: 1, Failed: 0" "go-overlay status, first line"
+grep -qx 'state=RUNNING' "$T/st" || fail "go-overlay status: no state: $(cat "$T/st")"
+ns tm-ctl status > "$T/st" || fail "tm-ctl status"
+if grep -q 'System Status' "$T/st" ; then fail "tm-ctl status printed the seed's line" ; fi
+ns "$T/links/go-overlay" --debug list | grep -q '^app ' || fail "go-overlay --debug list"
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code"
+# go-overlay --debug alone runs the system, and says a little more
+boot env TM_CONFIG="$T/c.toml" TM_SCANDIR="$SD" TM_NO_AUTO_INSTALL=1 "$T/links/go-overlay" --debug
+waitfor 10 test -e "$SD/.tm-svscan/status" || fail "go-overlay --debug did not start the system: $(cat "$ERR")"
+grep -q "^tm-init: info: debug: compiled $T/c.toml into $SD\$" "$ERR" || fail "no debug line: $(cat "$ERR")"
+kill -TERM "$NS1" ; wait_exit 20
+assert_eq "$RC" 0 "exit code of go-overlay --debug"
 # auto-install, in a private mount namespace (boot's unshare makes one),
 # with a tmpfs on /usr/local/bin that must not reach the host
 private_mounts || skip "in a chroot: the auto-install would write into /usr/local/bin (the rest passed)"

@@ -119,11 +119,26 @@ static void status_print_text (svinfo_t const *sv, int first)
   if (sv->st.pid && sv->ourns && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
 }
 
+/* The Go seed's status was this one line, which scripts parse */
+static void seed_summary (ctl_args_t const *a, char const *const *names, unsigned int n)
+{
+  unsigned int running = 0, failed = 0 ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    svinfo_t sv ;
+    if (!svi_load(a->scandir, names[i], &sv)) continue ;
+    running += sv.st.state == TM_RUNNING ;
+    failed += sv.st.state == TM_FAILED ;
+  }
+  printf("System Status: Total: %u, Running: %u, Failed: %u\n", n, running, failed) ;
+}
+
 int ctl_status (ctl_args_t const *a)
 {
   unsigned int n ;
   char const **names = targets(a, &n) ;
   int rc = CTL_EX_OK, first = 1 ;
+  if (a->seed && !a->nnames && !a->json) { seed_summary(a, names, n) ; first = 0 ; }
   if (a->json) putchar('[') ;
   for (unsigned int i = 0 ; i < n ; i++)
   {

@@ -33,6 +33,7 @@ struct ctl_args_s
   unsigned int lines ;          /* logs -n */
   int timeout_set ;
   tain timeout ;                /* relative */
+  int seed ;                    /* invoked under one of the Go seed's names */
 } ;
 
 /* ctl_err.c: the one error printer of tm-ctl. ctl_die prints

@@ -17,6 +17,6 @@ extern int ctl_reload (ctl_args_t const *a) ;
 
 /* ctl_install.c */
 extern int ctl_install (ctl_args_t const *a) ;
-extern void ctl_compat (int argc, char const **argv) ;
+extern int ctl_compat (int argc, char const **argv) ;  /* 1: under a seed name, and a tm-ctl verb */
 
 #endif

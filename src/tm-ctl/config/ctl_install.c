@@ -45,27 +45,29 @@ int ctl_install (ctl_args_t const *a)
 /* tm-orchestrator / go-overlay / entrypoint: no arguments run the system (tm-init);
    list, status, restart, install are tm-ctl's; anything else is the
    container's command, run by tm-init. */
-void ctl_compat (int argc, char const **argv)
+int ctl_compat (int argc, char const **argv)
 {
   char const *base = strrchr(argv[0], '/') ;
   char init[PATH_MAX] ;
+  int f = 1 ;                      /* the first argument after the seed's --debug */
   base = base ? base + 1 : argv[0] ;
   unsigned int k = 1 ;             /* tm_link_names[0] is tm-ctl itself */
   while (k < TM_NLINKS && strcmp(base, tm_link_names[k])) k++ ;
-  if (k == TM_NLINKS) return ;
-  if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "status") || !strcmp(argv[1], "restart")
-    || !strcmp(argv[1], "install") || argv[1][0] == '-')) return ;
+  if (k == TM_NLINKS) return 0 ;
+  /* --debug: accepted, and tm-init says a little more */
+  while (f < argc && !strcmp(argv[f], "--debug")) { setenv("TM_DEBUG", "1", 1) ; f++ ; }
+  if (f < argc && (!strcmp(argv[f], "list") || !strcmp(argv[f], "status") || !strcmp(argv[f], "restart")
+    || !strcmp(argv[f], "install") || argv[f][0] == '-')) return 1 ;
   {
     char const *nargv[argc + 3] ;
     char const *prog = tm_sibling("tm-init", init, sizeof(init)) ;
     int n = 0 ;
     nargv[n++] = "tm-init" ;
-    if (argc > 1) nargv[n++] = "--" ;
-    for (int i = 1 ; i < argc ; i++) nargv[n++] = argv[i] ;
+    if (f < argc) nargv[n++] = "--" ;
+    for (int i = f ; i < argc ; i++) nargv[n++] = argv[i] ;
     nargv[n] = 0 ;
     if (strchr(prog, '/')) execv(prog, (char *const *)nargv) ;
     else execvp(prog, (char *const *)nargv) ;
     ctl_die(errno == ENOENT ? 127 : 126, "unable to exec ", prog, 0) ;
   }
-
 }
