@@ -210,6 +210,16 @@ static char *get_string (toml_value_t const *v, char const *path, int raw)
   return conf_substitute(v->s, v->slen, v->line, path) ;
 }
 
+/* An optional string: empty (as written, or once substituted) is unset,
+   as the Go seed read it: templated configs write user = "" or
+   log_file = "${LOG:-}" for "none" */
+static char *get_optional_string (toml_value_t const *v, char const *path, int raw)
+{
+  char *s = get_string(v, path, raw) ;
+  if (s && !*s) { free(s) ; return 0 ; }
+  return s ;
+}
+
 static int get_int (toml_value_t const *v, char const *path, long long min, long long max, long long *out)
 {
   if (!want(v, TOML_INTEGER, path, "an integer")) return 0 ;
@@ -313,7 +323,7 @@ static int load_key (conf_key_t const *k, toml_value_t const *v, char const *pat
   if (k->line_field) *(unsigned int *)((char *)base + k->line_field) = v->line ;
   switch (k->kind)
   {
-    case CK_STRING : *(char **)p = get_string(v, path, 0) ; break ;
+    case CK_STRING : *(char **)p = k->required ? get_string(v, path, 0) : get_optional_string(v, path, 0) ; break ;
     case CK_STRINGS : get_strings(v, path, (strlist_t *)p) ; break ;
     case CK_BOOL : get_bool(v, path, (int *)p) ; break ;
     case CK_UINT : if (get_int(v, path, k->min, k->max, &ll)) *(unsigned int *)p = ll ; break ;
@@ -575,7 +585,7 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
     else if (!strcmp(k, "pre_script") || !strcmp(k, "finish_script"))
     {
       char **slot = k[0] == 'p' ? &sv->pre_script : &sv->finish_script ;
-      *slot = get_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
+      *slot = get_optional_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
     }
     else if (!strcmp(k, "post_script") || !strcmp(k, "pos_script"))
     {
@@ -585,7 +595,7 @@ static toml_value_t const *load_service_keys (config_t *c, service_t *sv, toml_v
         continue ;
       }
       post_line = v->line ;
-      sv->post_script = get_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
+      sv->post_script = get_optional_string(v, path, v->type == TOML_STRING && !strncmp(v->s, "#!", 2)) ;
     }
     else if (!strcmp(k, "healthcheck")) load_health(sv, v, path) ;
   }

@@ -23,8 +23,8 @@ static char const *const on_unhealthy_names[] = { "none", "restart" } ;
 /* in the order of the did-you-mean list of old */
 conf_key_t const conf_service_keys[] =
 {
-  { .key = "name", .kind = CK_STRING, .field = SV(name), .line_field = SV(name_line) },
-  { .key = "command", .kind = CK_STRING, .field = SV(command) },
+  { .key = "name", .kind = CK_STRING, .required = 1, .field = SV(name), .line_field = SV(name_line) },
+  { .key = "command", .kind = CK_STRING, .required = 1, .field = SV(command) },
   { .key = "args", .kind = CK_STRINGS, .field = SV(args) },
   { .key = "enabled", .kind = CK_BOOL, .has_default = 1, .def = 1, .field = SV(enabled), .line_field = SV(enabled_line) },
   { .key = "required", .kind = CK_BOOL, .field = SV(required) },

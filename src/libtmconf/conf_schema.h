@@ -31,6 +31,7 @@ struct conf_key_s
   unsigned char kind ;
   unsigned char put ;           /* the compiler writes file from the field alone */
   unsigned char has_default ;
+  unsigned char required ;      /* CK_STRING: must not be empty (else empty is unset) */
   long long min, max ;          /* CK_UINT */
   char const *const *names ;    /* CK_ENUM: the words of services.toml */
   char const *const *file_names ;  /* CK_ENUM: the words written in file, when not names */

@@ -3,7 +3,7 @@
 # outside the supported syntax, either on a oneshot, an empty pattern, and
 # suggests the key for a typo); booted by tm-init, a dependent starts only
 # once both services said they are ready; tm-ctl status shows the STATUS=
-# text and since as RFC 3339. And the hint for a required service without
+# text and since as RFC 3339. Empty optional strings are unset. And the hint for a required service without
 # restart (migrating from the Go tool).
 . "$(dirname "$0")/../lib.sh"
 cat > "$T/bad.toml" <<'TOML'
@@ -17,7 +17,7 @@ name = "b"
 type = "oneshot"
 command = "/bin/true"
 notify = "systemd"
-ready_log_line = ""
+ready_log_line = "done"
 [[services]]
 name = "c"
 command = "/bin/true"
@@ -29,10 +29,20 @@ for want in \
   'bad.toml:5: services\[0\].ready_log_line: groups, alternation and counts' \
   'bad.toml:10: services\[1\]: type = "oneshot" and notify are mutually exclusive' \
   'bad.toml:11: services\[1\]: type = "oneshot" and ready_log_line are mutually exclusive' \
-  'bad.toml:11: services\[1\].ready_log_line: empty' \
   'bad.toml:15: services\[2\].ready_lg_line: unknown key (did you mean "ready_log_line"?)' ; do
   grep -q "$want" "$T/out" || fail "no error like: $want in: $(cat "$T/out")"
 done
+
+# empty strings are unset, as the Go tool read them (templated configs)
+printf '[[services]]\nname = "e"\ncommand = "/bin/true"\nuser = ""\nlog_file = "${NOLOG:-}"\npre_script = ""\nworking_dir = ""\nnotify = ""\nready_log_line = ""\noutput_file = ""\n' > "$T/empty.toml"
+tm-ctl check --offline "$T/empty.toml" > "$T/out" 2>&1 || fail "empty optional strings refused: $(cat "$T/out")"
+tm-ctl compile "$T/empty.toml" "$T/etree" > "$T/out" 2>&1 || fail "compile: $(cat "$T/out")"
+[ -e "$T/etree/e/run" ] || fail "compile wrote no service e"
+for f in uid log-file pre-start notify ready-log-line output-file ; do
+  [ ! -e "$T/etree/e/$f" ] || fail "an empty string compiled into $f"
+done
+printf '[[services]]\nname = "e"\ncommand = ""\n' > "$T/empty.toml"
+tm-ctl check --offline "$T/empty.toml" > "$T/out" 2>&1 ; assert_eq $? 1 "an empty command"
 
 # the Go tool's required: a hint (exit 0) when restart is not given
 printf '[[services]]\nname = "m"\ncommand = "/bin/true"\nrequired = true\n' > "$T/req.toml"
