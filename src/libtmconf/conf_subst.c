@@ -70,7 +70,7 @@ char *conf_substitute (char const *s, size_t len, unsigned int line, char const 
         }
         else if (!val)
         {
-          conf_error(line, path, "environment variable %s is not set (write ${%s:-default} for a default, $$ for a literal $)", name, name) ;
+          conf_error(line, path, "environment variable %s is not set (write ${%s:-default} for a default, or $${%s} to leave it to a shell)", name, name, name) ;
           free(out) ;
           return 0 ;
         }
