@@ -97,6 +97,9 @@ extern sigset_t const *tm_sigmask_saved (void) ;
 extern void tm_sigmask_allow (int) ;              /* not blocked in what we start */
 extern void tm_sigmask_restore (void) ;          /* in a child before exec; async-signal-safe */
 
+/* tm_suggest.c: the closest of names to s if it is a likely typo, else 0 */
+extern char const *tm_suggest (char const *s, char const *const *names, unsigned int n) ;
+
 /* tm_usage.c: --help (-h) or --version (-V) as the first argument: the
    exit code after answering, -1 when it is neither */
 extern int tm_usage_answer (int argc, char const *const *argv, char const *prog, char const *help, size_t helplen) ;

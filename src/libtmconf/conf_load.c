@@ -137,42 +137,6 @@ static char const *a_an (toml_type_t t)
   return t == TOML_INTEGER || t == TOML_ARRAY || t == TOML_DATE_LOCAL ? "an" : "a" ;
 }
 
-static unsigned int distance (char const *a, char const *b)
-{
-  size_t la = strlen(a), lb = strlen(b) ;
-  unsigned int d[lb + 1] ;
-  if (la > 64 || lb > 64) return 99 ;
-  for (size_t j = 0 ; j <= lb ; j++) d[j] = j ;
-  for (size_t i = 1 ; i <= la ; i++)
-  {
-    unsigned int prev = d[0] ;
-    d[0] = i ;
-    for (size_t j = 1 ; j <= lb ; j++)
-    {
-      unsigned int cur = d[j] ;
-      unsigned int sub = prev + (tolower((unsigned char)a[i-1]) != tolower((unsigned char)b[j-1])) ;
-      d[j] = d[j] + 1 < d[j-1] + 1 ? d[j] + 1 : d[j-1] + 1 ;
-      if (sub < d[j]) d[j] = sub ;
-      prev = cur ;
-    }
-  }
-  return d[lb] ;
-}
-
-/* the closest of names to s, if close enough to be a likely typo */
-static char const *suggest (char const *s, char const *const *names, unsigned int n)
-{
-  char const *best = 0 ;
-  unsigned int bestd = 3 ;
-  size_t len = strlen(s) ;
-  for (unsigned int i = 0 ; i < n ; i++)
-  {
-    unsigned int d = distance(s, names[i]) ;
-    if (d < bestd && d <= (len + 2) / 3) { bestd = d ; best = names[i] ; }
-  }
-  return best ;
-}
-
 /* prefix.key, truncated to max: it only names things in messages */
 void conf_path_key (char *buf, size_t max, char const *prefix, char const *key)
 {
@@ -295,7 +259,7 @@ static int get_enum (toml_value_t const *v, char const *path, char const *const 
 
 static void unknown_key (toml_key_t const *k, char const *prefix, char const *const *names, unsigned int n)
 {
-  char const *s = suggest(k->s, names, n) ;
+  char const *s = tm_suggest(k->s, names, n) ;
   char path[256] ;
   conf_path_key(path, sizeof(path), prefix, k->s) ;
   if (s) conf_error(k->line, path, "unknown key (did you mean \"%s\"?)", s) ;
@@ -759,7 +723,7 @@ static void check_deps (config_t const *c)
           conf_error(sv->deps_line, path, "\"%s\" is disabled (enabled = false at line %u) but the enabled service \"%s\" depends on it", d->name, d->enabled_line, sv->name ? sv->name : "?") ;
         continue ;
       }
-      s = suggest(sv->deps.s[j], names, nn) ;
+      s = tm_suggest(sv->deps.s[j], names, nn) ;
       if (s) conf_error(sv->deps_line, path, "no service named \"%s\" (did you mean \"%s\"?)", sv->deps.s[j], s) ;
       else conf_error(sv->deps_line, path, "no service named \"%s\"", sv->deps.s[j]) ;
     }

@@ -13,6 +13,13 @@ ns tm-ctl stop app || fail stop
 ns tm-ctl wait -d -t 5 app || fail "wait -d"
 ns tm-ctl status nosuch >/dev/null 2>&1 ; assert_eq $? 1 "status of an unknown service"
 ns tm-ctl start nosuch 2>/dev/null ; assert_eq $? 1 "start of an unknown service"
+# a likely typo of a service's name: did you mean
+ns tm-ctl status ap > /dev/null 2> "$T/err" ; assert_eq $? 1 "status of a typo"
+assert_eq "$(cat "$T/err")" "tm-ctl: unknown service: ap (did you mean app?)" "the typo's message"
+ns tm-ctl restart aPp 2> "$T/err" ; assert_eq $? 1 "restart of a typo"
+grep -qx 'tm-ctl: fatal: unknown service: aPp (did you mean app?)' "$T/err" || fail "restart of a typo: $(cat "$T/err")"
+ns tm-ctl status nosuch > /dev/null 2> "$T/err"
+if grep -q 'did you mean' "$T/err" ; then fail "a suggestion for a name like none: $(cat "$T/err")" ; fi
 ns tm-ctl frobnicate 2>/dev/null ; assert_eq $? 100 "unknown verb"
 ns tm-ctl start 2>/dev/null ; assert_eq $? 100 "start without names"
 ns tm-ctl --help >/dev/null ; assert_eq $? 0 "--help"

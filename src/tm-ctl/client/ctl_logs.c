@@ -245,7 +245,7 @@ int ctl_logs (ctl_args_t const *a)
     for (unsigned int i = 0 ; i < a->nnames ; i++)
     {
       svinfo_t sv ;
-      if (!svi_load(a->scandir, a->names[i], &sv)) ctl_die(CTL_EX_FALSE, "unknown service: ", a->names[i], 0) ;
+      if (!svi_load(a->scandir, a->names[i], &sv)) svi_unknown(a->scandir, a->names[i], 1) ;
       svlog_add(a->names[i]) ;
     }
   else

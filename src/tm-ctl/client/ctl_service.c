@@ -49,7 +49,7 @@ int ctl_list (ctl_args_t const *a)
   {
     svinfo_t sv ;
     char up[32] = "-" ;
-    if (!svi_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
+    if (!svi_load(a->scandir, names[i], &sv)) { svi_unknown(a->scandir, names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
     if (sv.st.pid && sv.st.since) fmt_duration(up, sizeof(up), now_ms() - sv.st.since) ;
     printf("%-*s  %-8s  pid=%-7d  uptime=%-7s  restarts=%u%s\n", (int)width, sv.name,
       tm_state_names[sv.st.state], (int)sv.st.pid, up, sv.st.restarts,
@@ -143,7 +143,7 @@ int ctl_status (ctl_args_t const *a)
   for (unsigned int i = 0 ; i < n ; i++)
   {
     svinfo_t sv ;
-    if (!svi_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
+    if (!svi_load(a->scandir, names[i], &sv)) { svi_unknown(a->scandir, names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
     if (a->json) status_json(&sv, first) ; else status_print_text(&sv, first) ;
     first = 0 ;
   }
@@ -348,7 +348,7 @@ int ctl_wait (ctl_args_t const *a)
   waiter_t w[a->nnames] ;
   for (unsigned int i = 0 ; i < a->nnames ; i++)
   {
-    if (!svi_is_dir(a->scandir, a->names[i])) ctl_die(CTL_EX_FALSE, "unknown service: ", a->names[i], 0) ;
+    if (!svi_is_dir(a->scandir, a->names[i])) svi_unknown(a->scandir, a->names[i], 1) ;
     w[i].name = a->names[i] ;
     w[i].mode = a->wait == 'r' || a->wait == 'd' ? a->wait : 'u' ;
     w[i].oldpid = 0 ;
@@ -391,7 +391,7 @@ static int ctl_control (ctl_args_t const *a, char cmd)
   for (unsigned int i = 0 ; i < a->nnames ; i++)
   {
     svinfo_t sv ;
-    if (!svi_load(a->scandir, a->names[i], &sv)) ctl_die(CTL_EX_FALSE, "unknown service: ", a->names[i], 0) ;
+    if (!svi_load(a->scandir, a->names[i], &sv)) svi_unknown(a->scandir, a->names[i], 1) ;
     w[i].name = a->names[i] ;
     w[i].mode = cmd == 'd' ? 'D' : cmd == 'r' ? 'R' : 'U' ;
     w[i].oldpid = sv.st.pid ;
@@ -436,7 +436,7 @@ int ctl_signal (ctl_args_t const *a)
   for (unsigned int i = 1 ; i < a->nnames ; i++)
   {
     int rc ;
-    if (!svi_is_dir(a->scandir, a->names[i])) ctl_die(CTL_EX_FALSE, "unknown service: ", a->names[i], 0) ;
+    if (!svi_is_dir(a->scandir, a->names[i])) svi_unknown(a->scandir, a->names[i], 1) ;
     rc = send(a->scandir, a->names[i], s) ;
     if (rc) return rc ;
   }
@@ -453,7 +453,7 @@ int ctl_health (ctl_args_t const *a)
   for (unsigned int i = 0 ; i < n ; i++)
   {
     svinfo_t sv ;
-    if (!svi_load(a->scandir, names[i], &sv)) { ctl_warn("unknown service: ", names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
+    if (!svi_load(a->scandir, names[i], &sv)) { svi_unknown(a->scandir, names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
     if (!a->nnames && !svi_enabled(a->scandir, names[i])) continue ;
     if (!svi_healthy(&sv))
     {

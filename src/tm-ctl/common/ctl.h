@@ -71,6 +71,7 @@ extern int svi_load (char const *scandir, char const *name, svinfo_t *sv) ;  /* 
 extern int svi_names (char const *scandir, char const ***names, unsigned int *n) ; /* sorted; 1 ok, 0 error */
 extern void svi_names_free (char const **names, unsigned int n) ;
 extern char const **all_services (char const *scandir, unsigned int *n) ;  /* svi_names, dying on an error */
+extern void svi_unknown (char const *scandir, char const *name, int die) ;  /* "unknown service: NAME (did you mean ...?)"; dies (exit 1) if die */
 extern int svi_enabled (char const *scandir, char const *name) ;
 extern int svi_ready (svinfo_t const *sv) ;
 extern int svi_healthy (svinfo_t const *sv) ;      /* the rule of tm-ctl health */

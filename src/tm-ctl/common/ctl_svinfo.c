@@ -212,3 +212,19 @@ void svi_problem (char *buf, size_t max, svinfo_t const *sv)
     sv->st.health == TM_HEALTH_UNHEALTHY ? " unhealthy" : "",
     sv->st.reason[0] ? ": " : "", sv->st.reason) ;
 }
+
+void svi_unknown (char const *scandir, char const *name, int die)
+{
+  char const **names ;
+  unsigned int n ;
+  char const *guess = 0 ;
+  char more[TM_NAME_MAX + 24] = "" ;
+  if (svi_names(scandir, &names, &n))
+  {
+    guess = tm_suggest(name, names, n) ;
+    if (guess) snprintf(more, sizeof(more), " (did you mean %s?)", guess) ;
+    svi_names_free(names, n) ;
+  }
+  if (die) ctl_die(CTL_EX_FALSE, "unknown service: ", name, more) ;
+  ctl_warn("unknown service: ", name, more) ;
+}
