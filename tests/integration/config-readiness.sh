@@ -76,6 +76,11 @@ args = ["-c", "echo starting ; while [ ! -e $T/go-app ] ; do sleep 0.05 ; done ;
 ready_log_line = "^listening on [0-9]+\$"
 
 [[services]]
+name = "prep"
+type = "oneshot"
+command = "/bin/true"
+
+[[services]]
 name = "dep"
 command = "/bin/sh"
 args = ["-c", "echo dep started ; exec sleep 1000"]
@@ -91,6 +96,12 @@ grep -qE '^since_time=20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5
 ns tm-ctl status --json web | python3 -c 'import json, sys ; d = json.load(sys.stdin)[0] ; assert d["status_text"] == "warming up" and d["since_time"].endswith("Z"), d' \
   || fail "status --json: status_text or since_time"
 assert_eq "$(field web state)" STARTING "web before READY=1"
+# tm-ctl list: why a service is not RUNNING, and a finished oneshot is done
+waitfor 10 sh -c "grep -q '^reason=completed' $SD/prep/supervise/status" || fail "prep did not succeed"
+ns tm-ctl list > "$T/list" || fail "tm-ctl list"
+grep -qE '^web +STARTING +pid=[0-9]+ +uptime=[0-9]+s +restarts=0  waiting for readiness$' "$T/list" || fail "list: web: $(cat "$T/list")"
+grep -qE '^prep +STOPPED +pid=0 +uptime=- +restarts=0  done$' "$T/list" || fail "list: prep: $(cat "$T/list")"
+grep -qE '^dep +PENDING .*  waiting for dependency: (web|app)$' "$T/list" || fail "list: dep: $(cat "$T/list")"
 assert_eq "$(field app state)" STARTING "app before its line"
 touch "$T/go-web"
 waitfor 10 sh -c "grep -q '^state=RUNNING' $SD/web/supervise/status" || fail "web not ready after READY=1"

@@ -38,6 +38,15 @@ static uint64_t now_ms (void)
 
 /* ---- list ---- */
 
+/* why a service is not simply RUNNING: its reason; a oneshot that
+   succeeded is done */
+static char const *list_reason (tm_status_t const *st)
+{
+  if (st->state == TM_RUNNING || st->state == TM_STOPPING) return "" ;
+  if (st->state == TM_STOPPED && st->type == TM_ONESHOT && !strcmp(st->reason, "completed")) return "done" ;
+  return st->reason ;
+}
+
 int ctl_list (ctl_args_t const *a)
 {
   unsigned int n, width = 4 ;
@@ -51,9 +60,12 @@ int ctl_list (ctl_args_t const *a)
     char up[32] = "-" ;
     if (!svi_load(a->scandir, names[i], &sv)) { svi_unknown(a->scandir, names[i], 0) ; rc = CTL_EX_FALSE ; continue ; }
     if (sv.st.pid && sv.st.since) fmt_duration(up, sizeof(up), now_ms() - sv.st.since) ;
-    printf("%-*s  %-8s  pid=%-7d  uptime=%-7s  restarts=%u%s\n", (int)width, sv.name,
-      tm_state_names[sv.st.state], (int)sv.st.pid, up, sv.st.restarts,
-      sv.supervised ? "" : "  (no supervisor)") ;
+    {
+      char const *why = list_reason(&sv.st) ;
+      printf("%-*s  %-8s  pid=%-7d  uptime=%-7s  restarts=%u%s%s%s\n", (int)width, sv.name,
+        tm_state_names[sv.st.state], (int)sv.st.pid, up, sv.st.restarts,
+        sv.supervised ? "" : "  (no supervisor)", *why ? "  " : "", why) ;
+    }
   }
   targets_free(a, names, n) ;
   return rc ;
