@@ -55,6 +55,29 @@ static void usage (int code)
   exit(code) ;
 }
 
+/* VERB --help: the lines of USAGE that name it, and where the rest is */
+static void verb_usage (char const *verb)
+{
+  char const *s = USAGE ;
+  size_t n = strlen(verb) ;
+  int found = 0 ;
+  while (*s)
+  {
+    char const *nl = strchr(s, '\n') ;
+    size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s) ;
+    if (!strncmp(s, "  ", 2) && !strncmp(s + 2, verb, n) && (s[2 + n] == ' ' || s[2 + n] == '\n'))
+    {
+      if (!found) printf("usage: tm-ctl [-d SCANDIR] %s ...\n", verb) ;
+      fwrite(s, 1, len, stdout) ;
+      found = 1 ;
+    }
+    s += len ;
+  }
+  if (!found) usage(0) ;
+  fputs("Exit codes: 0 ok, 1 failed or false, 100 usage error, 111 system error (tm-ctl --help: every verb).\n", stdout) ;
+  exit(0) ;
+}
+
 static void parse_timeout (ctl_args_t *a, char const *s)
 {
   if (!s || !tm_secs_scan(s, &a->timeout)) ctl_die(CTL_EX_USAGE, "-t needs a number of seconds, got ", s ? s : "nothing", 0) ;
@@ -92,7 +115,7 @@ static void parse_verb_args (ctl_args_t *a, int argc, char const **argv)
     else if (is_wait && (!strcmp(s, "-d") || !strcmp(s, "--down"))) a->wait = 'd' ;
     else if (!strcmp(s, "-d")) { if (!argv[++i]) ctl_die(CTL_EX_USAGE, "-d needs a directory", 0, 0) ; a->scandir = argv[i] ; }
     else if (!strncmp(s, "--scandir=", 10)) a->scandir = s + 10 ;
-    else if (!strcmp(s, "-h") || !strcmp(s, "--help")) usage(0) ;
+    else if (!strcmp(s, "-h") || !strcmp(s, "--help")) verb_usage(a->verb) ;
     else ctl_die(CTL_EX_USAGE, "unknown option ", s, " (see tm-ctl --help)") ;
   }
 }

@@ -13,6 +13,13 @@ ns tm-ctl stop app || fail stop
 ns tm-ctl wait -d -t 5 app || fail "wait -d"
 ns tm-ctl status nosuch >/dev/null 2>&1 ; assert_eq $? 1 "status of an unknown service"
 ns tm-ctl start nosuch 2>/dev/null ; assert_eq $? 1 "start of an unknown service"
+# VERB --help: that verb's lines
+for v in restart logs wait check ; do
+  tm-ctl $v --help > "$T/h" 2>&1 ; assert_eq $? 0 "$v --help"
+  assert_eq "$(head -n 1 "$T/h")" "usage: tm-ctl [-d SCANDIR] $v ..." "$v --help, first line"
+  grep -q "^  $v " "$T/h" || fail "$v --help: $(cat "$T/h")"
+  [ "$(wc -l < "$T/h")" -le 4 ] || fail "$v --help printed every verb: $(cat "$T/h")"
+done
 # a likely typo of a service's name: did you mean
 ns tm-ctl status ap > /dev/null 2> "$T/err" ; assert_eq $? 1 "status of a typo"
 assert_eq "$(cat "$T/err")" "tm-ctl: unknown service: ap (did you mean app?)" "the typo's message"
