@@ -19,7 +19,7 @@
 #include <ini.h>
 
 #include "import.h"
-#include "ctl_import.h"
+#include "imp.h"
 
 #define MAX_FILE_SIZE (64UL << 20)
 
@@ -61,27 +61,6 @@ struct ctx_s
 
 /* global so that what is allocated stays reachable when ctl_die exits */
 static ctx_t ctx ;
-
-void imp_fatal (char const *file, unsigned int line, char const *fmt, ...)
-{
-  sbuf_t b = SBUF_ZERO ;
-  va_list ap ;
-  if (line) imp_printf(&b, "%s:%u: ", file, line) ;
-  else imp_printf(&b, "%s: ", file) ;
-  va_start(ap, fmt) ;
-  imp_vprintf(&b, fmt, ap) ;
-  va_end(ap) ;
-  ctl_die(CTL_EX_FALSE, imp_str(&b), 0, 0) ;
-  abort() ;
-}
-
-imp_kv_t const *imp_sec_get (imp_section_t const *sec, char const *key)
-{
-  if (sec)
-    for (size_t i = 0 ; i < sec->n ; i++)
-      if (!strcmp(sec->kv[i].key, key)) return &sec->kv[i] ;
-  return 0 ;
-}
 
 static imp_section_t *find_section (char const *name)
 {

@@ -11,7 +11,7 @@
 
 #include "tm.h"
 #include "import.h"
-#include "ctl_import.h"
+#include "imp.h"
 
 #define COMMENT_VALUE_MAX 80
 #define NUMPROCS_MAX 1000

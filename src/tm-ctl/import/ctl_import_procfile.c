@@ -19,7 +19,7 @@
 #include <skalibs/djbunix.h>
 
 #include "import.h"
-#include "ctl_import.h"
+#include "imp.h"
 
 #define PROCFILE_MAX (1UL << 20)
 #define PORT_BASE 5000

@@ -19,7 +19,7 @@
 #include <skalibs/djbunix.h>
 
 #include "import.h"
-#include "ctl_import.h"
+#include "imp.h"
 
 #define SMALL_MAX 4096          /* type, notification-fd, ... are one word */
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "import.h"
-#include "ctl_import.h"
+#include "imp.h"
 
 /* ---- memory ---- */
 
@@ -698,4 +698,25 @@ char const *imp_safe (char const *s)
 void imp_safe_free (void)
 {
   for (unsigned int i = 0 ; i < 4 ; i++) imp_sbfree(&safe_bufs[i]) ;
+}
+
+void imp_fatal (char const *file, unsigned int line, char const *fmt, ...)
+{
+  sbuf_t b = SBUF_ZERO ;
+  va_list ap ;
+  if (line) imp_printf(&b, "%s:%u: ", file, line) ;
+  else imp_printf(&b, "%s: ", file) ;
+  va_start(ap, fmt) ;
+  imp_vprintf(&b, fmt, ap) ;
+  va_end(ap) ;
+  ctl_die(CTL_EX_FALSE, imp_str(&b), 0, 0) ;
+  abort() ;
+}
+
+imp_kv_t const *imp_sec_get (imp_section_t const *sec, char const *key)
+{
+  if (sec)
+    for (size_t i = 0 ; i < sec->n ; i++)
+      if (!strcmp(sec->kv[i].key, key)) return &sec->kv[i] ;
+  return 0 ;
 }

@@ -3,8 +3,8 @@
 /* tm-ctl's importers: another supervisor's configuration in, the
    services.toml equivalent out. */
 
-#ifndef TM_CTL_IMPORT_H
-#define TM_CTL_IMPORT_H
+#ifndef TM_IMP_H
+#define TM_IMP_H
 
 #include "tm-ctl/common/ctl.h"
 

@@ -1,9 +1,10 @@
 /* ISC license. */
 
-/* tm-ctl import-supervisord: shared between ctl_import*.c */
+/* The importers' toolbox (ctl_import_text.c): strings, lists, TOML
+   output, errors; and what import-supervisord's files share */
 
-#ifndef CTL_IMPORT_H
-#define CTL_IMPORT_H
+#ifndef IMP_H
+#define IMP_H
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,7 +152,7 @@ struct imp_program_s
    unique across all of them */
 extern void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, size_t *cap) ;
 
-/* ctl_import.c */
+/* ctl_import_text.c: FILE:LINE: message, exit 1 */
 extern void imp_fatal (char const *file, unsigned int line, char const *fmt, ...) __attribute__((format(printf, 3, 4), noreturn)) ;
 
 #endif
