@@ -39,9 +39,10 @@ ns "$T/links/go-overlay" --debug list | grep -q '^app ' || fail "go-overlay --de
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code"
 # go-overlay --debug alone runs the system, and says a little more
+rm -rf "$SD"
 boot env TM_CONFIG="$T/c.toml" TM_SCANDIR="$SD" TM_NO_AUTO_INSTALL=1 "$T/links/go-overlay" --debug
 waitfor 10 test -e "$SD/.tm-svscan/status" || fail "go-overlay --debug did not start the system: $(cat "$ERR")"
-grep -q "^tm-init: info: debug: compiled $T/c.toml into $SD\$" "$ERR" || fail "no debug line: $(cat "$ERR")"
+waitfor 5 grep -q "^tm-init: info: debug: compiled $T/c.toml into $SD\$" "$ERR" || fail "no debug line: $(cat "$ERR")"
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code of go-overlay --debug"
 # auto-install, in a private mount namespace (boot's unshare makes one),
