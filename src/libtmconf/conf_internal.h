@@ -11,7 +11,11 @@
 #include "toml.h"
 #include "tmconf.h"
 
-/* conf_load.c: errors as FILE:LINE: path: message, sorted by line at the end */
+/* conf_report.c: errors as FILE:LINE: path: message, sorted by line at
+   the end of a load (begin names the file, end prints them and says how
+   many errors, warnings aside) */
+extern void conf_report_begin (char const *file) ;
+extern unsigned int conf_report_end (void) ;
 extern void conf_error (unsigned int line, char const *path, char const *fmt, ...) __attribute__((format(printf, 3, 4))) ;
 extern void conf_warn (unsigned int line, char const *path, char const *fmt, ...) __attribute__((format(printf, 3, 4))) ;
 extern void *conf_xmalloc (size_t n) ;

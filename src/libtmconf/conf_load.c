@@ -28,96 +28,6 @@
 #define MAX_SECS 86400
 #define CONFIG_MAX (4U << 20)
 
-/* ---- errors ---- */
-
-typedef struct cerror_s cerror_t ;
-struct cerror_s
-{
-  unsigned int line ;
-  unsigned int seq ;
-  char *text ;
-} ;
-
-static cerror_t *errors ;
-static unsigned int nerrors, nwarnings, errcap ;
-static char const *errfile ;
-
-static void record (unsigned int line, char const *path, char const *msg)
-{
-  size_t n ;
-  if (nerrors == errcap)
-  {
-    errcap = errcap ? 2 * errcap : 16 ;
-    errors = realloc(errors, errcap * sizeof(cerror_t)) ;
-    if (!errors) tmconf_nomem() ;
-  }
-  n = strlen(errfile) + strlen(path) + strlen(msg) + 32 ;
-  errors[nerrors].text = malloc(n) ;
-  if (!errors[nerrors].text) tmconf_nomem() ;
-  if (*path) snprintf(errors[nerrors].text, n, "%s:%u: %s: %s", errfile, line, path, msg) ;
-  else snprintf(errors[nerrors].text, n, "%s:%u: %s", errfile, line, msg) ;
-  errors[nerrors].line = line ;
-  errors[nerrors].seq = nerrors ;
-  nerrors++ ;
-}
-
-void conf_error (unsigned int line, char const *path, char const *fmt, ...)
-{
-  char msg[1024] ;
-  va_list ap ;
-  va_start(ap, fmt) ;
-  vsnprintf(msg, sizeof(msg), fmt, ap) ;
-  va_end(ap) ;
-  record(line, path, msg) ;
-}
-
-/* printed with the errors, but the config stays valid */
-void conf_warn (unsigned int line, char const *path, char const *fmt, ...)
-{
-  char msg[1024] = "warning: " ;
-  va_list ap ;
-  va_start(ap, fmt) ;
-  vsnprintf(msg + 9, sizeof(msg) - 9, fmt, ap) ;
-  va_end(ap) ;
-  record(line, path, msg) ;
-  nwarnings++ ;
-}
-
-static int cmperr (void const *a, void const *b)
-{
-  cerror_t const *x = a, *y = b ;
-  if (x->line != y->line) return x->line < y->line ? -1 : 1 ;
-  return x->seq < y->seq ? -1 : x->seq > y->seq ;
-}
-
-static void errors_flush (void)
-{
-  if (nerrors) qsort(errors, nerrors, sizeof(cerror_t), &cmperr) ;
-  for (unsigned int i = 0 ; i < nerrors ; i++)
-  {
-    fprintf(stderr, "%s\n", errors[i].text) ;
-    free(errors[i].text) ;
-  }
-  free(errors) ;
-  errors = 0 ;
-  nerrors = nwarnings = errcap = 0 ;
-}
-
-/* ---- small helpers ---- */
-
-void *conf_xmalloc (size_t n)
-{
-  void *p = malloc(n ? n : 1) ;
-  if (!p) tmconf_nomem() ;
-  return p ;
-}
-
-char *conf_xstrdup (char const *s)
-{
-  size_t n = strlen(s) + 1 ;
-  return memcpy(conf_xmalloc(n), s, n) ;
-}
-
 static void strlist_add (strlist_t *l, char *s)
 {
   l->s = realloc(l->s, (l->n + 1) * sizeof(char *)) ;
@@ -135,18 +45,6 @@ static void strlist_free (strlist_t *l)
 static char const *a_an (toml_type_t t)
 {
   return t == TOML_INTEGER || t == TOML_ARRAY || t == TOML_DATE_LOCAL ? "an" : "a" ;
-}
-
-/* prefix.key, truncated to max: it only names things in messages */
-void conf_path_key (char *buf, size_t max, char const *prefix, char const *key)
-{
-  size_t a = strlen(prefix), b = strlen(key), n = 0 ;
-  if (a > max - 1) a = max - 1 ;
-  memcpy(buf, prefix, a) ; n = a ;
-  if (a && n < max - 1) buf[n++] = '.' ;
-  if (b > max - 1 - n) b = max - 1 - n ;
-  memcpy(buf + n, key, b) ;
-  buf[n + b] = 0 ;
 }
 
 /* ---- typed getters: each reports its own errors and returns 0 then ---- */
@@ -668,12 +566,6 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
   }
 }
 
-unsigned int conf_key_line (toml_value_t const *t, char const *key)
-{
-  toml_value_t const *v = toml_table_get(t, key) ;
-  return v ? v->line : t->line ;
-}
-
 /* ---- across services ---- */
 
 static service_t *find_service (config_t const *c, char const *name)
@@ -919,7 +811,7 @@ int config_load (config_t *c, char const *file, int offline)
   conf_key_defaults(conf_timeout_keys, conf_timeout_nkeys, c) ;
   c->log_events = 1 ;
   c->log_buffer = 65536 ;
-  errfile = file ;
+  conf_report_begin(file) ;
   text = config_text_read(file, &len, &c->syserr) ;
   if (!text)
   {
@@ -939,8 +831,7 @@ int config_load (config_t *c, char const *file, int offline)
   }
   load_root(c, root) ;
   toml_free(root) ;
-  c->nerrors = nerrors - nwarnings ;
-  errors_flush() ;
+  c->nerrors = conf_report_end() ;
   return !c->nerrors ;
 }
 
