@@ -152,7 +152,7 @@ void outfile_flush (void)
   }
 }
 
-/* 1 the file can take need more bytes (opened, rotated as needed) */
+/* 1: the file can take need more bytes (opened, rotated as needed) */
 static int out_ready (size_t need)
 {
   size_t pending = out.len + out.spanlen ;
