@@ -121,14 +121,6 @@ static int get_bool (proc_t *x, char const *key, int def, int *set)
 
 /* ---- writing ---- */
 
-static void put_key_string (sbuf_t *b, char const *key, char const *v, char const *comment)
-{
-  imp_printf(b, "%s = ", key) ;
-  imp_toml_string(b, v) ;
-  if (comment) imp_printf(b, "  # %s", comment) ;
-  imp_putc(b, '\n') ;
-}
-
 /* ---- the name ---- */
 
 static int name_taken (imp_service_t const *sv, size_t n, char const *name)
@@ -217,7 +209,7 @@ static void put_name (proc_t *x, long numprocs, imp_service_t const *all, size_t
     else imp_puts(b, "\" is not a tm name (1 to 64 letters, digits, _ or -): renamed\n") ;
   }
   imp_puts(b, "[[services]]\n") ;
-  put_key_string(b, "name", name, 0) ;
+  imp_toml_kv(b, "name", name, 0) ;
   x->sv->name = name ;
 }
 
@@ -253,7 +245,7 @@ static void put_command (proc_t *x)
     unfold(cmd) ;
     imp_printf(b, "# shell syntax (%s): supervisord passed it to the program as arguments;\n"
       "#   tm runs the command line with /bin/sh -c\n", shell) ;
-    put_key_string(b, "command", "/bin/sh", 0) ;
+    imp_toml_kv(b, "command", "/bin/sh", 0) ;
     imp_toml_array(b, "args", sh, 2) ;
     return ;
   }
@@ -275,7 +267,7 @@ static void put_command (proc_t *x)
     }
     else imp_puts(b, "# a relative command path: tm needs an absolute path or a name found in PATH\n") ;
   }
-  put_key_string(b, "command", argv.s[0], 0) ;
+  imp_toml_kv(b, "command", argv.s[0], 0) ;
   if (argv.n > 1) imp_toml_array(b, "args", argv.s + 1, argv.n - 1) ;
   imp_list_free(&argv) ;
   imp_sbfree(&err) ;
@@ -303,15 +295,15 @@ static void put_dir (proc_t *x)
   char *v ;
   if (!kv) return ;
   v = absolute(x, expand(x, kv, 0), 0) ;
-  if (v) put_key_string(&x->sv->tail, "working_dir", v, 0) ;
+  if (v) imp_toml_kv(&x->sv->tail, "working_dir", v, 0) ;
   else note(&x->sv->tail, kv, "a relative path, from supervisord's working directory: tm needs an absolute one") ;
 }
 
 static void put_user (proc_t *x)
 {
   imp_kv_t const *kv = get(x, "user") ;
-  if (kv) put_key_string(&x->sv->tail, "user", expand(x, kv, 0), 0) ;
-  else if (x->p->guser) put_key_string(&x->sv->tail, "user", x->p->guser, "[supervisord] user") ;
+  if (kv) imp_toml_kv(&x->sv->tail, "user", expand(x, kv, 0), 0) ;
+  else if (x->p->guser) imp_toml_kv(&x->sv->tail, "user", x->p->guser, "[supervisord] user") ;
 }
 
 static void map_env (proc_t *x)
@@ -411,7 +403,7 @@ static void put_output_file (proc_t *x, char const *stream, char const *path)
   imp_kv_t const *kv ;
   long long size = 50LL << 20 ;
   long files = 10 ;
-  put_key_string(b, "output_file", path, 0) ;
+  imp_toml_kv(b, "output_file", path, 0) ;
   snprintf(key, sizeof(key), "%s_logfile_maxbytes", stream) ;
   kv = get(x, key) ;
   if (kv)
@@ -423,7 +415,7 @@ static void put_output_file (proc_t *x, char const *stream, char const *path)
   {
     char buf[32] ;
     size_string(buf, sizeof(buf), size) ;
-    put_key_string(b, "output_max_size", buf, kv ? 0 : "supervisord's default") ;
+    imp_toml_kv(b, "output_max_size", buf, kv ? 0 : "supervisord's default") ;
   }
   else note(b, kv, "no rotation; tm always rotates, at its default size") ;
   snprintf(key, sizeof(key), "%s_logfile_backups", stream) ;
@@ -512,7 +504,7 @@ static void put_restart (proc_t *x)
     if (!strcasecmp(s, "unexpected")) policy = "on-failure" ;
     else if (imp_boolean(s, &yes)) policy = yes ? "always" : "never" ;
     else imp_fatal(kv->file, kv->line, "autorestart = %s: not true, false nor unexpected", s) ;
-    put_key_string(b, "restart", policy, 0) ;
+    imp_toml_kv(b, "restart", policy, 0) ;
   }
   if (codes && !exitcodes_just_zero(x, codes) && !strcmp(policy, "on-failure"))
     note(b, codes, "tm treats only exit 0 as a success") ;
@@ -554,7 +546,7 @@ static void put_stop (proc_t *x)
     int sig = tm_signal_scan(s) ;
     if (!sig) imp_fatal(kv->file, kv->line, "stopsignal = %s: not a signal name", s) ;
     if (sig >= 32) note(b, kv, "tm stops services with a standard signal only: SIGTERM used") ;
-    else put_key_string(b, "stop_signal", tm_signal_name(sig), 0) ;
+    else imp_toml_kv(b, "stop_signal", tm_signal_name(sig), 0) ;
   }
   secs = get_int(x, "stopwaitsecs", 10, &secs_set) ;
   if (secs_set)

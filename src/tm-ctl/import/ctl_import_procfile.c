@@ -83,22 +83,15 @@ static int mark_vars (char const *cmd, unsigned int port, sbuf_t *out)
   return 1 ;
 }
 
-static void put_kv (sbuf_t *b, char const *key, char const *value)
-{
-  imp_printf(b, "%s = ", key) ;
-  imp_toml_string(b, value) ;
-  imp_putc(b, '\n') ;
-}
-
 /* The runners ran each line from the Procfile's directory, root: a
    relative program path is made absolute from it */
 static void put_command (sbuf_t *out, char const *root, char const *prog)
 {
   sbuf_t abs = SBUF_ZERO ;
-  if (prog[0] == '/' || prog[0] == IMP_MARK || !strchr(prog, '/')) { put_kv(out, "command", prog) ; return ; }
+  if (prog[0] == '/' || prog[0] == IMP_MARK || !strchr(prog, '/')) { imp_toml_kv(out, "command", prog, 0) ; return ; }
   while (!strncmp(prog, "./", 2)) prog += 2 ;
   imp_printf(&abs, "%s/%s", root, prog) ;
-  put_kv(out, "command", imp_str(&abs)) ;
+  imp_toml_kv(out, "command", imp_str(&abs), 0) ;
   imp_sbfree(&abs) ;
 }
 
@@ -108,11 +101,11 @@ static void put_service (sbuf_t *out, char const *file, unsigned int line, char 
   imp_list_t argv = IMP_LIST_ZERO ;
   char const *shell = 0 ;
   imp_puts(out, "\n[[services]]\n") ;
-  put_kv(out, "name", name) ;
+  imp_toml_kv(out, "name", name, 0) ;
   if (!strcmp(name, "release"))
   {
     imp_puts(out, "# Heroku's release phase: it runs once; add depends_on = \"release\" where it must come first\n") ;
-    put_kv(out, "type", "oneshot") ;
+    imp_toml_kv(out, "type", "oneshot", 0) ;
   }
   if (!mark_vars(cmd, port, &marked)) shell = "a shell parameter" ;
   if (!shell) shell = imp_shell_syntax(imp_str(&marked)) ;
@@ -121,7 +114,7 @@ static void put_service (sbuf_t *out, char const *file, unsigned int line, char 
   {
     char *sh[2] = { "-c", (char *)cmd } ;
     imp_printf(out, "# shell syntax (%s): run by /bin/sh -c, as the Procfile runners did\n", shell) ;
-    put_kv(out, "command", "/bin/sh") ;
+    imp_toml_kv(out, "command", "/bin/sh", 0) ;
     imp_toml_array(out, "args", sh, 2) ;
   }
   else
@@ -130,7 +123,7 @@ static void put_service (sbuf_t *out, char const *file, unsigned int line, char 
     put_command(out, root, argv.s[0]) ;
     if (argv.n > 1) imp_toml_array(out, "args", argv.s + 1, argv.n - 1) ;
   }
-  put_kv(out, "working_dir", root) ;
+  imp_toml_kv(out, "working_dir", root, 0) ;
   imp_list_free(&argv) ;
   imp_sbfree(&marked) ;
   imp_sbfree(&err) ;

@@ -205,13 +205,6 @@ static void add_deps (imp_list_t const *names, imp_list_t *out, imp_list_t *miss
   }
 }
 
-static void put_kv (sbuf_t *b, char const *key, char const *value)
-{
-  imp_printf(b, "%s = ", key) ;
-  imp_toml_string(b, value) ;
-  imp_putc(b, '\n') ;
-}
-
 static int is_overlays (char const *path)
 {
   return !strncmp(path, "/command/", 9) || !strncmp(path, "/package/", 9) ;
@@ -258,10 +251,10 @@ static void put_script (sbuf_t *b, char const *path)
     memmove(argv.s[first], name, strlen(name) + 1) ;
     changed = 1 ;
   }
-  if (!changed || first == argv.n) put_kv(b, "command", path) ;
+  if (!changed || first == argv.n) imp_toml_kv(b, "command", path, 0) ;
   else
   {
-    put_kv(b, "command", argv.s[first]) ;
+    imp_toml_kv(b, "command", argv.s[first], 0) ;
     imp_list_add(&argv, imp_strdup(path)) ;
     imp_toml_array(b, "args", argv.s + first + 1, argv.n - first - 1) ;
   }
@@ -284,7 +277,7 @@ static void put_up (sbuf_t *b, char const *path)
   if (!*s || strchr(s, '\n') || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._=:,@+- ")])
   {
     char *args[2] = { "-P", (char *)path } ;
-    put_kv(b, "command", "execlineb") ;
+    imp_toml_kv(b, "command", "execlineb", 0) ;
     imp_toml_array(b, "args", args, 2) ;
     return ;
   }
@@ -301,7 +294,7 @@ static void put_up (sbuf_t *b, char const *path)
     imp_printf(b, "# %s goes with s6-overlay: %s is looked up in PATH\n", argv.s[first], name) ;
     memmove(argv.s[first], name, strlen(name) + 1) ;
   }
-  put_kv(b, "command", argv.s[first]) ;
+  imp_toml_kv(b, "command", argv.s[first], 0) ;
   if (argv.n > first + 1) imp_toml_array(b, "args", argv.s + first + 1, argv.n - first - 1) ;
   imp_list_free(&argv) ;
 }
@@ -327,7 +320,7 @@ static void put_signal (sbuf_t *b, s6svc_t const *s, char const *sig)
   }
   if (strlen(sig) > 20) imp_fatal(base, 0, "%s/down-signal: \"%.20s...\" is not a signal", s->dir, sig) ;
   snprintf(name, sizeof(name), "%s%.20s", strncmp(sig, "SIG", 3) ? "SIG" : "", sig) ;
-  put_kv(b, "stop_signal", name) ;
+  imp_toml_kv(b, "stop_signal", name, 0) ;
 }
 
 /* the files of a longrun (or a classic service) that tm has keys for */
@@ -349,7 +342,7 @@ static void put_longrun (sbuf_t *b, s6svc_t const *s, char const *path)
   if (has_file(s->dir, "finish"))
   {
     imp_puts(b, "# s6 gave finish the exit code and the signal number; tm gives the code and the signal name\n") ;
-    put_kv(b, "finish_script", path) ;
+    imp_toml_kv(b, "finish_script", path, 0) ;
   }
   if (small_file(s->dir, "producer-for", buf) >= 0)
     imp_printf(b, "# its output went to %s: tm relays it with a [name] prefix (output_file keeps a file)\n", imp_safe(buf)) ;
@@ -367,7 +360,7 @@ static void put_deps (sbuf_t *b, s6svc_t const *s)
   for (size_t i = 0 ; i < missing.n ; i++)
     imp_printf(b, "# depended on %s, %s\n", imp_safe(missing.s[i]),
       !strcmp(missing.s[i], "base") ? "s6-overlay's own stage: tm has none" : "not defined here: dropped") ;
-  if (deps.n == 1) put_kv(b, "depends_on", deps.s[0]) ;
+  if (deps.n == 1) imp_toml_kv(b, "depends_on", deps.s[0], 0) ;
   else if (deps.n) imp_toml_array(b, "depends_on", deps.s, deps.n) ;
   imp_list_free(&deps) ;
   imp_list_free(&missing) ;
@@ -380,12 +373,12 @@ static void put_service (sbuf_t *b, s6svc_t const *s, int bundles)
   imp_printf(b, "\n# %s %s\n", what[s->type], imp_safe(s->dir)) ;
   if (strcmp(s->name, s->dir)) imp_printf(b, "# named %s: tm's names are letters, digits, _ and -\n", s->name) ;
   imp_puts(b, "[[services]]\n") ;
-  put_kv(b, "name", s->name) ;
+  imp_toml_kv(b, "name", s->name, 0) ;
   if (s->type == T_ONESHOT)
   {
     snprintf(path, sizeof(path), "%s/%s/up", base, s->dir) ;
     if (!has_file(s->dir, "up")) imp_fatal(base, 0, "%s: a oneshot with no up file", s->dir) ;
-    put_kv(b, "type", "oneshot") ;
+    imp_toml_kv(b, "type", "oneshot", 0) ;
     put_up(b, path) ;
     if (has_file(s->dir, "down")) imp_puts(b, "# its down script is not run: tm has no stop action for a oneshot\n") ;
   }

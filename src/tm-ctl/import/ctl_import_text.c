@@ -651,6 +651,14 @@ void imp_comment_text (sbuf_t *b, char const *s)
 }
 
 /* key = [...] on one line, or filled up to IMP_WIDTH columns */
+void imp_toml_kv (sbuf_t *b, char const *key, char const *v, char const *comment)
+{
+  imp_printf(b, "%s = ", key) ;
+  imp_toml_string(b, v) ;
+  if (comment) imp_printf(b, "  # %s", comment) ;
+  imp_putc(b, '\n') ;
+}
+
 void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n)
 {
   sbuf_t line = SBUF_ZERO, item = SBUF_ZERO ;

@@ -115,6 +115,7 @@ extern int imp_utf8_check (char const *s, size_t n, size_t *bad) ;
 extern void imp_toml_string (sbuf_t *b, char const *s) ;
 extern void imp_toml_key (sbuf_t *b, char const *s) ;
 extern void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n) ;
+extern void imp_toml_kv (sbuf_t *b, char const *key, char const *v, char const *comment) ;  /* key = "v"  # comment */
 extern void imp_comment_text (sbuf_t *b, char const *s) ;
 extern char const *imp_safe (char const *s) ;
 extern void imp_safe_free (void) ;
