@@ -206,25 +206,6 @@ static int handler (void *user, char const *section, char const *name, char cons
   return 1 ;
 }
 
-static void check_text (char const *file, char const *buf, size_t len, size_t *longest)
-{
-  char const *nul = memchr(buf, 0, len) ;
-  size_t bad, start = 0 ;
-  unsigned int line = 1 ;
-  int utf8 = imp_utf8_check(buf, nul ? (size_t)(nul - buf) : len, &bad) ;
-  if (utf8 && nul) bad = nul - buf ;
-  *longest = 0 ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    if (i == bad) imp_fatal(file, line, utf8 ? "a NUL byte: this is not a text file" : "this line is not valid UTF-8") ;
-    if (buf[i] != '\n') continue ;
-    if (i - start > *longest) *longest = i - start ;
-    line++ ;
-    start = i + 1 ;
-  }
-  if (len - start > *longest) *longest = len - start ;
-}
-
 static char *slurp (char const *path, size_t *len, int *err)
 {
   FILE *f = fopen(path, "r") ;
@@ -315,7 +296,7 @@ static int import_file_read (char const *path, char const *shown, int is_main, i
   r.buf = buf ;
   r.file = ctx.names.s[ctx.names.n - 1] ;
   r.here = ctx.dirs.s[ctx.dirs.n - 1] ;
-  check_text(r.file, buf, r.len, &longest) ;
+  longest = imp_text_check(r.file, buf, r.len) ;
 
  /* configparser's rules: ; and # comments, inline after whitespace,
     values continued on indented lines; no length limit */

@@ -151,20 +151,14 @@ static int parse_line (char *s, char const *file, unsigned int line, char **name
   return 1 ;
 }
 
-static unsigned int line_of (char const *s, size_t at)
-{
-  unsigned int line = 1 ;
-  for (size_t i = 0 ; i < at ; i++) line += s[i] == '\n' ;
-  return line ;
-}
-
 static void read_procfile (char const *file, stralloc *sa)
 {
-  char const *nul ;
-  size_t bad ;
   struct stat st ;
-  if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) imp_fatal(file, 0, "not a regular file") ;
-  if (stat(file, &st) == 0 && (unsigned long)st.st_size > PROCFILE_MAX) imp_fatal(file, 0, "bigger than %lu bytes: not a Procfile", PROCFILE_MAX) ;
+  if (stat(file, &st) == 0)
+  {
+    if (!S_ISREG(st.st_mode)) imp_fatal(file, 0, "not a regular file") ;
+    if ((unsigned long)st.st_size > PROCFILE_MAX) imp_fatal(file, 0, "bigger than %lu bytes: not a Procfile", PROCFILE_MAX) ;
+  }
   if (!openslurpclose(sa, file))
   {
     int e = errno ;
@@ -173,9 +167,7 @@ static void read_procfile (char const *file, stralloc *sa)
     ctl_die(e == ENOENT || e == EACCES || e == EISDIR || e == ENOTDIR || e == ELOOP ? CTL_EX_FALSE : CTL_EX_SYS, "unable to read ", file, msg) ;
   }
   if (sa->len > PROCFILE_MAX) imp_fatal(file, 0, "bigger than %lu bytes: not a Procfile", PROCFILE_MAX) ;
-  nul = memchr(sa->s, 0, sa->len) ;
-  if (nul) imp_fatal(file, line_of(sa->s, nul - sa->s), "a NUL byte: this is not a text file") ;
-  if (!imp_utf8_check(sa->s, sa->len, &bad)) imp_fatal(file, line_of(sa->s, bad), "this line is not valid UTF-8") ;
+  imp_text_check(file, sa->s, sa->len) ;
   if (!stralloc_0(sa)) ctl_die(CTL_EX_SYS, "unable to read ", file, ": out of memory") ;
 }
 

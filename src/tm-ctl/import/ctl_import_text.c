@@ -728,3 +728,24 @@ imp_kv_t const *imp_sec_get (imp_section_t const *sec, char const *key)
       if (!strcmp(sec->kv[i].key, key)) return &sec->kv[i] ;
   return 0 ;
 }
+
+/* UTF-8 text without a NUL byte, or imp_fatal at the line that is not;
+   the length of its longest line */
+size_t imp_text_check (char const *file, char const *buf, size_t len)
+{
+  char const *nul = memchr(buf, 0, len) ;
+  size_t bad, start = 0, longest = 0 ;
+  unsigned int line = 1 ;
+  int utf8 = imp_utf8_check(buf, nul ? (size_t)(nul - buf) : len, &bad) ;
+  if (utf8 && nul) bad = nul - buf ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    if (i == bad) imp_fatal(file, line, utf8 ? "a NUL byte: this is not a text file" : "this line is not valid UTF-8") ;
+    if (buf[i] != '\n') continue ;
+    if (i - start > longest) longest = i - start ;
+    line++ ;
+    start = i + 1 ;
+  }
+  if (len - start > longest) longest = len - start ;
+  return longest ;
+}

@@ -112,6 +112,7 @@ extern char const *imp_shell_syntax (char const *s) ;
 extern int imp_env_parse (char const *s, imp_env_t *env, imp_list_t *odd, sbuf_t *err) ;
 extern int imp_is_varname (char const *s, size_t n) ;
 extern int imp_utf8_check (char const *s, size_t n, size_t *bad) ;
+extern size_t imp_text_check (char const *file, char const *buf, size_t len) ;  /* dies unless UTF-8 text; longest line */
 extern void imp_toml_string (sbuf_t *b, char const *s) ;
 extern void imp_toml_key (sbuf_t *b, char const *s) ;
 extern void imp_toml_array (sbuf_t *b, char const *key, char *const *v, size_t n) ;
