@@ -216,6 +216,29 @@ static char const *basename_of (char const *path)
   return slash ? slash + 1 : path ;
 }
 
+/* Words that name what goes with s6-overlay: a leading with-contenv (tm
+   gives every service the container's environment) is dropped when a
+   command follows it, and a program in /command/ is the one in PATH. Says
+   so in comments; the index of the first word left, *changed when any. */
+static size_t overlay_free (sbuf_t *b, imp_list_t *argv, int *changed)
+{
+  size_t first = 0 ;
+  if (argv->n > 1 && !strcmp(basename_of(argv->s[0]), "with-contenv"))
+  {
+    imp_puts(b, "# with-contenv dropped: tm passes the container's environment to every service\n") ;
+    first = 1 ;
+    *changed = 1 ;
+  }
+  if (first < argv->n && is_overlays(argv->s[first]))
+  {
+    char const *name = basename_of(argv->s[first]) ;
+    imp_printf(b, "# %s goes with s6-overlay: %s is looked up in PATH\n", argv->s[first], name) ;
+    memmove(argv->s[first], name, strlen(name) + 1) ;
+    *changed = 1 ;
+  }
+  return first ;
+}
+
 /* A script run in place, unless its #! line names what goes with
    s6-overlay: with-contenv (tm gives every service the container's
    environment) is dropped, and an interpreter in /command/ is the one
@@ -224,7 +247,7 @@ static void put_script (sbuf_t *b, char const *path)
 {
   char line[SMALL_MAX] ;
   imp_list_t argv = IMP_LIST_ZERO ;
-  size_t first = 0 ;
+  size_t first ;
   int changed = 0 ;
   ssize_t r = openreadnclose(path, line, sizeof(line) - 1) ;
   if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
@@ -238,19 +261,7 @@ static void put_script (sbuf_t *b, char const *path)
   if (strncmp(line, "#!", 2)) imp_puts(b, "# no #! line: run as it is, as s6 ran it\n") ;
   else
     for (char *s = line + 2, *w ; (w = strtok(s, " \t\r")) ; s = 0) imp_list_add(&argv, imp_strdup(w)) ;
-  if (argv.n > 1 && !strcmp(basename_of(argv.s[0]), "with-contenv"))
-  {
-    imp_puts(b, "# with-contenv dropped: tm passes the container's environment to every service\n") ;
-    first = 1 ;
-    changed = 1 ;
-  }
-  if (first < argv.n && is_overlays(argv.s[first]))
-  {
-    char const *name = basename_of(argv.s[first]) ;
-    imp_printf(b, "# %s goes with s6-overlay: %s is looked up in PATH\n", argv.s[first], name) ;
-    memmove(argv.s[first], name, strlen(name) + 1) ;
-    changed = 1 ;
-  }
+  first = overlay_free(b, &argv, &changed) ;
   if (!changed || first == argv.n) imp_toml_kv(b, "command", path, 0) ;
   else
   {
@@ -267,7 +278,8 @@ static void put_up (sbuf_t *b, char const *path)
 {
   char buf[SMALL_MAX] ;
   imp_list_t argv = IMP_LIST_ZERO ;
-  size_t first = 0 ;
+  size_t first ;
+  int changed = 0 ;
   ssize_t r = openreadnclose(path, buf, sizeof(buf) - 1) ;
   char *s = buf ;
   if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
@@ -282,18 +294,8 @@ static void put_up (sbuf_t *b, char const *path)
     return ;
   }
   for (char *w ; (w = strtok(s, " ")) ; s = 0) imp_list_add(&argv, imp_strdup(w)) ;
-  if (!strcmp(basename_of(argv.s[0]), "with-contenv"))
-  {
-    imp_puts(b, "# with-contenv dropped: tm passes the container's environment to every service\n") ;
-    first = 1 ;
-  }
-  if (first == argv.n) imp_fatal(path, 0, "with-contenv and no command") ;
-  if (is_overlays(argv.s[first]))
-  {
-    char const *name = basename_of(argv.s[first]) ;
-    imp_printf(b, "# %s goes with s6-overlay: %s is looked up in PATH\n", argv.s[first], name) ;
-    memmove(argv.s[first], name, strlen(name) + 1) ;
-  }
+  if (argv.n == 1 && !strcmp(basename_of(argv.s[0]), "with-contenv")) imp_fatal(path, 0, "with-contenv and no command") ;
+  first = overlay_free(b, &argv, &changed) ;
   imp_toml_kv(b, "command", argv.s[first], 0) ;
   if (argv.n > first + 1) imp_toml_array(b, "args", argv.s + first + 1, argv.n - first - 1) ;
   imp_list_free(&argv) ;
