@@ -52,21 +52,12 @@ printf 'restart = "never"\n' >> "$T/req.toml"
 tm-ctl check --offline "$T/req.toml" > "$T/out" 2>&1 || fail "check: $(cat "$T/out")"
 if grep -q hint "$T/out" ; then fail "a hint although restart is given: $(cat "$T/out")" ; fi
 
-cat > "$T/notifier.py" <<'PY'
-import os, socket, sys, time
-addr = os.environ["NOTIFY_SOCKET"]
-if addr.startswith("@"): addr = "\0" + addr[1:]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.sendto(b"STATUS=warming up", addr)
-while not os.path.exists(sys.argv[1]): time.sleep(0.02)
-s.sendto(b"STATUS=serving\nREADY=1", addr)
-time.sleep(1000)
-PY
+NOTIFIER=$(cd "$(dirname "$0")/../bin" && pwd)/sd-notifier.py
 cat > "$T/c.toml" <<TOML
 [[services]]
 name = "web"
 command = "python3"
-args = ["$T/notifier.py", "$T/go-web"]
+args = ["$NOTIFIER", "$T/go-web"]
 notify = "systemd"
 
 [[services]]

@@ -4,28 +4,10 @@
 # another process of its group) and ready_log_line (the first matching line
 # makes it ready). Dependents start only after that readiness.
 . "$(dirname "$0")/../lib.sh"
-cat > "$T/notifier.py" <<'PY'
-import os, socket, sys, time
-addr = os.environ["NOTIFY_SOCKET"]
-if addr.startswith("@"): addr = "\0" + addr[1:]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.sendto(b"STATUS=warming up", addr)
-while not os.path.exists(sys.argv[1]): time.sleep(0.02)
-s.sendto(b"STATUS=serving\nREADY=1", addr)
-print("said ready", flush=True)
-if len(sys.argv) > 2:
-    # a child of ours takes over as the main process
-    pid = os.fork()
-    if pid == 0:
-        time.sleep(1000)
-    s.sendto(b"MAINPID=%d" % pid, addr)
-    time.sleep(0.5)
-    os._exit(0)
-time.sleep(1000)
-PY
-mksvc web "exec python3 $T/notifier.py $T/go-web"
+NOTIFIER=$(cd "$(dirname "$0")/../bin" && pwd)/sd-notifier.py
+mksvc web "exec python3 $NOTIFIER $T/go-web"
 echo systemd > "$SD/web/notify"
-mksvc api "exec python3 $T/notifier.py $T/go-api fork"
+mksvc api "exec python3 $NOTIFIER $T/go-api fork"
 echo systemd > "$SD/api/notify"
 mksvc app 'echo starting ; sleep 0.5 ; echo "listening on port 8080" ; exec sleep 1000'
 echo 'listening on port [0-9]+$' > "$SD/app/ready-log-line"
