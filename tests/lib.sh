@@ -87,6 +87,22 @@ mkuser () {
   retry_locked useradd -M -r -s /usr/sbin/nologin ${2:+-G "$2"} "$1" || fail "cannot create user $1"
 }
 
+# same_as_expected WHAT EXPECTED: an importer's output, $T/out, with $DATA
+# written @DATA@, is EXPECTED byte for byte (UPDATE=1 rewrites EXPECTED
+# instead) and valid TOML
+same_as_expected () {
+  local got
+  got=$(cat "$T/out" ; printf x) ; got=${got%x}
+  printf '%s' "${got//"$DATA"/@DATA@}" >"$T/got"
+  if [ -n "${UPDATE:-}" ] ; then cp "$T/got" "$2" ; echo "updated ${2##*/}" ; fi
+  [ -f "$2" ] || fail "$1: no ${2##*/}"
+  if ! cmp -s "$T/got" "$2" ; then
+    diff -u "$2" "$T/got" | head -n 60 >&2
+    fail "$1: the output differs from ${2##*/}"
+  fi
+  "$TM_BIN/tests/toml-decoder" <"$T/out" >/dev/null 2>"$T/err" || fail "$1: the output is not valid TOML: $(cat "$T/err")"
+}
+
 # mksvc NAME SCRIPT-BODY: a service directory whose run is a /bin/sh script
 mksvc () {
   mkdir -p "$SD/$1"

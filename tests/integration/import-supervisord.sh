@@ -22,15 +22,7 @@ for conf in "$DATA"/*.conf ; do
   (cd "$DATA" && tm-ctl import-supervisord "$name") >"$T/out" 2>"$T/err" ; rc=$?
   assert_eq "$rc" 0 "$name: exit code ($(cat "$T/err"))"
   [ -s "$T/err" ] && fail "$name: wrote to stderr: $(cat "$T/err")"
-  got=$(cat "$T/out" ; printf x) ; got=${got%x}
-  printf '%s' "${got//"$DATA"/@DATA@}" >"$T/got"
-  if [ -n "${UPDATE:-}" ] ; then cp "$T/got" "$expected" ; echo "updated ${expected##*/}" ; fi
-  [ -f "$expected" ] || fail "$name: no ${expected##*/}"
-  if ! cmp -s "$T/got" "$expected" ; then
-    diff -u "$expected" "$T/got" | head -n 60 >&2
-    fail "$name: the output differs from ${expected##*/}"
-  fi
-  "$DECODER" <"$T/out" >/dev/null 2>"$T/err" || fail "$name: the output is not valid TOML: $(cat "$T/err")"
+  same_as_expected "$name" "$expected"
   if [ $has_check = 1 ] ; then
     # the ${VARIABLES} the data files refer to
     GUNICORN_WORKERS=4 API_TOKEN=t0k3n HOSTNAME=box tm-ctl check --offline "$T/out" >"$T/err" 2>&1 \
