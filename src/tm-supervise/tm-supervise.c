@@ -477,8 +477,9 @@ static void timers (void)
 /* The start-up went deeper into the stack than the loop goes: its pages
    below are given back (the loop would fault them in again if it needed
    them). Not the page that madvise's own frame is on: its return address
-   would read back as zero. */
-static void stack_trim (void)
+   would read back as zero. Never inlined: in main's frame, "here" could be
+   further above madvise's frame than the margin. */
+static void __attribute__((noinline)) stack_trim (void)
 {
   char here ;
   uintptr_t page = ((uintptr_t)&here - STACK_TRIM_MARGIN) & ~(uintptr_t)4095 ;
