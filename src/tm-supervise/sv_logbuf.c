@@ -31,6 +31,7 @@ static char *map = 0 ;
 static uint64_t size = 0 ;
 static int started = 0 ;        /* the header is written: pages are touched */
 static uint64_t head = 0 ;      /* bytes ever written: we are the only writer, and never read the mapping */
+static uint64_t tail = 0 ;      /* where the next byte goes: head % size */
 
 /* size bytes of ring (0: none), gid the group that may read it (-1: root only) */
 void logbuf_init (uint64_t bytes, gid_t gid)
@@ -55,7 +56,7 @@ void logbuf_init (uint64_t bytes, gid_t gid)
        map the pages around it too, and an idle service pays for none */
     char h[24] ;
     started = pread(fd, h, 24, 0) == 24 && !memcmp(h, MAGIC, 8) && !memcmp(h + 8, &bytes, 8) ;
-    if (started) memcpy(&head, h + 16, 8) ;
+    if (started) { memcpy(&head, h + 16, 8) ; tail = head % bytes ; }
   }
   map = mmap(0, HEADER + bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ;
   close(fd) ;
@@ -63,12 +64,14 @@ void logbuf_init (uint64_t bytes, gid_t gid)
   size = bytes ;
 }
 
-static void ring_put (uint64_t at, char const *s, size_t n)
+/* n < size */
+static void ring_put (char const *s, size_t n)
 {
-  uint64_t off = at % size ;
-  size_t first = n < size - off ? n : size - off ;
-  memcpy(map + HEADER + off, s, first) ;
+  size_t first = n < size - tail ? n : size - tail ;
+  memcpy(map + HEADER + tail, s, first) ;
   if (first < n) memcpy(map + HEADER, s + first, n - first) ;
+  tail += n ;
+  if (tail >= size) tail -= size ;
 }
 
 /* ms in decimal: the lines of one read share their millisecond, so the
@@ -107,9 +110,10 @@ void logbuf_put (uint64_t ms, char stream, char const *s, size_t n)
   rec[hl++] = ' ' ;
   rec[hl++] = stream ;
   rec[hl++] = ' ' ;
-  ring_put(head, rec, hl) ;
-  ring_put(head + hl, s, n) ;
-  ring_put(head + hl + n, "\n", 1) ;
+  ring_put(rec, hl) ;
+  ring_put(s, n) ;
+  map[HEADER + tail] = '\n' ;
+  if (++tail == size) tail = 0 ;
   head += hl + n + 1 ;
   __atomic_store((uint64_t *)(map + 16), &head, __ATOMIC_RELEASE) ;
 }

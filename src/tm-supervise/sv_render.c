@@ -30,6 +30,7 @@ static uint64_t now_ms ;
 static int colour[2] ;          /* per sink: its prefix in colour */
 static char prefix[2][TM_NAME_MAX + 24] ;
 static size_t prefixlen[2] ;
+static size_t text_base[2] ;    /* what a line of the service takes besides itself */
 static char jhead[2][2048] BIG ;  /* {"service":"web","stream":"stdout","time":"; touched in json only */
 static size_t jheadlen[2] ;
 static size_t jtimepos[2] ;     /* where the time goes in jhead */
@@ -64,6 +65,7 @@ static void prefix_make (unsigned int i)
   if (colour[i]) { memcpy(p + len, "\033[0m", 4) ; len += 4 ; }
   p[len++] = ' ' ;
   prefixlen[i] = len ;
+  text_base[i] = (timestamps ? STAMP_LEN + 1 : 0) + (format == FORMAT_PREFIX ? len : 0) + 1 ;
 }
 
 static void jhead_make (unsigned int i)
@@ -142,10 +144,16 @@ static unsigned int sink_index (sink_t const *k)
 
 static size_t text_overhead (sink_t const *k, int tm)
 {
-  size_t n = (timestamps ? STAMP_LEN + 1 : 0) + 1 ;
-  if (format == FORMAT_PREFIX) n += prefixlen[sink_index(k)] ;
+  size_t n = text_base[sink_index(k)] ;
   if (tm) n += 4 + (format == FORMAT_PLAIN ? strlen(name) + 2 : 0) ;
   return n ;
+}
+
+/* the pieces n bytes of a line take, at most max each */
+static size_t text_pieces (size_t n, size_t max, int ends, int cont)
+{
+  if (!n) return ends && !cont ;
+  return n <= max ? 1 : (n + max - 1) / max ;
 }
 
 /* the most of a line one piece carries: a write is at most atom bytes,
@@ -257,8 +265,7 @@ size_t render_need (sink_t const *k, char const *s, size_t n, int ends, int cont
     return pieces * json_overhead(k, tm) + e ;
   }
   {
-    size_t max = render_piece_max(k) ;
-    size_t pieces = n ? (n + max - 1) / max : ends && !cont ;
+    size_t pieces = text_pieces(n, render_piece_max(k), ends, cont) ;
     return pieces * text_overhead(k, tm) + n ;
   }
 }
@@ -279,7 +286,7 @@ void render_out (sink_t *k, char const *s, size_t n, int ends, int cont, int tm)
   }
   {
     size_t max = render_piece_max(k) ;
-    size_t pieces = n ? (n + max - 1) / max : ends && !cont ;
+    size_t pieces = text_pieces(n, max, ends, cont) ;
     for (; pieces ; pieces--)
     {
       size_t take = n < max ? n : max ;
