@@ -70,6 +70,8 @@ extern uint64_t sink_dropped_total (void) ;
 
 /* ---- sv_relay.c: [name]-prefixed relay of the service's stdout/stderr ---- */
 
+#define RELAY_BUF 65536         /* what one read may bring: several lines of TM_LINE_MAX */
+
 typedef struct relay_s relay_t ;
 struct relay_s
 {
@@ -81,7 +83,7 @@ struct relay_s
   int stuck ;                   /* a line waits for room in the console's backlog */
   int owing ;                   /* a run ended: owed bytes of it are still in the pipe, */
   size_t owed ;                 /* then its last line goes, newline or not */
-  char *buf ;                   /* TM_LINE_MAX bytes, apart: untouched pages cost no memory */
+  char *buf ;                   /* RELAY_BUF bytes, apart: untouched pages cost no memory */
 } ;
 
 extern relay_t relay[4] ;     /* stdout, stderr, log_file, pty */

@@ -237,7 +237,7 @@ static int follow_read (void)
   size_t budget = FOLLOW_TURN ;
   while (budget)
   {
-    ssize_t n = pread(follow.fd, r->buf + r->len, TM_LINE_MAX - r->len, follow.offset) ;
+    ssize_t n = pread(follow.fd, r->buf + r->len, RELAY_BUF - r->len, follow.offset) ;
     if (n <= 0) return 0 ;
     follow.offset += n ;
     relay_take(r, n) ;

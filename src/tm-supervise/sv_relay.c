@@ -29,7 +29,7 @@
 /* The line buffers are apart from the small fields, so that a buffer that
    is never used (no log_file, no pty, a quiet service) is never touched and
    costs no memory: that is most of a supervisor's Pss. */
-static char linebuf[4][TM_LINE_MAX] BIG ;
+static char linebuf[4][RELAY_BUF] BIG ;
 void (*relay_watch) (char const *s, size_t n) = 0 ;
 relay_t relay[4] =
 {
@@ -100,7 +100,7 @@ static int line_out (relay_t *r, char const *s, size_t n, int ends, int newline)
 {
   sink_t *k = r->sink ;
   char note[DROPNOTE_MAX] ;
-  size_t notelen = dropnote(k, note) ;
+  size_t notelen = k->dropped ? dropnote(k, note) : 0 ;
   int room = sink_room(k, render_need(k, s, n, ends, r->cont, 0) + (notelen ? render_need(k, note, notelen, 1, 0, 1) : 0)) ;
   if (!room) { r->stuck = 1 ; return 0 ; }
   r->stuck = 0 ;
@@ -124,8 +124,9 @@ static int line_out (relay_t *r, char const *s, size_t n, int ends, int newline)
 }
 
 /* Emits every complete line; with flush, the incomplete last one too. A
-   full buffer without a newline is a line too long: its whole pieces go.
-   Lines the console's backlog has no room for yet stay. */
+   line without a newline in TM_LINE_MAX bytes is too long: it goes in parts
+   of that many bytes' whole pieces. Lines the console's backlog has no room
+   for yet stay. */
 static void relay_lines (relay_t *r, int flush)
 {
   char *s = r->buf, *end = r->buf + r->len, *nl ;
@@ -134,12 +135,13 @@ static void relay_lines (relay_t *r, int flush)
     if (!line_out(r, s, nl - s, 1, 1)) goto keep ;
     s = nl + 1 ;
   }
-  if (s < end && flush) { if (line_out(r, s, end - s, 1, 0)) s = end ; }
-  else if (s == r->buf && r->len == TM_LINE_MAX)
+  while ((size_t)(end - s) >= TM_LINE_MAX)
   {
-    size_t n = r->len - r->len % render_piece_max(r->sink) ;
-    if (line_out(r, s, n, 0, 0)) s += n ;
+    size_t n = TM_LINE_MAX - TM_LINE_MAX % render_piece_max(r->sink) ;
+    if (!line_out(r, s, n, 0, 0)) goto keep ;
+    s += n ;
   }
+  if (s < end && flush && line_out(r, s, end - s, 1, 0)) s = end ;
  keep:
   outfile_flush() ;  /* the lines it spans are about to move */
   if (s > r->buf)
@@ -163,7 +165,7 @@ static void relay_emit (relay_t *r)
    last line has gone */
 static size_t relay_room (relay_t const *r)
 {
-  size_t room = TM_LINE_MAX - r->len ;
+  size_t room = RELAY_BUF - r->len ;
   return r->owing && r->owed < room ? r->owed : room ;
 }
 
