@@ -240,6 +240,15 @@ static void exec_compiled (char const *const *argv, char const *const *envp)
   errno = eacces ? EACCES : ENOENT ;
 }
 
+/* The service's user, groups first. Raw system calls: the libc's wrappers
+   would set the ids of every thread, through locks and signals a vfork
+   child must not take; a child has one thread. */
+static int become_user (void)
+{
+  return syscall(SYS_setgroups, spawn_conf.ngroups, spawn_conf.groups) == 0
+      && syscall(SYS_setgid, spawn_conf.gid) == 0 && syscall(SYS_setuid, spawn_conf.uid) == 0 ;
+}
+
 /* In the child: fds 0, 1, 2, the notification fd, the working directory,
    the user. Only async-signal-safe calls. *errfd may move out of the way;
    *stage says what failed. */
@@ -259,17 +268,17 @@ static int child_setup (spawn_opts_t const *o, int *errfd, int *stage)
   *stage = STAGE_CWD ;
   if (chdir(spawn_conf.cwd) < 0) return 0 ;
   *stage = STAGE_USER ;
-  if (o->as_user && spawn_conf.user
-   && (setgroups(spawn_conf.ngroups, spawn_conf.groups) < 0 || setgid(spawn_conf.gid) < 0 || setuid(spawn_conf.uid) < 0))
-    return 0 ;
+  if (o->as_user && spawn_conf.user && !become_user()) return 0 ;
   /* the service gets 0, 1, 2 (and its notification fd), nothing else */
   close_all_but(o->notif_w >= 0 ? o->notif_fd : *errfd, *errfd) ;
   *stage = STAGE_EXEC ;
   return 1 ;
 }
 
-/* A real fork rather than posix_spawn: glibc's file actions allocate, and
-   the user switch needs a fork anyway. A failure comes back through a
+/* vfork rather than posix_spawn: glibc's file actions allocate, and the
+   user switch is not one of them. vfork rather than fork: nothing of ours
+   is copied, and we wait for the exec anyway (the child only makes system
+   calls, on its own stack frames). A failure comes back through a
    close-on-exec pipe: the stage, then errno. */
 static pid_t spawn_child (char const *path, char const *const *argv, char const *const *cargv, spawn_opts_t const *o)
 {
@@ -278,7 +287,7 @@ static pid_t spawn_child (char const *path, char const *const *argv, char const 
   pid_t pid ;
   if (pipe2(p, O_CLOEXEC) < 0) return 0 ;
   last_stage = STAGE_EXEC ;
-  pid = fork() ;
+  pid = vfork() ;
   if (pid < 0) { e[1] = errno ; close(p[0]) ; close(p[1]) ; errno = e[1] ; return 0 ; }
   if (!pid)
   {
@@ -372,12 +381,6 @@ char const *spawn_failure (char const *name, char const *file)
 /* ---- acting with the service's rights ---- */
 
 #define AS_USER_MS 2000         /* a helper that takes longer is killed */
-
-static int become_user (void)
-{
-  return setgroups(spawn_conf.ngroups, spawn_conf.groups) == 0
-      && setgid(spawn_conf.gid) == 0 && setuid(spawn_conf.uid) == 0 ;
-}
 
 /* one int (errno) and, when fd >= 0, the descriptor */
 static void send_fd (int sock, int fd, int e)
