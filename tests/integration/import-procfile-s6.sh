@@ -70,6 +70,20 @@ mkdir -p "$T/s6clash/x.y" "$T/s6clash/x-y"
 for d in x.y x-y ; do printf '#!/bin/sh\n' >"$T/s6clash/$d/run" ; done
 tm-ctl import-s6 "$T/s6clash" >/dev/null 2>"$T/err" ; assert_eq $? 1 "two names that become one"
 grep -q 'both become the service name x-y' "$T/err" || fail "clash: $(cat "$T/err")"
+# a FIFO planted where a file is expected is refused at once, never read:
+# nothing writes to these, so opening them to read would wait forever
+mkdir -p "$T/s6fifo/a" "$T/s6fifo/b"
+mkfifo "$T/s6fifo/a/type" "$T/s6fifo/b/run" "$T/fifo.Procfile" "$T/fifo.conf"
+for args in "import-s6 $T/s6fifo" "import-procfile $T/fifo.Procfile" "import-supervisord $T/fifo.conf" ; do
+  timeout 10 tm-ctl $args >/dev/null 2>"$T/err" ; rc=$?
+  [ $rc = 124 ] && fail "tm-ctl $args waited on a FIFO"
+  assert_eq $rc 1 "tm-ctl $args on a FIFO"
+  grep -q "not a regular file" "$T/err" || fail "tm-ctl $args on a FIFO: $(cat "$T/err")"
+done
+rm "$T/s6fifo/a/type"
+printf '#!/bin/sh\n' >"$T/s6fifo/a/run"
+timeout 10 tm-ctl import-s6 "$T/s6fifo" >/dev/null 2>"$T/err" ; assert_eq $? 1 "a FIFO as a run script"
+grep -q "b/run: not a regular file" "$T/err" || fail "run FIFO: $(cat "$T/err")"
 
 # for real: an imported Procfile and services.d boot, print, and a line's
 # $PORT is foreman's port when the container sets none

@@ -208,14 +208,11 @@ static int handler (void *user, char const *section, char const *name, char cons
 
 static char *slurp (char const *path, size_t *len, int *err)
 {
-  FILE *f = fopen(path, "r") ;
-  struct stat st ;
+  int fd = imp_open_file(path) ;
+  FILE *f = fd < 0 ? 0 : fdopen(fd, "r") ;
   char *buf = 0 ;
   size_t n = 0, cap = 0 ;
-  if (!f) { *err = errno ; return 0 ; }
-  if (fstat(fileno(f), &st) < 0) *err = errno ;
-  else if (S_ISDIR(st.st_mode)) *err = EISDIR ;
-  if (*err) { fclose(f) ; return 0 ; }
+  if (!f) { *err = errno ; if (fd >= 0) close(fd) ; return 0 ; }
   for (;;)
   {
     size_t r ;

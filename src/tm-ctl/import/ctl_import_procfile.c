@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <skalibs/stralloc.h>
@@ -153,13 +154,15 @@ static int parse_line (char *s, char const *file, unsigned int line, char **name
 
 static void read_procfile (char const *file, stralloc *sa)
 {
-  struct stat st ;
-  if (stat(file, &st) == 0)
+  int fd = imp_open_file(file), ok ;
+  if (fd >= 0)
   {
-    if (!S_ISREG(st.st_mode)) imp_fatal(file, 0, "not a regular file") ;
-    if ((unsigned long)st.st_size > PROCFILE_MAX) imp_fatal(file, 0, "bigger than %lu bytes: not a Procfile", PROCFILE_MAX) ;
+    struct stat st ;
+    if (fstat(fd, &st) == 0 && (unsigned long)st.st_size > PROCFILE_MAX) imp_fatal(file, 0, "bigger than %lu bytes: not a Procfile", PROCFILE_MAX) ;
   }
-  if (!openslurpclose(sa, file))
+  ok = fd >= 0 && slurp(sa, fd) ;
+  if (fd >= 0) { int e = errno ; close(fd) ; errno = e ; }
+  if (!ok)
   {
     int e = errno ;
     char msg[128] ;

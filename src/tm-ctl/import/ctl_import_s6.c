@@ -47,7 +47,7 @@ static ssize_t small_file (char const *svcdir, char const *file, char *buf)
   ssize_t r ;
   if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", base, svcdir, file) >= sizeof(path))
     imp_fatal(base, 0, "%s/%s: the path is too long", svcdir, file) ;
-  r = openreadnclose(path, buf, SMALL_MAX - 1) ;
+  r = imp_read_file(path, buf, SMALL_MAX - 1) ;
   if (r < 0)
   {
     if (errno == ENOENT) return -1 ;
@@ -249,7 +249,7 @@ static void put_script (sbuf_t *b, char const *path)
   imp_list_t argv = IMP_LIST_ZERO ;
   size_t first ;
   int changed = 0 ;
-  ssize_t r = openreadnclose(path, line, sizeof(line) - 1) ;
+  ssize_t r = imp_read_file(path, line, sizeof(line) - 1) ;
   if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
   line[r] = 0 ;
   {
@@ -280,7 +280,7 @@ static void put_up (sbuf_t *b, char const *path)
   imp_list_t argv = IMP_LIST_ZERO ;
   size_t first ;
   int changed = 0 ;
-  ssize_t r = openreadnclose(path, buf, sizeof(buf) - 1) ;
+  ssize_t r = imp_read_file(path, buf, sizeof(buf) - 1) ;
   char *s = buf ;
   if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
   buf[r] = 0 ;

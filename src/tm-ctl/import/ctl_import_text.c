@@ -3,8 +3,10 @@
 /* import-supervisord: supervisord's value syntax (expansions, shlex, the
    environment= lexer, datatypes) and TOML strings */
 
+#include <sys/stat.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -727,6 +729,40 @@ imp_kv_t const *imp_sec_get (imp_section_t const *sec, char const *key)
     for (size_t i = 0 ; i < sec->n ; i++)
       if (!strcmp(sec->kv[i].key, key)) return &sec->kv[i] ;
   return 0 ;
+}
+
+/* path, opened for reading: a regular file, or EISDIR; anything else (a
+   FIFO, a device: reading it could wait forever) is fatal */
+int imp_open_file (char const *path)
+{
+  struct stat st ;
+  int e, fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (fstat(fd, &st) < 0) e = errno ;
+  else if (S_ISREG(st.st_mode)) return fd ;
+  else if (S_ISDIR(st.st_mode)) e = EISDIR ;
+  else imp_fatal(path, 0, "not a regular file") ;
+  close(fd) ;
+  errno = e ;
+  return -1 ;
+}
+
+/* at most max bytes of the regular file path: how many, or -1 */
+ssize_t imp_read_file (char const *path, char *buf, size_t max)
+{
+  size_t n = 0 ;
+  int fd = imp_open_file(path) ;
+  if (fd < 0) return -1 ;
+  while (n < max)
+  {
+    ssize_t r = read(fd, buf + n, max - n) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r < 0) { int e = errno ; close(fd) ; errno = e ; return -1 ; }
+    if (!r) break ;
+    n += r ;
+  }
+  close(fd) ;
+  return n ;
 }
 
 /* UTF-8 text without a NUL byte, or imp_fatal at the line that is not;

@@ -6,6 +6,7 @@
 #ifndef IMP_H
 #define IMP_H
 
+#include <sys/types.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -155,6 +156,8 @@ struct imp_program_s
 extern void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, size_t *cap) ;
 
 /* ctl_import_text.c: FILE:LINE: message, exit 1 */
+extern int imp_open_file (char const *path) ;  /* a regular file, or -1 */
+extern ssize_t imp_read_file (char const *path, char *buf, size_t max) ;
 extern void imp_fatal (char const *file, unsigned int line, char const *fmt, ...) __attribute__((format(printf, 3, 4), noreturn)) ;
 
 #endif
