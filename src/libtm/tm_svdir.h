@@ -47,6 +47,7 @@
 #define TM_SVD_HEALTH_START_PERIOD "start-period"
 #define TM_SVD_HEALTH_START_PERIOD_DEFAULT 0
 #define TM_SVD_HEALTH_ON_UNHEALTHY "on-unhealthy"     /* "restart" or "none" */
+#define TM_PROBE_TARGET "TM_PROBE_TARGET"              /* the environment variable that gives tm-ctl probe its URL or HOST:PORT */
 
 /* words */
 #define TM_SVD_TYPE "type"                            /* longrun (default) or oneshot */

@@ -234,10 +234,12 @@ static void put_health (char const *sd, service_t const *sv)
   }
   else
   {
-    /* http and tcp: tm-ctl probe does it, run by the same check script */
+    /* http and tcp: tm-ctl probe does it, run by the same check script;
+       the target is in the file beside it, and tm-supervise gives it to
+       the probe in its environment, not in its arguments */
     char self[PATH_MAX] ;
-    char *argv[3] = { "probe", h->kind == HEALTH_HTTP ? "http" : "tcp", h->target } ;
-    strlist_t args = { argv, 3 } ;
+    char *argv[2] = { "probe", h->kind == HEALTH_HTTP ? "http" : "tcp" } ;
+    strlist_t args = { argv, 2 } ;
     if (!tm_self_path(self, sizeof(self))) { fail_sys("find tm-ctl's own path for", dir) ; return ; }
     put_secret_fmt(dir, h->kind == HEALTH_HTTP ? "http" : "tcp", "%s\n", h->target) ;
     put_execline(dir, "check", "healthcheck", self, &args) ;

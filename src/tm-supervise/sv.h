@@ -166,10 +166,12 @@ struct spawn_opts_s
   int notif_fd ;
   int quiet ;                   /* stdout and stderr to /dev/null, not the relay */
   char const *pty ;             /* stdout and stderr on this terminal, made the controlling one */
+  int probe ;                   /* the environment has the health probe's target */
 } ;
 extern pid_t spawn_in_dir (char const *file, char const *const *argv, spawn_opts_t const *o) ;
 extern int as_service_user (int (*op)(void *), void *arg, int *soft) ;  /* fd, or -1 with errno */
 extern void spawn_conf_setenv (char const *kv) ;  /* start-up only; kv is kept */
+extern void spawn_conf_probe (char const *kv) ;   /* the last of start-up; kv is kept */
 
 /* ---- sv_notify.c: sd_notify ---- */
 

@@ -48,7 +48,7 @@ void health_off (void)
 void health_run (void)
 {
   static char const *const argv[2] = { "health/check", 0 } ;
-  spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = -1, .quiet = 1 } ;
+  spawn_opts_t o = { .as_user = 1, .notif_w = -1, .notif_fd = -1, .quiet = 1, .probe = 1 } ;
   if (!st.pid || pid_health) return ;
   pid_health = spawn_in_dir("health/check", argv, &o) ;
   if (!pid_health) { spawn_failure(st.name, "health/check") ; schedule() ; return ; }

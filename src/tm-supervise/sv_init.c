@@ -183,6 +183,21 @@ static void health_conf_read (void)
   if (!conf.health_retries) conf.health_retries = 1 ;
 }
 
+/* an http or tcp check's target, for its probe's environment */
+static void probe_conf_read (void)
+{
+  static char const *const files[2] = { "health/http", "health/tcp" } ;
+  char buf[sizeof(TM_PROBE_TARGET) + 4096] = TM_PROBE_TARGET "=" ;
+  size_t pre = sizeof(TM_PROBE_TARGET) ;
+  if (!conf.has_health) return ;
+  for (unsigned int i = 0 ; i < 2 ; i++)
+    if (tm_svfile_read(files[i], buf + pre, sizeof(buf) - pre) > 0)
+    {
+      spawn_conf_probe(sv_xstrdup(buf)) ;
+      return ;
+    }
+}
+
 /* strdup, or die: only at start-up */
 char *sv_xstrdup (char const *s)
 {
@@ -398,6 +413,7 @@ void sv_start (char const *arg, char const *ofds, char const *efds, unsigned int
     notify_init(dir, env, sizeof(env)) ;
     spawn_conf_setenv(env) ;
   }
+  probe_conf_read() ;
   logs_conf_read() ;
   supervise_dir_init() ;
 }

@@ -201,6 +201,26 @@ void spawn_conf_setenv (char const *kv)
   spawn_conf.envp = envp ;
 }
 
+/* The environment of an http or tcp health probe: the services' and its
+   target, which is not in the probe's arguments: those are anyone's to read
+   in /proc while it runs, its environment only its user's. */
+static char const *const *probe_envp = 0 ;
+
+void spawn_conf_probe (char const *kv)
+{
+  size_t n = 0, klen = strchr(kv, '=') - kv + 1 ;
+  char const **envp ;
+  while (spawn_conf.envp[n]) n++ ;
+  envp = malloc((n + 2) * sizeof(char *)) ;
+  if (!envp) strerr_diefu1sys(111, "allocate") ;
+  n = 0 ;
+  for (char const *const *e = spawn_conf.envp ; *e ; e++)
+    if (strncmp(*e, kv, klen)) envp[n++] = *e ;
+  envp[n] = kv ;
+  envp[n + 1] = 0 ;
+  probe_envp = envp ;
+}
+
 /* closes every fd from 3 up but a and b */
 static void close_all_but (int a, int b)
 {
@@ -295,8 +315,9 @@ static pid_t spawn_child (char const *path, char const *const *argv, char const 
     if (child_setup(o, &errfd, &e[0]))
     {
       tm_sigmask_restore() ;
-      if (cargv) exec_compiled(cargv, spawn_conf.envp) ;
-      else execve(path, (char *const *)argv, (char *const *)spawn_conf.envp) ;
+      char const *const *envp = o->probe && probe_envp ? probe_envp : spawn_conf.envp ;
+      if (cargv) exec_compiled(cargv, envp) ;
+      else execve(path, (char *const *)argv, (char *const *)envp) ;
     }
     e[1] = errno ;
     if (errfd >= 0 && write(errfd, e, sizeof(e)) < 0) _exit(127) ;

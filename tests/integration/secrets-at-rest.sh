@@ -13,6 +13,7 @@ useradd -M -r -s /usr/sbin/nologin "$R" || fail "useradd $R"
 useradd -M -r -d "$T/www" -s /usr/sbin/nologin "$S" || fail "useradd $S"
 suid=$(id -u "$S")
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port2=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$T/www" && echo ok > "$T/www/healthz" && chmod -R a+rX "$T/www"
 cat > "$T/c.toml" <<TOML
 [[services]]
@@ -26,6 +27,16 @@ pre_script = "#!/bin/sh\necho token=s3cret > /dev/null\n"
 [services.healthcheck]
 http = "http://127.0.0.1:$port/healthz?token=s3cret"
 interval = 0.3
+
+[[services]]
+name = "mute"
+command = "$PY"
+args = ["-c", "import socket, time\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('127.0.0.1', $port2))\ns.listen(64)\nc = []\nwhile True: c.append(s.accept())"]
+user = "$S"
+[services.healthcheck]
+http = "http://127.0.0.1:$port2/mute?token=s3cret"
+interval = 0.3
+timeout = 60
 
 [[services]]
 name = "job"
@@ -52,5 +63,17 @@ for f in web/run web/health/check web/health/http web/env/API_TOKEN web/pre-star
   [ -e "$SD/$f" ] || fail "$f was not compiled"
   if asreader cat "$SD/$f" > /dev/null 2>&1 ; then fail "$R can read $f: $(stat -c '%A %U' "$SD/$f")" ; fi
 done
+# a probe's target (a URL may carry a token) is in its environment, which
+# only its user and root may read, not in its arguments, which anyone may:
+# mute's probe waits for an answer that never comes, long enough to look
+waitfor 15 ns pgrep -f "probe http" > /dev/null || fail "mute's probe never ran"
+probe=$(ns pgrep -f "probe http" | head -1)
+ns cat /proc/$probe/cmdline | tr '\0' ' ' > "$T/cmdline"
+grep -q "probe http" "$T/cmdline" || fail "not the probe: $(cat "$T/cmdline")"
+if grep -q "s3cret\|$port2" "$T/cmdline" ; then fail "the probe's target is in its arguments: $(cat "$T/cmdline")" ; fi
+ns cat /proc/$probe/environ | tr '\0' '\n' | grep -qx "TM_PROBE_TARGET=http://127.0.0.1:$port2/mute?token=s3cret" \
+  || fail "the probe's target is not in its environment"
+if asreader cat /proc/$probe/environ > /dev/null 2>&1 ; then fail "$R can read the probe's environment" ; fi
+asreader cat /proc/$probe/cmdline > /dev/null 2>&1 || fail "$R cannot read the probe's cmdline (the test proves nothing)"
 kill -TERM "$NS1" ; wait_exit 20
 assert_eq "$RC" 0 "exit code"

@@ -2,7 +2,9 @@
 
 /* tm-ctl probe http URL | tcp HOST:PORT: one health probe, for the
    health/check scripts tm-ctl compile writes. Exit 0 healthy, 1 not.
-   tm-supervise bounds it with the healthcheck's timeout. */
+   tm-supervise bounds it with the healthcheck's timeout. Without the URL
+   or HOST:PORT, $TM_PROBE_TARGET gives it: the compiled scripts leave it
+   out of the arguments, which anyone may read in /proc while it runs. */
 
 #include <sys/socket.h>
 #include <netdb.h>
@@ -13,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "tm_svdir.h"
 #include "http.h"
 
 /* host and port of "HOST:PORT" or "[V6]:PORT"; 1 ok */
@@ -166,9 +169,11 @@ static int probe_http (char const *url)
 
 int ctl_probe (ctl_args_t const *a)
 {
-  if (a->nnames != 2) ctl_die(CTL_EX_USAGE, "probe needs: http URL, or tcp HOST:PORT", 0, 0) ;
-  if (!strcmp(a->names[0], "tcp")) return probe_tcp(a->names[1]) ;
-  if (!strcmp(a->names[0], "http")) return probe_http(a->names[1]) ;
+  char const *target = a->nnames == 2 ? a->names[1] : getenv(TM_PROBE_TARGET) ;
+  if (a->nnames < 1 || a->nnames > 2 || !target || !*target)
+    ctl_die(CTL_EX_USAGE, "probe needs: http URL, or tcp HOST:PORT (or either in $" TM_PROBE_TARGET ")", 0, 0) ;
+  if (!strcmp(a->names[0], "tcp")) return probe_tcp(target) ;
+  if (!strcmp(a->names[0], "http")) return probe_http(target) ;
   ctl_die(CTL_EX_USAGE, "probe kinds are http and tcp, not ", a->names[0], 0) ;
   return CTL_EX_USAGE ;
 }
