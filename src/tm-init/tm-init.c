@@ -50,6 +50,22 @@
 "into /usr/local/bin when tm-ctl is not in PATH.\n" \
 "Then: tm-ctl list, tm-ctl status NAME, tm-ctl restart NAME --wait.\n"
 
+/* a, b and c into buf, cut to max - 1 bytes (snprintf would bring printf
+   into a static tm-init) */
+static void join3 (char *buf, size_t max, char const *a, char const *b, char const *c)
+{
+  char const *parts[3] = { a, b, c } ;
+  size_t n = 0 ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    size_t len = strlen(parts[i]) ;
+    if (len > max - 1 - n) len = max - 1 - n ;
+    memcpy(buf + n, parts[i], len) ;
+    n += len ;
+  }
+  buf[n] = 0 ;
+}
+
 /* Without -c: $TM_CONFIG when set, else the first default that exists.
    0 when there is none; tried then lists where we looked. */
 static char const *default_config (char *tried, size_t max)
@@ -58,12 +74,12 @@ static char const *default_config (char *tried, size_t max)
   if (s && *s)
   {
     if (access(s, F_OK) == 0) return s ;
-    snprintf(tried, max, "$TM_CONFIG (%s)", s) ;
+    join3(tried, max, "$TM_CONFIG (", s, ")") ;
     return 0 ;
   }
   for (unsigned int i = 0 ; i < TM_CONFIG_NDEFAULTS ; i++)
     if (access(tm_config_defaults[i], F_OK) == 0) return tm_config_defaults[i] ;
-  snprintf(tried, max, "%s, %s", tm_config_defaults[0], tm_config_defaults[1]) ;
+  join3(tried, max, tm_config_defaults[0], ", ", tm_config_defaults[1]) ;
   return 0 ;
 }
 

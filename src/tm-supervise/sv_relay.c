@@ -287,13 +287,23 @@ void relay_finish (relay_t *r)
 
 /* ---- pty: the service's terminal; its stdout and stderr are one stream ---- */
 
+/* ptsname_r, without the printf it brings into a static musl program */
+static int pty_name (int fd, char *slave, size_t max)
+{
+  unsigned int n ;
+  if (ioctl(fd, TIOCGPTN, &n) < 0 || max < 10 + UINT_FMT) return 0 ;
+  memcpy(slave, "/dev/pts/", 9) ;
+  slave[9 + uint_fmt(slave + 9, n)] = 0 ;
+  return 1 ;
+}
+
 int relay_pty_open (char *slave, size_t max)
 {
   relay_t *r = &relay[3] ;
   struct termios t ;
   int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) ;
   if (fd < 0) return -1 ;
-  if (grantpt(fd) < 0 || unlockpt(fd) < 0 || ptsname_r(fd, slave, max) != 0) { close(fd) ; return -1 ; }
+  if (grantpt(fd) < 0 || unlockpt(fd) < 0 || !pty_name(fd, slave, max)) { close(fd) ; return -1 ; }
   /* no \n -> \r\n on output: the lines are relayed as they were written */
   if (tcgetattr(fd, &t) == 0)
   {
