@@ -124,22 +124,25 @@ static int line_out (relay_t *r, char const *s, size_t n, int ends, int newline)
 }
 
 /* Emits every complete line; with flush, the incomplete last one too. A
-   line without a newline in TM_LINE_MAX bytes is too long: it goes in parts
-   of that many bytes' whole pieces. Lines the console's backlog has no room
-   for yet stay. */
+   line of TM_LINE_MAX bytes or more, newline or not yet, is too long: it
+   goes in parts, each the whole pieces that fit in TM_LINE_MAX bytes, until
+   less is left. Lines the console's backlog has no room for yet stay. */
 static void relay_lines (relay_t *r, int flush)
 {
-  char *s = r->buf, *end = r->buf + r->len, *nl ;
-  while ((nl = memchr(s, '\n', end - s)))
+  char *s = r->buf, *end = r->buf + r->len ;
+  size_t part = TM_LINE_MAX - TM_LINE_MAX % render_piece_max(r->sink) ;
+  for (;;)
   {
-    if (!line_out(r, s, nl - s, 1, 1)) goto keep ;
-    s = nl + 1 ;
-  }
-  while ((size_t)(end - s) >= TM_LINE_MAX)
-  {
-    size_t n = TM_LINE_MAX - TM_LINE_MAX % render_piece_max(r->sink) ;
-    if (!line_out(r, s, n, 0, 0)) goto keep ;
-    s += n ;
+    char *nl = memchr(s, '\n', end - s) ;
+    size_t len = (nl ? nl : end) - s ;
+    if (len >= TM_LINE_MAX)
+    {
+      if (!line_out(r, s, part, 0, 0)) goto keep ;
+      s += part ;
+    }
+    else if (!nl) break ;
+    else if (!line_out(r, s, len, 1, 1)) goto keep ;
+    else s = nl + 1 ;
   }
   if (s < end && flush && line_out(r, s, end - s, 1, 0)) s = end ;
  keep:
