@@ -182,7 +182,9 @@ void outfile_span (char const *s, size_t n)
   out.spanlen += n ;
 }
 
-/* a line (ends: with its newline) or the start or the rest of one, copied */
+/* a line (ends: with its newline) or the start or the rest of one, copied;
+   n <= TM_LINE_MAX: the relay cuts longer lines in parts */
+typedef char outbuf_takes_a_part[OUT_BATCH >= TM_LINE_MAX + 64 ? 1 : -1] ;
 void outfile_put (char const *ts, size_t tslen, char const *s, size_t n, int ends)
 {
   size_t need = tslen + n + !!ends ;
