@@ -155,9 +155,11 @@ struct imp_program_s
    unique across all of them */
 extern void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, size_t *cap) ;
 
+/* ctl_import_text.c: the files read, regular files only (else imp_fatal) */
+extern int imp_open_file (char const *path) ;  /* an fd, or -1 (errno; EISDIR a directory) */
+extern ssize_t imp_read_file (char const *path, char *buf, size_t max) ;  /* bytes read, or -1 */
+
 /* ctl_import_text.c: FILE:LINE: message, exit 1 */
-extern int imp_open_file (char const *path) ;  /* a regular file, or -1 */
-extern ssize_t imp_read_file (char const *path, char *buf, size_t max) ;
 extern void imp_fatal (char const *file, unsigned int line, char const *fmt, ...) __attribute__((format(printf, 3, 4), noreturn)) ;
 
 #endif
