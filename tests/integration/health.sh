@@ -82,6 +82,15 @@ grep -q 'job: RUNNING unhealthy' "$T/h" || fail "health output: $(cat "$T/h")"
 rm -f "$T/flags/job-sick"
 waitfor 5 sh -c "grep -q '^health=healthy' '$SD/job/supervise/status'" || fail "job not healthy again"
 ns tm-ctl health || fail "tm-ctl health after recovery"
+# a reload that changes only web's URL: its supervisor, restarted, probes the
+# new one (the target reaches the probe from health/http at start-up)
+sed -e "s|/healthz\"|/moved\"\non_unhealthy = \"none\"|" "$T/c.toml" > "$T/c2.toml"
+grep -q '/moved"' "$T/c2.toml" || fail "the test's sed"
+ns tm-ctl reload "$T/c2.toml" > "$T/out" 2>&1 || fail "reload: $(cat "$T/out")"
+waitfor 10 sh -c "grep -q '^health=unhealthy' '$SD/web/supervise/status'" || fail "web's new URL not probed: $(cat "$SD/web/supervise/status")"
+ns tm-ctl reload "$T/c.toml" > "$T/out" 2>&1 || fail "reload back: $(cat "$T/out")"
+ns tm-ctl wait -r -t 10 web || fail "web not ready after the reload back"
+waitfor 10 sh -c "grep -q '^health=healthy' '$SD/web/supervise/status'" || fail "web not healthy after the reload back"
 # the probes by hand
 tm-ctl probe tcp "127.0.0.1:$P2" || fail "probe tcp"
 tm-ctl probe http "http://127.0.0.1:$P1/healthz" || fail "probe http"
