@@ -187,6 +187,37 @@ int json_object_scan (char const *line, size_t n, unsigned int *has, size_t *sta
   return skip_ws(s, n, i) == n ;
 }
 
+/* Bytes that stay as they are in a JSON string: printable ASCII but " and
+   backslash. Eight at a time: a line is mostly made of them. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+
+static int byte_plain (unsigned char c)
+{
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ;
+}
+
+static int word_plain (uint64_t x)
+{
+  uint64_t below_space = (x - ONES * 0x20) & ~x & HIGHS ;
+  uint64_t from_del = ((x + ONES * (0x7f - 0x7e)) | x) & HIGHS ;
+  return !(below_space | from_del | HAS_ZERO(x ^ (ONES * '"')) | HAS_ZERO(x ^ (ONES * '\\'))) ;
+}
+
+/* where the run of such bytes from i ends */
+static size_t plain_end (unsigned char const *s, size_t i, size_t n)
+{
+  for (; i + 8 <= n ; i += 8)
+  {
+    uint64_t x ;
+    memcpy(&x, s + i, 8) ;
+    if (!word_plain(x)) break ;
+  }
+  while (i < n && byte_plain(s[i])) i++ ;
+  return i ;
+}
+
 /* s as the inside of a JSON string: control characters escaped, bytes that
    are not UTF-8 replaced by U+FFFD. Writes at most max bytes; returns what
    it wrote, *used what of s it took (whole characters only). */
@@ -198,11 +229,10 @@ size_t json_escape (char *out, size_t max, char const *line, size_t n, size_t *u
   while (i < n)
   {
     unsigned char c = s[i] ;
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+    if (byte_plain(c))
     {
       /* a run of what stays as it is, at once */
-      size_t run = i + 1 ;
-      while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\') run++ ;
+      size_t run = plain_end(s, i + 1, n) ;
       if (run - i > max - w) run = i + (max - w) ;
       memcpy(out + w, s + i, run - i) ;
       w += run - i ;
@@ -247,7 +277,12 @@ size_t json_escaped_len (char const *line, size_t n)
   size_t total = 0 ;
   for (size_t i = 0 ; i < n ; )
   {
-    unsigned char c = s[i] ;
+    size_t run = plain_end(s, i, n) ;
+    unsigned char c ;
+    total += run - i ;
+    i = run ;
+    if (i == n) break ;
+    c = s[i] ;
     if (c >= 0x20 && c < 0x7f) { total += 1 + (c == '"' || c == '\\') ; i++ ; }
     else if (c == '\n' || c == '\t' || c == '\r') { total += 2 ; i++ ; }
     else if (c < 0x80) { total += 6 ; i++ ; }
