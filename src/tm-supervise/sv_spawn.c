@@ -186,19 +186,29 @@ static void close_from_to (unsigned int lo, unsigned int hi)
   syscall(SYS_close_range, lo, hi, 0) ;
 }
 
+/* a copy of envp with KEY=VALUE in place of KEY's entry, else at its end;
+   start-up only: kv is kept */
+static char const *const *env_with (char const *const *envp, char const *kv)
+{
+  size_t n = 0, klen = strchr(kv, '=') - kv + 1 ;
+  char const **e ;
+  while (envp[n]) n++ ;
+  e = malloc((n + 2) * sizeof(char *)) ;
+  if (!e) strerr_diefu1sys(111, "allocate") ;
+  memcpy(e, envp, n * sizeof(char *)) ;
+  e[n] = kv ;
+  e[n + 1] = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+    if (!strncmp(e[i], kv, klen)) { e[i] = kv ; e[n] = 0 ; break ; }
+  return e ;
+}
+
 /* KEY=VALUE into the services' environment, at start-up */
 void spawn_conf_setenv (char const *kv)
 {
-  size_t n = 0, klen = strchr(kv, '=') - kv ;
-  char const **envp ;
-  while (spawn_conf.envp[n]) n++ ;
-  envp = realloc((void *)spawn_conf.envp, (n + 2) * sizeof(char *)) ;
-  if (!envp) strerr_diefu1sys(111, "allocate") ;
-  for (size_t i = 0 ; i < n ; i++)
-    if (!strncmp(envp[i], kv, klen + 1)) { envp[i] = kv ; spawn_conf.envp = envp ; return ; }
-  envp[n] = kv ;
-  envp[n + 1] = 0 ;
-  spawn_conf.envp = envp ;
+  char const *const *old = spawn_conf.envp ;
+  spawn_conf.envp = env_with(old, kv) ;
+  free((void *)old) ;
 }
 
 /* The environment of an http or tcp health probe: the services' and its
@@ -208,17 +218,7 @@ static char const *const *probe_envp = 0 ;
 
 void spawn_conf_probe (char const *kv)
 {
-  size_t n = 0, klen = strchr(kv, '=') - kv + 1 ;
-  char const **envp ;
-  while (spawn_conf.envp[n]) n++ ;
-  envp = malloc((n + 2) * sizeof(char *)) ;
-  if (!envp) strerr_diefu1sys(111, "allocate") ;
-  n = 0 ;
-  for (char const *const *e = spawn_conf.envp ; *e ; e++)
-    if (strncmp(*e, kv, klen)) envp[n++] = *e ;
-  envp[n] = kv ;
-  envp[n + 1] = 0 ;
-  probe_envp = envp ;
+  probe_envp = env_with(spawn_conf.envp, kv) ;
 }
 
 /* closes every fd from 3 up but a and b */
