@@ -239,6 +239,15 @@ static size_t overlay_free (sbuf_t *b, imp_list_t *argv, int *changed)
   return first ;
 }
 
+/* path's first SMALL_MAX - 1 bytes, NUL-terminated, into buf: their length */
+static size_t script_read (char const *path, char *buf)
+{
+  ssize_t r = imp_read_file(path, buf, SMALL_MAX - 1) ;
+  if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
+  buf[r] = 0 ;
+  return r ;
+}
+
 /* A script run in place, unless its #! line names what goes with
    s6-overlay: with-contenv (tm gives every service the container's
    environment) is dropped, and an interpreter in /command/ is the one
@@ -249,9 +258,7 @@ static void put_script (sbuf_t *b, char const *path)
   imp_list_t argv = IMP_LIST_ZERO ;
   size_t first ;
   int changed = 0 ;
-  ssize_t r = imp_read_file(path, line, sizeof(line) - 1) ;
-  if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
-  line[r] = 0 ;
+  script_read(path, line) ;
   {
     char *body = line + strcspn(line, "\n") ;
     if (*body && (strstr(body + 1, "with-contenv") || strstr(body + 1, "/command/")))
@@ -280,10 +287,8 @@ static void put_up (sbuf_t *b, char const *path)
   imp_list_t argv = IMP_LIST_ZERO ;
   size_t first ;
   int changed = 0 ;
-  ssize_t r = imp_read_file(path, buf, sizeof(buf) - 1) ;
+  size_t r = script_read(path, buf) ;
   char *s = buf ;
-  if (r < 0) imp_fatal(path, 0, "unable to read: %s", strerror(errno)) ;
-  buf[r] = 0 ;
   while (*s == '#' || *s == '\n') s += strcspn(s, "\n") + !!*s ;
   while (r && (buf[r - 1] == '\n' || buf[r - 1] == ' ')) buf[--r] = 0 ;
   if (!*s || strchr(s, '\n') || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._=:,@+- ")])
