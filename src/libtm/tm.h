@@ -164,6 +164,7 @@ extern void tm_iopause_backoff (void) ;  /* after a failed iopause: a warning, 1
 extern int tm_dir_each (int fd, char *buf, size_t len, void (*f) (char const *name, unsigned char type, void *arg), void *arg) ;
 
 /* tm_proc.c */
+extern int tm_proc_stat (pid_t pid, unsigned int first, unsigned int n, uint64_t *v) ;  /* 1 ok, 0 no such process */
 extern int tm_proc_starttime (pid_t pid, uint64_t *t) ;  /* 1 ok, 0 no such process */
 
 /* tm_env.c */

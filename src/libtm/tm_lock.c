@@ -10,7 +10,8 @@
 #include <sys/sysmacros.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,27 +37,56 @@ int tm_lock_open (char const *path)
   return -1 ;
 }
 
+/* the pid in one line of /proc/locks if it is a POSIX lock held on (dev,
+   ino): "1: POSIX  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; a waiter's line
+   has "->" for its second field */
+static pid_t lock_line_holder (char *line, dev_t dev, ino_t ino)
+{
+  char *field[6], *save = 0, *end ;
+  unsigned long pid, maj, min ;
+  unsigned long long i ;
+  for (unsigned int k = 0 ; k < 6 ; k++)
+    if (!(field[k] = strtok_r(k ? 0 : line, " \t", &save))) return 0 ;
+  if (strcmp(field[1], "POSIX")) return 0 ;
+  pid = strtoul(field[4], &end, 10) ;
+  if (*end || !pid || pid > INT_MAX) return 0 ;
+  maj = strtoul(field[5], &end, 16) ;
+  if (*end != ':') return 0 ;
+  min = strtoul(end + 1, &end, 16) ;
+  if (*end != ':') return 0 ;
+  i = strtoull(end + 1, &end, 10) ;
+  if (*end) return 0 ;
+  return maj == major(dev) && min == minor(dev) && i == (unsigned long long)ino ? (pid_t)pid : 0 ;
+}
+
 /* The holder of a POSIX lock on (dev, ino) in /proc/locks, whose pids are
    those of the pid namespace /proc was mounted for; it lists only the
    locks of processes that namespace can see. */
 static pid_t proc_locks_holder (dev_t dev, ino_t ino)
 {
-  char line[256] ;
+  char buf[4096] ;
+  size_t len = 0 ;
   pid_t holder = 0 ;
-  FILE *f = fopen("/proc/locks", "re") ;
-  if (!f) return 0 ;
-  while (!holder && fgets(line, sizeof(line), f))
+  int fd = open("/proc/locks", O_RDONLY | O_NOCTTY | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  while (!holder)
   {
-    char kind[16], mode[16] ;
-    int pid ;
-    unsigned int maj, min ;
-    unsigned long long i ;
-    /* "1: POSIX  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; a waiter's has "->" */
-    if (sscanf(line, "%*s %15s %*s %15s %d %x:%x:%llu", kind, mode, &pid, &maj, &min, &i) != 6) continue ;
-    if (strcmp(kind, "POSIX") || pid <= 0) continue ;
-    if (maj == major(dev) && min == minor(dev) && i == (unsigned long long)ino) holder = pid ;
+    char *line = buf, *nl ;
+    ssize_t r = read(fd, buf + len, sizeof(buf) - len) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r <= 0) break ;
+    len += r ;
+    while (!holder && (nl = memchr(line, '\n', buf + len - line)))
+    {
+      *nl = 0 ;
+      holder = lock_line_holder(line, dev, ino) ;
+      line = nl + 1 ;
+    }
+    len -= line - buf ;
+    memmove(buf, line, len) ;
+    if (len == sizeof(buf)) len = 0 ;  /* no lock's line is that long */
   }
-  fclose(f) ;
+  close(fd) ;
   return holder ;
 }
 

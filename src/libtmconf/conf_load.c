@@ -748,6 +748,20 @@ static int is_null_device (struct stat const *sb)
    followed) of at most CONFIG_MAX bytes, or the null device. Anything else
    (a FIFO that would block, /dev/zero that never ends) is refused before it
    is read. 0 after printing the error; *sys then tells a system error. */
+/* the parser's "line L, column C: what" into its parts; left as they are
+   if err has another form */
+static void syntax_error_place (char const *err, unsigned int *line, unsigned int *col, char const **msg)
+{
+  char *end ;
+  unsigned long l, c ;
+  if (strncmp(err, "line ", 5)) return ;
+  l = strtoul(err + 5, &end, 10) ;
+  if (strncmp(end, ", column ", 9)) return ;
+  c = strtoul(end + 9, &end, 10) ;
+  if (strncmp(end, ": ", 2) || l > UINT_MAX || c > UINT_MAX) return ;
+  *line = l ; *col = c ; *msg = end + 2 ;
+}
+
 static char *config_text_read (char const *file, size_t *len, int *sys)
 {
   struct stat sb ;
@@ -824,7 +838,7 @@ int config_load (config_t *c, char const *file, int offline)
   {
     unsigned int line = 0, col = 0 ;
     char const *msg = err ;
-    if (sscanf(err, "line %u, column %u: ", &line, &col) == 2) msg = strstr(err, ": ") + 2 ;
+    syntax_error_place(err, &line, &col, &msg) ;
     fprintf(stderr, "%s:%u: TOML syntax error at column %u: %s\n", file, line, col, msg) ;
     c->nerrors = 1 ;
     return 0 ;

@@ -8,13 +8,11 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -177,20 +175,29 @@ static int settled (char const *scandir, char const *name)
   return (st.state == TM_RUNNING && st.ready) || st.state == TM_FAILED || st.state == TM_STOPPED ;
 }
 
+typedef struct settle_s { char const *scandir ; int pending ; } settle_t ;
+
+static void settle_one (char const *name, unsigned char type, void *arg)
+{
+  settle_t *s = arg ;
+  (void)type ;
+  if (!s->pending && name[0] != '.' && !settled(s->scandir, name)) s->pending = 1 ;
+}
+
 /* Polls the status files until every enabled service is settled. This is a
-   short-lived child at boot, not PID 1. */
+   short-lived child at boot, not PID 1; getdents, not opendir, keeps malloc
+   out of tm-init. */
 static void wait_settled (char const *scandir)
 {
   for (;;)
   {
-    DIR *d = opendir(scandir) ;
-    struct dirent *e ;
-    int pending = 0 ;
-    if (!d) strerr_diefu2sys(111, "open ", scandir) ;
-    while ((e = readdir(d)))
-      if (e->d_name[0] != '.' && !settled(scandir, e->d_name)) { pending = 1 ; break ; }
-    closedir(d) ;
-    if (!pending) return ;
+    char buf[4096] ;
+    settle_t s = { .scandir = scandir, .pending = 0 } ;
+    int fd = open(scandir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    if (fd < 0) strerr_diefu2sys(111, "open ", scandir) ;
+    if (!tm_dir_each(fd, buf, sizeof(buf), &settle_one, &s)) strerr_diefu2sys(111, "read ", scandir) ;
+    close(fd) ;
+    if (!s.pending) return ;
     poll(0, 0, 50) ;
   }
 }

@@ -76,4 +76,31 @@ grep -q -- "--option100=0123456789012345678901234567890123456789012345\"" "$T/js
 grep -q "a comment" "$T/json" && fail "long lines: the inline comment became an argument"
 grep -q "\"$long\"" "$T/json" || fail "long lines: the long environment value was cut"
 
+# [include] patterns match as supervisord's Python glob.glob matches them:
+# the same files, in the same order, on a tree made to tell them apart
+# (hidden names, brackets with ! and ], ranges, a [ without ], a dangling
+# symlink, a symlinked directory, wildcards in a middle component)
+if command -v python3 >/dev/null 2>&1 ; then
+  G="$T/glob"
+  mkdir -p "$G/conf.d" "$G/a1/x" "$G/a2/x" "$G/b/x" "$G/.hid/x"
+  for f in a.conf b.conf .h.conf '[x].conf' x.conf 'c]d.conf' '!n.conf' z-b.conf ; do : >"$G/conf.d/$f" ; done
+  : >"$G/a1/x/p.conf" ; : >"$G/a2/x/q.conf" ; : >"$G/b/x/r.conf" ; : >"$G/.hid/x/s.conf" ; : >"$G/a1/f"
+  ln -s a1 "$G/link" ; ln -s nowhere "$G/conf.d/dang.conf"
+  pats='conf.d/*.conf conf.d/.* conf.d/[ab].conf conf.d/[!ab].conf conf.d/[]x].conf conf.d/[x].conf
+conf.d/c].conf conf.d/c]* conf.d/[a-c]* conf.d/[c-a]* conf.d/?.conf */x/*.conf a?/x/* .*/x/* link/*
+conf.d/[!!]* conf.d/*[ */f a1/f a1/nothere conf.d/[* */*/*'
+  set -f   # the patterns are words, for tm and for Python, never for this shell
+  printf '[include]\nfiles = %s\n' "$(echo $pats)" >"$G/main.conf"
+  tm-ctl import-supervisord "$G/main.conf" >"$T/out" 2>"$T/err" || fail "glob: $(cat "$T/err")"
+  sed -n 's/^#   read \([^;]*\).*/\1/p; s/^#   \(.*\) could not be read.*/\1/p; s/^#   \(.*\) matches no file.*/none \1/p' "$T/out" >"$T/glob.tm"
+  (cd "$G" && python3 -c '
+import glob, sys
+for p in sys.argv[1:]:
+    r = sorted(glob.glob(p))
+    print("\n".join(r) if r else "none " + p)' $pats) >"$T/glob.py"
+  set +f
+  [ "$(wc -l <"$T/glob.py")" -ge 40 ] || fail "glob: python found too little: $(cat "$T/glob.py")"
+  diff "$T/glob.py" "$T/glob.tm" >"$T/diff" || fail "glob: not what Python's glob finds (< python, > tm): $(cat "$T/diff")"
+fi
+
 exit 0

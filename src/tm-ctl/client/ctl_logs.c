@@ -204,12 +204,8 @@ static void print (record_t const *r, int timestamps)
   FILE *f = r->stream == 'o' ? stdout : stderr ;
   if (timestamps)
   {
-    time_t t = r->ms / 1000 ;
-    struct tm tm ;
-    char buf[32] ;
-    gmtime_r(&t, &tm) ;
-    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) ;
-    fprintf(f, "%s.%03uZ ", buf, (unsigned int)(r->ms % 1000)) ;
+    char buf[TM_RFC3339_LEN] ;
+    fprintf(f, "%.*s ", (int)tm_rfc3339_fmt(buf, r->ms), buf) ;
   }
   fprintf(f, "[%-*s] %s%.*s\n", (int)width, logs[r->svc].name, r->stream == 't' ? "tm: " : "", (int)r->len, r->line) ;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/types.h>
 #include <skalibs/djbunix.h>
 
 #include "tm-ctl/common/ctl.h"
@@ -164,23 +165,18 @@ void fmt_duration (char *buf, size_t max, uint64_t ms)
 /* CPU seconds and RSS bytes of a running process; 0 if unavailable */
 int proc_usage (pid_t pid, double *cpu, unsigned long long *rss)
 {
-  char path[64], buf[1024] ;
-  unsigned long utime, stime ;
-  unsigned long long pages ;
-  char *p ;
+  char path[64], buf[256] ;
+  uint64_t times[2], pages ;
+  size_t n ;
   ssize_t r ;
-  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid) ;
-  r = openreadnclose(path, buf, sizeof(buf) - 1) ;
-  if (r <= 0) return 0 ;
-  buf[r] = 0 ;
-  p = strrchr(buf, ')') ;
-  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return 0 ;
-  *cpu = (double)(utime + stime) / sysconf(_SC_CLK_TCK) ;
+  if (!tm_proc_stat(pid, 14, 2, times)) return 0 ;  /* utime, stime */
+  *cpu = (double)(times[0] + times[1]) / sysconf(_SC_CLK_TCK) ;
   snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid) ;
   r = openreadnclose(path, buf, sizeof(buf) - 1) ;
   if (r <= 0) return 0 ;
   buf[r] = 0 ;
-  if (sscanf(buf, "%*u %llu", &pages) != 1) return 0 ;
+  n = uint64_scan(buf, &pages) ;  /* size, then resident */
+  if (!n || buf[n] != ' ' || !uint64_scan(buf + n + 1, &pages)) return 0 ;
   *rss = pages * (unsigned long long)sysconf(_SC_PAGESIZE) ;
   return 1 ;
 }

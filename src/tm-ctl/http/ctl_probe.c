@@ -136,6 +136,21 @@ static void read_response (int fd, char *head)
   head[hlen] = 0 ;
 }
 
+/* the status code of "HTTP/1.1 200 OK", or -1 if the head is no response */
+static int status_code (char const *head)
+{
+  char const *p = head + 5 ;
+  int code = 0 ;
+  if (strncmp(head, "HTTP/", 5)) return -1 ;
+  p += strspn(p, "0123456789") ;
+  if (*p == '.') p += 1 + strspn(p + 1, "0123456789") ;
+  if (*p != ' ') return -1 ;
+  p += strspn(p, " ") ;
+  if (strspn(p, "0123456789") != 3) return -1 ;
+  for (int i = 0 ; i < 3 ; i++) code = code * 10 + (p[i] - '0') ;
+  return code ;
+}
+
 /* GET the URL; 2xx and 3xx are healthy */
 static int probe_http (char const *url)
 {
@@ -162,7 +177,8 @@ static int probe_http (char const *url)
   if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) { close(fd) ; return CTL_EX_FALSE ; }
   read_response(fd, head) ;
   close(fd) ;
-  if (sscanf(head, "HTTP/%*d.%*d %d", &code) != 1) { ctl_warnf("probe: %s: not an HTTP response", url) ; return CTL_EX_FALSE ; }
+  code = status_code(head) ;
+  if (code < 0) { ctl_warnf("probe: %s: not an HTTP response", url) ; return CTL_EX_FALSE ; }
   if (code < 200 || code > 399) { ctl_warnf("probe: %s: HTTP %d", url, code) ; return CTL_EX_FALSE ; }
   return CTL_EX_OK ;
 }

@@ -6,7 +6,6 @@
    translates the programs, ctl_import_text.c the value syntax. */
 
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -331,32 +330,25 @@ static char const *shown_path (char const *path)
 
 static void include_one (char const *pattern)
 {
-  glob_t g ;
+  imp_list_t paths = IMP_LIST_ZERO ;
   sbuf_t full = SBUF_ZERO ;
-  int r ;
   if (pattern[0] != '/') imp_printf(&full, "%s/", ctx.maindir) ;
   imp_puts(&full, pattern) ;
-  r = glob(imp_str(&full), 0, 0, &g) ;
-  if (r == GLOB_NOSPACE) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
-  if (r || !g.gl_pathc)
-  {
+  imp_glob(imp_str(&full), &paths) ;
+  if (!paths.n)
     imp_printf(&ctx.incnotes, "#   %s matches no file: nothing read\n", imp_safe(pattern)) ;
-    if (!r) globfree(&g) ;
-    imp_sbfree(&full) ;
-    return ;
-  }
-  for (size_t i = 0 ; i < g.gl_pathc ; i++)
+  for (size_t i = 0 ; i < paths.n ; i++)
   {
-    char const *shown = shown_path(g.gl_pathv[i]) ;
+    char const *shown = shown_path(paths.s[i]) ;
     int err ;
     ctx.nested = 0 ;
-    if (!import_file_read(g.gl_pathv[i], shown, 0, &err))
+    if (!import_file_read(paths.s[i], shown, 0, &err))
       imp_printf(&ctx.incnotes, "#   %s could not be read (%s): skipped, as supervisord skips it\n", imp_safe(shown), strerror(err)) ;
     else if (ctx.nested)
       imp_printf(&ctx.incnotes, "#   read %s; its own [include] is ignored, as supervisord reads no nested include\n", imp_safe(shown)) ;
     else imp_printf(&ctx.incnotes, "#   read %s\n", imp_safe(shown)) ;
   }
-  globfree(&g) ;
+  imp_list_free(&paths) ;
   imp_sbfree(&full) ;
 }
 

@@ -159,6 +159,10 @@ extern void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t 
 extern int imp_open_file (char const *path) ;  /* an fd, or -1 (errno; EISDIR a directory) */
 extern ssize_t imp_read_file (char const *path, char *buf, size_t max) ;  /* bytes read, or -1 */
 
+/* ctl_import_glob.c: the paths matching a pattern, as Python's glob.glob
+   finds them, sorted, added to out */
+extern void imp_glob (char const *pattern, imp_list_t *out) ;
+
 /* ctl_import_text.c: FILE:LINE: message, exit 1 */
 extern void imp_fatal (char const *file, unsigned int line, char const *fmt, ...) __attribute__((format(printf, 3, 4), noreturn)) ;
 
