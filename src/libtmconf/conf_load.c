@@ -744,10 +744,6 @@ static int is_null_device (struct stat const *sb)
   return S_ISCHR(sb->st_mode) && major(sb->st_rdev) == 1 && minor(sb->st_rdev) == 3 ;
 }
 
-/* The whole file, NUL-terminated: a regular file (a symlink to one is
-   followed) of at most CONFIG_MAX bytes, or the null device. Anything else
-   (a FIFO that would block, /dev/zero that never ends) is refused before it
-   is read. 0 after printing the error; *sys then tells a system error. */
 /* the parser's "line L, column C: what" into its parts; left as they are
    if err has another form */
 static void syntax_error_place (char const *err, unsigned int *line, unsigned int *col, char const **msg)
@@ -762,6 +758,10 @@ static void syntax_error_place (char const *err, unsigned int *line, unsigned in
   *line = l ; *col = c ; *msg = end + 2 ;
 }
 
+/* The whole file, NUL-terminated: a regular file (a symlink to one is
+   followed) of at most CONFIG_MAX bytes, or the null device. Anything else
+   (a FIFO that would block, /dev/zero that never ends) is refused before it
+   is read. 0 after printing the error; *sys then tells a system error. */
 static char *config_text_read (char const *file, size_t *len, int *sys)
 {
   struct stat sb ;
