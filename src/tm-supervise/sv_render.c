@@ -12,6 +12,7 @@
    has them). tm's own lines (events) say "tm:" after the prefix, or have
    "tm":true. */
 
+#include <limits.h>
 #include <time.h>
 #include <string.h>
 #include <unistd.h>
@@ -156,11 +157,18 @@ static size_t text_pieces (size_t n, size_t max, int ends, int cont)
   return n <= max ? 1 : (n + max - 1) / max ;
 }
 
-/* the most of a line one piece carries: a write is at most atom bytes,
-   and a piece at most a buffer */
+/* the most one console line may take: PIPE_BUF whatever the console is
+   (SPEC §8), also a regular file, where one write could carry more */
+static size_t piece_atom (sink_t const *k)
+{
+  return k->con.atom < PIPE_BUF ? k->con.atom : PIPE_BUF ;
+}
+
+/* the most of a line one piece carries: a piece is at most piece_atom
+   bytes, and at most a buffer */
 size_t render_piece_max (sink_t const *k)
 {
-  size_t n = k->con.atom - text_overhead(k, 0) ;
+  size_t n = piece_atom(k) - text_overhead(k, 0) ;
   return n < TM_LINE_MAX ? n : TM_LINE_MAX ;
 }
 
@@ -195,7 +203,7 @@ static size_t json_overhead (sink_t const *k, int tm)
    never cut: a piece may carry 5 less) */
 static size_t json_room (sink_t const *k, int tm)
 {
-  return k->con.atom - json_overhead(k, tm) ;
+  return piece_atom(k) - json_overhead(k, tm) ;
 }
 
 /* one object carrying as much of s as fits in one write; what it took.
@@ -228,7 +236,7 @@ static int json_merged (sink_t *k, char const *s, size_t n, int tm)
   char *p ;
   if (tm || !json_object_scan(s, n, &has, &start, &end)) return 0 ;
   need = jheadlen[i] + (end - start) + 2 ;
-  if (need > k->con.atom || sink_room(k, need) <= 0) return 0 ;
+  if (need > piece_atom(k) || sink_room(k, need) <= 0) return 0 ;
   p = sink_reserve(k, 0) ;
   /* {"service":"web" then stream and time unless there, then its fields */
   len = 12 ;

@@ -36,16 +36,16 @@ waitfor 10 grep -q 'needy.*FAILED' "$ERR" || fail "no FAILED line for needy: $(c
 touch "$T/end"
 wait_exit 20
 assert_eq "$RC" 3 "exit code"
-grep -v '^\[core \] tm: started, pid [0-9]*$' "$ERR" | sed -E 's/pid [0-9]+/pid N/ ; s/after [0-9.]+ s/after T s/' > "$T/lines"
+grep -v '^\[core \] tm: started, pid [0-9]*$' "$ERR" | sed -E 's/pid [0-9]+/pid N/' > "$T/lines"
 cat > "$T/want" <<'EOF2'
 [flap ] tm: started, pid N
-[flap ] tm: exited with code 1 after T s, restarting in 0.1 s (1 of 2)
+[flap ] tm: exited with code 1, restarting in 0.1 s (1 of 2)
 [flap ] tm: started, pid N
-[flap ] tm: exited with code 1 after T s, restarting in 0.2 s (2 of 2)
+[flap ] tm: exited with code 1, restarting in 0.2 s (2 of 2)
 [flap ] tm: started, pid N
-[flap ] tm: exited with code 1 after T s, FAILED: too many restarts
+[flap ] tm: exited with code 1, FAILED: too many restarts
 [needy] tm: FAILED: dependency failed: flap
-[core ] tm: exited with code 3 after T s, FAILED: failed, restart policy never
+[core ] tm: exited with code 3, FAILED: failed, restart policy never
 [core ] tm: required service ended for good: shutting the system down, exit code 3
 tm: shutting down: a required service ended
 tm: exit code 3
