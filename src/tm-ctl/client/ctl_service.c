@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,8 +483,12 @@ int ctl_health (ctl_args_t const *a)
 int ctl_shutdown (ctl_args_t const *a)
 {
   char path[PATH_MAX] ;
+  int r ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/control", a->scandir) ;
-  int r = tm_control_write(path, "t", 1) ;
+  /* the shutdown ends with a SIGTERM to every process left, maybe this one
+     before it exits: its exit code is to say the request was made */
+  signal(SIGTERM, SIG_IGN) ;
+  r = tm_control_write(path, "t", 1) ;
   if (r > 0) return CTL_EX_OK ;
   if (!r) ctl_die(CTL_EX_FALSE, "no tm-svscan is running on ", a->scandir, 0) ;
   if (errno == EACCES || errno == EPERM) ctl_die(CTL_EX_FALSE, "permission denied: only root may shut the system down", 0, 0) ;
