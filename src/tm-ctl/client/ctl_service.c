@@ -482,8 +482,10 @@ int ctl_health (ctl_args_t const *a)
 int ctl_shutdown (ctl_args_t const *a)
 {
   char path[PATH_MAX] ;
+  int r ;
+  if (a->nnames) ctl_die(CTL_EX_USAGE, "shutdown takes no argument", 0, 0) ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/control", a->scandir) ;
-  int r = tm_control_write(path, "t", 1) ;
+  r = tm_control_write(path, "t", 1) ;
   if (r > 0) return CTL_EX_OK ;
   if (!r) ctl_die(CTL_EX_FALSE, "no tm-svscan is running on ", a->scandir, 0) ;
   if (errno == EACCES || errno == EPERM) ctl_die(CTL_EX_FALSE, "permission denied: only root may shut the system down", 0, 0) ;
