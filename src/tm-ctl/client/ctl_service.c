@@ -50,8 +50,10 @@ static char const *list_reason (tm_status_t const *st)
 int ctl_list (ctl_args_t const *a)
 {
   unsigned int n, width = 4 ;
-  char const **names = targets(a, &n) ;
+  char const **names ;
   int rc = CTL_EX_OK ;
+  if (a->json) return ctl_status(a) ;  /* --json: the one array of §9, as status gives it */
+  names = targets(a, &n) ;
   for (unsigned int i = 0 ; i < n ; i++)
     if (strlen(names[i]) > width) width = strlen(names[i]) ;
   for (unsigned int i = 0 ; i < n ; i++)
