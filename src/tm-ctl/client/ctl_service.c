@@ -88,6 +88,13 @@ static void json_string (char const *s)
   putchar('"') ;
 }
 
+/* Whether st.pid is a process of ours to measure: the pid in the status
+   of a dead supervisor may belong to anything by now. */
+static int runs (svinfo_t const *sv)
+{
+  return sv->fresh && sv->st.pid > 0 && sv->ourns ;
+}
+
 static void status_json (svinfo_t const *sv, int first)
 {
   tm_status_t const *st = &sv->st ;
@@ -111,7 +118,7 @@ static void status_json (svinfo_t const *sv, int first)
     printf(", \"since_time\": \"%s\"", t) ;
   }
   printf(", \"supervised\": %s, \"dropped\": %llu", sv->supervised ? "true" : "false", (unsigned long long)st->dropped) ;
-  if (st->pid && sv->ourns && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
+  if (runs(sv) && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
   putchar('}') ;
 }
 
@@ -130,7 +137,7 @@ static void status_print_text (svinfo_t const *sv, int first)
     printf("since_time=%s\n", t) ;
   }
   printf("supervised=%d\n", sv->supervised) ;
-  if (sv->st.pid && sv->ourns && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
+  if (runs(sv) && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
 }
 
 /* The Go seed's status was this one line, which scripts parse */
@@ -187,6 +194,11 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
   if (!svi_load(scandir, w->name, &sv)) { *why = "the service directory is gone" ; return -1 ; }
   if (!sv.fresh)
   {
+    /* its last supervisor reaped it and wrote so before it went (a
+       shutdown): down is what it is, and stays without a supervisor */
+    if (sv.has_status && !st->pid
+     && (w->mode == 'd' || (w->mode == 'D' && (st->state == TM_STOPPED || st->state == TM_FAILED))))
+      return 1 ;
     /* a running tm-svscan (re)spawns supervisors within a second: wait */
     if (svi_svscan_runs(scandir)) return 0 ;
     *why = "no supervisor is running" ;
