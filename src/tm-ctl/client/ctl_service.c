@@ -460,10 +460,10 @@ int ctl_signal (ctl_args_t const *a)
   s[0] = tm_signal_letter(sig) ;
   if (!s[0]) ctl_die(CTL_EX_USAGE, "cannot send ", a->names[0], ": supported are HUP INT QUIT KILL TERM USR1 USR2 ALRM ABRT STOP CONT WINCH") ;
   for (unsigned int i = 1 ; i < a->nnames ; i++)
-  {
-    int rc ;
     if (!svi_is_dir(a->scandir, a->names[i])) svi_unknown(a->scandir, a->names[i], 1) ;
-    rc = send(a->scandir, a->names[i], s) ;
+  for (unsigned int i = 1 ; i < a->nnames ; i++)
+  {
+    int rc = send(a->scandir, a->names[i], s) ;
     if (rc) return rc ;
   }
   return CTL_EX_OK ;
