@@ -211,13 +211,18 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
     case 'u' : if (st->pid) return 1 ; break ;
     case 'r' : case 'U' : if ((st->state == TM_RUNNING && st->ready) || oneshot_done) return 1 ; break ;
     case 'R' : if (st->state == TM_RUNNING && st->ready && st->pid != w->oldpid) return 1 ;
-      if (oneshot_done && st->pid != w->oldpid) return 1 ;
+      if (oneshot_done && (st->pid != w->oldpid || st->since >= w->sent)) return 1 ;  /* it ran again */
       break ;
     case 'D' : if (!st->pid && (st->state == TM_STOPPED || st->state == TM_FAILED)) return 1 ; break ;
   }
   if (st->since < w->sent) return 0 ;  /* the supervisor has not seen our command yet */
   if (st->state == TM_FAILED) { *why = st->reason[0] ? st->reason : "FAILED" ; return -1 ; }
-  if (!st->want && w->mode != 'd' && w->mode != 'D' && st->state == TM_STOPPED) { *why = "it is stopped (want down)" ; return -1 ; }
+  if (w->mode != 'd' && w->mode != 'D' && st->state == TM_STOPPED)
+  {
+    /* want up and STOPPED: it ended for good, its restart policy starts it no more */
+    *why = st->want ? "it is STOPPED and its restart policy does not start it again" : "it is stopped (want down)" ;
+    return -1 ;
+  }
   return 0 ;
 }
 
