@@ -22,7 +22,7 @@
 "usage: tm-ctl [-d SCANDIR] VERB [ARGS]\n" \
 "\n" \
 "Services:\n" \
-"  list                          one line per service: name, state, pid, uptime, restarts\n" \
+"  list [--json]                 one line per service: name, state, pid, uptime, restarts\n" \
 "  status [NAME...] [--json]     every status field (all services when none named)\n" \
 "  start NAME... [--wait] [-t S] start; --wait returns once RUNNING\n" \
 "  stop NAME... [--wait] [-t S]  stop; --wait returns once STOPPED or FAILED\n" \

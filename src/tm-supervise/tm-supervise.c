@@ -512,7 +512,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc < 1) dieusage() ;
+  if (argc != 1) dieusage() ;
   sv_start(argv[0], ofds, efds, width) ;
   if (st.want) machine_event(E_UP) ;
   stack_trim() ;

@@ -833,6 +833,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
+  if (argc > 1) dieusage() ;
   if (argc) dir = argv[0] ;
   dir = tm_scandir(dir) ;
   fd_sanitize() ;

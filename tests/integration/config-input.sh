@@ -6,7 +6,7 @@
 printf '[[services]]\nname = "a"\ncommand = "/bin/true"\n' > "$T/ok.toml"
 ln -s "$T/ok.toml" "$T/link.toml"
 tm-ctl check "$T/link.toml" > "$T/out" 2>&1 || fail "a symlink to a regular file: $(cat "$T/out")"
-assert_eq "$(cat "$T/out")" "ok: 1 service" "check of a symlink"
+assert_eq "$(cat "$T/out")" "ok: 1 services" "check of a symlink"
 tm-ctl check /dev/null > "$T/out" 2>&1 || fail "the null device: $(cat "$T/out")"
 assert_eq "$(cat "$T/out")" "ok: 0 services" "check of /dev/null"
 mkfifo "$T/fifo"

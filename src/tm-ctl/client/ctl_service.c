@@ -51,8 +51,10 @@ static char const *list_reason (tm_status_t const *st)
 int ctl_list (ctl_args_t const *a)
 {
   unsigned int n, width = 4 ;
-  char const **names = targets(a, &n) ;
+  char const **names ;
   int rc = CTL_EX_OK ;
+  if (a->json) return ctl_status(a) ;  /* --json: the one array of §9, as status gives it */
+  names = targets(a, &n) ;
   for (unsigned int i = 0 ; i < n ; i++)
     if (strlen(names[i]) > width) width = strlen(names[i]) ;
   for (unsigned int i = 0 ; i < n ; i++)
@@ -87,6 +89,13 @@ static void json_string (char const *s)
   putchar('"') ;
 }
 
+/* Whether st.pid is a process of ours to measure: the pid in the status
+   of a dead supervisor may belong to anything by now. */
+static int runs (svinfo_t const *sv)
+{
+  return sv->fresh && sv->st.pid > 0 && sv->ourns ;
+}
+
 static void status_json (svinfo_t const *sv, int first)
 {
   tm_status_t const *st = &sv->st ;
@@ -110,7 +119,7 @@ static void status_json (svinfo_t const *sv, int first)
     printf(", \"since_time\": \"%s\"", t) ;
   }
   printf(", \"supervised\": %s, \"dropped\": %llu", sv->supervised ? "true" : "false", (unsigned long long)st->dropped) ;
-  if (st->pid && sv->ourns && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
+  if (runs(sv) && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
   putchar('}') ;
 }
 
@@ -129,7 +138,7 @@ static void status_print_text (svinfo_t const *sv, int first)
     printf("since_time=%s\n", t) ;
   }
   printf("supervised=%d\n", sv->supervised) ;
-  if (sv->st.pid && sv->ourns && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
+  if (runs(sv) && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
 }
 
 /* The Go seed's status was this one line, which scripts parse */
@@ -186,6 +195,11 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
   if (!svi_load(scandir, w->name, &sv)) { *why = "the service directory is gone" ; return -1 ; }
   if (!sv.fresh)
   {
+    /* its last supervisor reaped it and wrote so before it went (a
+       shutdown): down is what it is, and stays without a supervisor */
+    if (sv.has_status && !st->pid
+     && (w->mode == 'd' || (w->mode == 'D' && (st->state == TM_STOPPED || st->state == TM_FAILED))))
+      return 1 ;
     /* a running tm-svscan (re)spawns supervisors within a second: wait */
     if (svi_svscan_runs(scandir)) return 0 ;
     *why = "no supervisor is running" ;
@@ -198,13 +212,18 @@ static int wait_check (char const *scandir, waiter_t *w, char const **why)
     case 'u' : if (st->pid) return 1 ; break ;
     case 'r' : case 'U' : if ((st->state == TM_RUNNING && st->ready) || oneshot_done) return 1 ; break ;
     case 'R' : if (st->state == TM_RUNNING && st->ready && st->pid != w->oldpid) return 1 ;
-      if (oneshot_done && st->pid != w->oldpid) return 1 ;
+      if (oneshot_done && (st->pid != w->oldpid || st->since >= w->sent)) return 1 ;  /* it ran again */
       break ;
     case 'D' : if (!st->pid && (st->state == TM_STOPPED || st->state == TM_FAILED)) return 1 ; break ;
   }
   if (st->since < w->sent) return 0 ;  /* the supervisor has not seen our command yet */
   if (st->state == TM_FAILED) { *why = st->reason[0] ? st->reason : "FAILED" ; return -1 ; }
-  if (!st->want && w->mode != 'd' && w->mode != 'D' && st->state == TM_STOPPED) { *why = "it is stopped (want down)" ; return -1 ; }
+  if (w->mode != 'd' && w->mode != 'D' && st->state == TM_STOPPED)
+  {
+    /* want up and STOPPED: it ended for good, its restart policy starts it no more */
+    *why = st->want ? "it is STOPPED and its restart policy does not start it again" : "it is stopped (want down)" ;
+    return -1 ;
+  }
   return 0 ;
 }
 
@@ -447,10 +466,10 @@ int ctl_signal (ctl_args_t const *a)
   s[0] = tm_signal_letter(sig) ;
   if (!s[0]) ctl_die(CTL_EX_USAGE, "cannot send ", a->names[0], ": supported are HUP INT QUIT KILL TERM USR1 USR2 ALRM ABRT STOP CONT WINCH") ;
   for (unsigned int i = 1 ; i < a->nnames ; i++)
-  {
-    int rc ;
     if (!svi_is_dir(a->scandir, a->names[i])) svi_unknown(a->scandir, a->names[i], 1) ;
-    rc = send(a->scandir, a->names[i], s) ;
+  for (unsigned int i = 1 ; i < a->nnames ; i++)
+  {
+    int rc = send(a->scandir, a->names[i], s) ;
     if (rc) return rc ;
   }
   return CTL_EX_OK ;
@@ -484,6 +503,7 @@ int ctl_shutdown (ctl_args_t const *a)
 {
   char path[PATH_MAX] ;
   int r ;
+  if (a->nnames) ctl_die(CTL_EX_USAGE, "shutdown takes no argument", 0, 0) ;
   snprintf(path, sizeof(path), "%s/.tm-svscan/control", a->scandir) ;
   /* the shutdown ends with a SIGTERM to every process left, maybe this one
      before it exits: its exit code is to say the request was made */

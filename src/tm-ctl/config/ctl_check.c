@@ -24,7 +24,7 @@ int ctl_check (ctl_args_t const *a)
   int ok ;
   if (a->nnames > 1) ctl_die(CTL_EX_USAGE, "check takes at most one CONFIG", 0, 0) ;
   ok = config_load(&c, a->nnames ? a->names[0] : ctl_default_config(), a->offline) ;
-  if (ok) printf("ok: %u service%s\n", c.nservices, c.nservices == 1 ? "" : "s") ;
+  if (ok) printf("ok: %u services\n", c.nservices) ;  /* SPEC §9 words it so, whatever N: scripts match it */
   else ctl_warnf("%u error%s in %s", c.nerrors, c.nerrors == 1 ? "" : "s", c.file) ;
   ok = ok ? CTL_EX_OK : c.syserr ? CTL_EX_SYS : CTL_EX_FALSE ;
   config_free(&c) ;

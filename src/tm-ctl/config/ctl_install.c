@@ -44,18 +44,25 @@ int ctl_install (ctl_args_t const *a)
 
 /* tm-orchestrator / go-overlay / entrypoint: no arguments run the system (tm-init);
    list, status, restart, install are tm-ctl's; anything else is the
-   container's command, run by tm-init. */
+   container's command, run by tm-init. The seed's own options come first:
+   --debug, and -c/--config FILE, which is tm-init's -c. */
 int ctl_compat (int argc, char const **argv)
 {
   char const *base = strrchr(argv[0], '/') ;
   char init[PATH_MAX] ;
-  int f = 1 ;                      /* the first argument after the seed's --debug */
+  char const *config = 0 ;
+  int f = 1 ;                      /* the first argument after the seed's options */
   base = base ? base + 1 : argv[0] ;
   unsigned int k = 1 ;             /* tm_link_names[0] is tm-ctl itself */
   while (k < TM_NLINKS && strcmp(base, tm_link_names[k])) k++ ;
   if (k == TM_NLINKS) return 0 ;
-  /* --debug: accepted, and tm-init says a little more */
-  while (f < argc && !strcmp(argv[f], "--debug")) { setenv("TM_DEBUG", "1", 1) ; f++ ; }
+  for (; f < argc ; f++)
+  {
+    if (!strcmp(argv[f], "--debug")) setenv("TM_DEBUG", "1", 1) ;  /* tm-init says a little more */
+    else if ((!strcmp(argv[f], "-c") || !strcmp(argv[f], "--config")) && f + 1 < argc) config = argv[++f] ;
+    else if (!strncmp(argv[f], "--config=", 9)) config = argv[f] + 9 ;
+    else break ;
+  }
   if (f < argc && (!strcmp(argv[f], "list") || !strcmp(argv[f], "status") || !strcmp(argv[f], "restart")
     || !strcmp(argv[f], "install") || argv[f][0] == '-')) return 1 ;
   {
@@ -63,6 +70,7 @@ int ctl_compat (int argc, char const **argv)
     char const *prog = tm_sibling("tm-init", init, sizeof(init)) ;
     int n = 0 ;
     nargv[n++] = "tm-init" ;
+    if (config) { nargv[n++] = "-c" ; nargv[n++] = config ; }
     if (f < argc) nargv[n++] = "--" ;
     for (int i = f ; i < argc ; i++) nargv[n++] = argv[i] ;
     nargv[n] = 0 ;
