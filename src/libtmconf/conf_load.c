@@ -174,7 +174,7 @@ static void unknown_schema_key (toml_key_t const *k, char const *prefix, conf_ke
   unknown_key(k, prefix, names, n) ;
 }
 
-static int parse_size (char const *s, uint64_t *out) ;
+static int parse_size (char const *s, int zero_ok, uint64_t *out) ;
 
 /* a key of the schema into its field of base, as its row says; 0 for a
    CK_OWN key, that its caller loads */
@@ -209,7 +209,7 @@ static int load_key (conf_key_t const *k, toml_value_t const *v, char const *pat
       else if (v->type == TOML_STRING)
       {
         char *size = get_string(v, path, 0) ;
-        if (size && !parse_size(size, (uint64_t *)p))
+        if (size && !parse_size(size, 0, (uint64_t *)p))
           conf_error(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
         free(size) ;
       }
@@ -298,7 +298,7 @@ static void load_control (config_t *c, toml_value_t const *t)
   }
 }
 
-static int parse_size (char const *s, uint64_t *out) ;
+static int parse_size (char const *s, int zero_ok, uint64_t *out) ;
 
 static void load_logging (config_t *c, toml_value_t const *t)
 {
@@ -320,7 +320,7 @@ static void load_logging (config_t *c, toml_value_t const *t)
       else if (v->type == TOML_STRING)
       {
         char *size = get_string(v, "logging.buffer", 0) ;
-        if (size && (!parse_size(size, &c->log_buffer) || c->log_buffer > 64 << 20))
+        if (size && (!parse_size(size, 1, &c->log_buffer) || c->log_buffer > 64 << 20))
           conf_error(v->line, "logging.buffer", "\"%s\" is not a size of at most 64MB: write e.g. \"64KB\", \"1MB\", or \"0\" for none", size) ;
         free(size) ;
       }
@@ -332,13 +332,14 @@ static void load_logging (config_t *c, toml_value_t const *t)
 
 /* ---- one service ---- */
 
-static int parse_size (char const *s, uint64_t *out)
+/* zero_ok: "0" is a size ([logging] buffer = "0": no buffer) */
+static int parse_size (char const *s, int zero_ok, uint64_t *out)
 {
   char *end ;
   double d = strtod(s, &end) ;
   uint64_t mult = 1 ;
   while (*end == ' ') end++ ;
-  if (end == s || isnan(d) || d <= 0) return 0 ;
+  if (end == s || isnan(d) || d < 0 || (!zero_ok && d == 0)) return 0 ;
   if (!strcasecmp(end, "") || !strcasecmp(end, "B")) mult = 1 ;
   else if (!strcasecmp(end, "K") || !strcasecmp(end, "KB") || !strcasecmp(end, "KiB")) mult = 1024 ;
   else if (!strcasecmp(end, "M") || !strcasecmp(end, "MB") || !strcasecmp(end, "MiB")) mult = 1024 * 1024 ;
@@ -346,7 +347,7 @@ static int parse_size (char const *s, uint64_t *out)
   else return 0 ;
   if (d * mult > 1e15) return 0 ;
   *out = (uint64_t)(d * mult) ;
-  return *out > 0 ;
+  return *out > 0 || (zero_ok && d == 0) ;
 }
 
 static void load_health (service_t *sv, toml_value_t const *t, char const *prefix)
