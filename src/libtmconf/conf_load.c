@@ -289,10 +289,9 @@ static void load_control (config_t *c, toml_value_t const *t)
     if (!c->control_group || c->offline) continue ;
     {
       gid_t g ;
-      unsigned int gid ;
-      char *end ;
+      unsigned long gid ;
       if (userdb_group(c->control_group, &g)) c->control_gid = g ;
-      else if ((gid = strtoul(c->control_group, &end, 10), !*end && *c->control_group)) c->control_gid = gid ;
+      else if (conf_id_scan(c->control_group, strlen(c->control_group), &gid)) c->control_gid = gid ;
       else conf_error(t->items[i]->line, "control.group", "no group named \"%s\" in /etc/group", c->control_group) ;
     }
   }

@@ -1,6 +1,8 @@
 # Values SPEC §3 gives, at their edges, as tm-ctl check and compile take
 # them: [logging] buffer = "0" turns the buffer off (a string, as SPEC
-# writes it, not only the integer 0).
+# writes it, not only the integer 0); a numeric user (UID or UID:GID) out
+# of range is refused, online and offline, never cut down to uid 0 (root)
+# or to (uid_t)-1 (ids left as they are).
 . "$(dirname "$0")/../lib.sh"
 
 # checks CONFIG-TEXT: tm-ctl check --offline accepts it
@@ -26,4 +28,24 @@ refuses '[logging]
 buffer = "65MB"' 'c.toml:2: logging.buffer: "65MB" is not a size of at most 64MB'
 refuses '[logging]
 buffer = "-1KB"' 'c.toml:2: logging.buffer: "-1KB" is not a size'
+
+# user: UID and GID from 0 to 4294967294, digits only
+S='[[services]]
+name = "app"
+command = "/bin/sleep"'
+for u in 4294967296 4294967295 99999999999 1000:4294967296 1000:-1 1000:abc 1000: ; do
+  refuses "$S
+user = \"$u\"" "c.toml:4: services[0].user: \"$u\" is not NAME, UID or UID:GID"
+  printf '%s\nuser = "%s"\n' "$S" "$u" > "$T/c.toml"
+  tm-ctl check --offline "$T/c.toml" > "$T/out" 2>&1 && fail "check --offline took user = \"$u\""
+  tm-ctl compile "$T/c.toml" "$T/tree-$u" > "$T/out" 2>&1 && fail "compile took user = \"$u\": uid $(cat "$T/tree-$u/app/uid")"
+done
+refuses "$S
+user = \"-1\"" 'c.toml:4: services[0].user: no user named "-1"'
+printf '%s\nuser = "4294967294:7"\n' "$S" > "$T/c.toml"
+tm-ctl compile "$T/c.toml" "$T/tree-max" > "$T/out" 2>&1 || fail "compile of user = 4294967294:7: $(cat "$T/out")"
+assert_eq "$(cat "$T/tree-max/app/uid"):$(cat "$T/tree-max/app/gid")" 4294967294:7 "uid:gid of user = 4294967294:7"
+# [control] group: a gid in the same range
+refuses '[control]
+group = "4294967296"' 'c.toml:2: control.group: no group named "4294967296"'
 true
