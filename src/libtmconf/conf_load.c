@@ -547,7 +547,18 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
   if (sv->name && !strcmp(sv->name, TM_METRICS_SERVICE)) conf_error(sv->name_line, prefix, "the name \"" TM_METRICS_SERVICE "\" is reserved for the [metrics] server") ;
   if (!toml_table_get(t, "command")) conf_error(t->line, prefix, "missing required key \"command\"") ;
   if (sv->restart_max_delay < sv->restart_delay)
-    conf_error(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
+  {
+    /* one of them set alone (restart_delay = 60): the other's default
+       gives way, rather than a conflict with a value the user never wrote */
+    if (!toml_table_get(t, "restart_max_delay")) sv->restart_max_delay = sv->restart_delay ;
+    else if (!toml_table_get(t, "restart_delay")) sv->restart_delay = sv->restart_max_delay ;
+    else
+    {
+      char path[256] ;
+      conf_path_key(path, sizeof(path), prefix, "restart_max_delay") ;
+      conf_error(conf_key_line(t, "restart_max_delay"), path, "%u ms is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
+    }
+  }
   if (sv->oneshot)
   {
     if (sv->restart == CONF_RESTART_ALWAYS || sv->restart == CONF_RESTART_UNLESS_STOPPED)

@@ -2,7 +2,8 @@
 # them: [logging] buffer = "0" turns the buffer off (a string, as SPEC
 # writes it, not only the integer 0); a numeric user (UID or UID:GID) out
 # of range is refused, online and offline, never cut down to uid 0 (root)
-# or to (uid_t)-1 (ids left as they are).
+# or to (uid_t)-1 (ids left as they are); restart_delay set alone above
+# the default restart_max_delay (30) is taken, the maximum following it.
 . "$(dirname "$0")/../lib.sh"
 
 # checks CONFIG-TEXT: tm-ctl check --offline accepts it
@@ -48,4 +49,18 @@ assert_eq "$(cat "$T/tree-max/app/uid"):$(cat "$T/tree-max/app/gid")" 4294967294
 # [control] group: a gid in the same range
 refuses '[control]
 group = "4294967296"' 'c.toml:2: control.group: no group named "4294967296"'
+
+# restart_delay = 60 alone: SPEC gives no bound that refuses it; the
+# maximum (default 30) follows it. Both set, the maximum smaller: an error
+# at restart_max_delay's line, naming its key path.
+checks "$S
+restart_delay = 60"
+printf '%s\nrestart_delay = 60\n' "$S" > "$T/c.toml"
+tm-ctl compile "$T/c.toml" "$T/tree-rd" > "$T/out" 2>&1 || fail "compile of restart_delay = 60: $(cat "$T/out")"
+assert_eq "$(cat "$T/tree-rd/app/restart-delay") $(cat "$T/tree-rd/app/restart-max-delay")" "60000 60000" "restart-delay, restart-max-delay"
+checks "$S
+restart_max_delay = 0.5"
+refuses "$S
+restart_delay = 60
+restart_max_delay = 10" 'c.toml:5: services[0].restart_max_delay: 10000 ms is less than restart_delay (60000 ms)'
 true
