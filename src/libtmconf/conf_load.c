@@ -103,6 +103,17 @@ static unsigned int round_half_up (double x)
   return x - i >= 0.5 ? i + 1 : i ;
 }
 
+/* d as written, or near enough to read back the same: "%g" would call
+   86400.001 "86400", out of range though it seems at the bound */
+static void number_fmt (char *buf, size_t max, double d)
+{
+  for (int p = 6 ; p <= 17 ; p++)
+  {
+    snprintf(buf, max, "%.*g", p, d) ;
+    if (strtod(buf, 0) == d) return ;
+  }
+}
+
 /* seconds as an integer or a float, into ms; zero_ok: [0, max], else (0, max] */
 static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsigned int *ms)
 {
@@ -112,7 +123,10 @@ static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsig
   else { conf_error(v->line, path, "expected a number of seconds, got %s %s", a_an(v->type), toml_type_name(v->type)) ; return 0 ; }
   if (isnan(d) || d < 0 || (!zero_ok && d == 0) || d > MAX_SECS)
   {
-    conf_error(v->line, path, "%g is out of range: it must be %s 0 and at most %d seconds", d, zero_ok ? "at least" : "more than", MAX_SECS) ;
+    char num[32] ;
+    if (v->type == TOML_INTEGER) snprintf(num, sizeof(num), "%lld", v->i) ;
+    else number_fmt(num, sizeof(num), d) ;
+    conf_error(v->line, path, "%s is out of range: it must be %s 0 and at most %d seconds", num, zero_ok ? "at least" : "more than", MAX_SECS) ;
     return 0 ;
   }
   *ms = round_half_up(d * 1000) ;

@@ -3,7 +3,8 @@
 # writes it, not only the integer 0); a numeric user (UID or UID:GID) out
 # of range is refused, online and offline, never cut down to uid 0 (root)
 # or to (uid_t)-1 (ids left as they are); restart_delay set alone above
-# the default restart_max_delay (30) is taken, the maximum following it.
+# the default restart_max_delay (30) is taken, the maximum following it;
+# a time just over 86400 s is named as written, not rounded to 86400.
 . "$(dirname "$0")/../lib.sh"
 
 # checks CONFIG-TEXT: tm-ctl check --offline accepts it
@@ -63,4 +64,12 @@ restart_max_delay = 0.5"
 refuses "$S
 restart_delay = 60
 restart_max_delay = 10" 'c.toml:5: services[0].restart_max_delay: 10000 ms is less than restart_delay (60000 ms)'
+
+# seconds out of (0, 86400]: the value as written
+refuses '[timeouts]
+post_script_timeout = 86400.001' 'c.toml:2: timeouts.post_script_timeout: 86400.001 is out of range: it must be more than 0 and at most 86400 seconds'
+refuses '[timeouts]
+global_shutdown_timeout = 9223372036854775807' 'c.toml:2: timeouts.global_shutdown_timeout: 9223372036854775807 is out of range'
+checks '[timeouts]
+dependency_wait_timeout = 86400.0'
 true
