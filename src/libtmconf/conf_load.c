@@ -631,7 +631,7 @@ static void check_deps (config_t const *c)
     {
       service_t const *d = find_service(c, sv->deps.s[j]) ;
       char const *s ;
-      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { conf_error(sv->deps_line, path, "\"%s\" depends on itself", sv->name) ; continue ; }
+      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { conf_error(sv->deps_line, path, "dependency cycle: %s -> %s (\"%s\" depends on itself)", sv->name, sv->name, sv->name) ; continue ; }
       for (unsigned int k = 0 ; k < j ; k++)
         if (!strcmp(sv->deps.s[k], sv->deps.s[j])) { conf_error(sv->deps_line, path, "\"%s\" is listed twice", sv->deps.s[j]) ; break ; }
       if (d)

@@ -4,7 +4,8 @@
 # of range is refused, online and offline, never cut down to uid 0 (root)
 # or to (uid_t)-1 (ids left as they are); restart_delay set alone above
 # the default restart_max_delay (30) is taken, the maximum following it;
-# a time just over 86400 s is named as written, not rounded to 86400.
+# a time just over 86400 s is named as written, not rounded to 86400; a
+# service that depends on itself is a cycle, printed as one (app -> app).
 . "$(dirname "$0")/../lib.sh"
 
 # checks CONFIG-TEXT: tm-ctl check --offline accepts it
@@ -72,4 +73,14 @@ refuses '[timeouts]
 global_shutdown_timeout = 9223372036854775807' 'c.toml:2: timeouts.global_shutdown_timeout: 9223372036854775807 is out of range'
 checks '[timeouts]
 dependency_wait_timeout = 86400.0'
+
+# dependency cycles, printed as the cycle, the shortest too
+refuses "$S
+depends_on = \"app\"" 'c.toml:4: services[0].depends_on: dependency cycle: app -> app'
+refuses "$S
+depends_on = \"b\"
+[[services]]
+name = \"b\"
+command = \"/bin/sleep\"
+depends_on = [\"app\"]" 'services[1].depends_on: dependency cycle: app -> b -> app'
 true
