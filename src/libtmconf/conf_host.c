@@ -122,31 +122,57 @@ void conf_check_dir_writers (config_t const *c, service_t const *sv, toml_value_
                  : "a root service opens its files as root: use a directory only root may write") ;
 }
 
+/* a UID or GID as written: decimal digits only (no sign, no space), and
+   never (uid_t)-1, which setresuid and setresgid take for "leave it as it
+   is": the service would keep root's ids */
+int conf_id_scan (char const *s, size_t len, unsigned long *id)
+{
+  unsigned long v = 0 ;
+  while (len > 1 && *s == '0') { s++ ; len-- ; }
+  if (!len || len > 10) return 0 ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    if (s[i] < '0' || s[i] > '9') return 0 ;
+    v = v * 10 + (unsigned long)(s[i] - '0') ;
+  }
+  if (v >= 4294967295UL) return 0 ;
+  *id = v ;
+  return 1 ;
+}
+
 void conf_check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
 {
   char path[256] ;
   userinfo_t u = { 0 } ;
   int known ;
   unsigned long uid, gid ;
-  char *end ;
-  if (!sv->user || c->offline) return ;
+  size_t digits ;
+  char const *colon ;
+  if (!sv->user) return ;
   conf_path_key(path, sizeof(path), prefix, "user") ;
-  uid = strtoul(sv->user, &end, 10) ;
-  if (end != sv->user && (*end == 0 || *end == ':'))
+  digits = strspn(sv->user, "0123456789") ;
+  colon = strchr(sv->user, ':') ;
+  if (digits && (!sv->user[digits] || sv->user[digits] == ':'))
   {
     /* UID or UID:GID: need not be in /etc/passwd */
-    gid = uid ;
-    if (*end == ':')
+    if (!conf_id_scan(sv->user, digits, &uid) || (colon && !conf_id_scan(colon + 1, strlen(colon + 1), &gid)))
     {
-      char *e2 ;
-      gid = strtoul(end + 1, &e2, 10) ;
-      if (e2 == end + 1 || *e2) { conf_error(conf_key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID", sv->user) ; return ; }
+      conf_error(conf_key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID (a UID or GID is a number from 0 to 4294967294)", sv->user) ;
+      return ;
     }
+    if (c->offline) return ;
+    if (!colon) gid = uid ;
     known = userdb_user(0, uid, &u) ;
-    if (known && *end != ':') gid = u.gid ;
+    if (known && !colon) gid = u.gid ;
+  }
+  else if (colon)
+  {
+    conf_error(conf_key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID (a UID or GID is a number from 0 to 4294967294)", sv->user) ;
+    return ;
   }
   else
   {
+    if (c->offline) return ;
     known = userdb_user(sv->user, 0, &u) ;
     if (!known) { conf_error(conf_key_line(t, "user"), path, "no user named \"%s\" in /etc/passwd", sv->user) ; return ; }
     uid = u.uid ; gid = u.gid ;

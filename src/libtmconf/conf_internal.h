@@ -33,6 +33,7 @@ extern void conf_check_command (config_t const *c, service_t *sv, toml_value_t c
 extern void conf_check_script (config_t const *c, char const *script, toml_value_t const *t, char const *key, char const *prefix) ;
 extern void conf_check_dir_of (config_t const *c, char const *file, toml_value_t const *t, char const *key, char const *prefix) ;
 extern void conf_check_dir_writers (config_t const *c, service_t const *sv, toml_value_t const *t, char const *prefix) ;
+extern int conf_id_scan (char const *s, size_t len, unsigned long *id) ;  /* a UID or GID: digits, at most 4294967294 */
 extern void conf_check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix) ;
 extern void conf_check_working_dir (config_t const *c, service_t const *sv, toml_value_t const *t, char const *prefix) ;
 

@@ -103,6 +103,17 @@ static unsigned int round_half_up (double x)
   return x - i >= 0.5 ? i + 1 : i ;
 }
 
+/* d as written, or near enough to read back the same: "%g" would call
+   86400.001 "86400", out of range though it seems at the bound */
+static void number_fmt (char *buf, size_t max, double d)
+{
+  for (int p = 6 ; p <= 17 ; p++)
+  {
+    snprintf(buf, max, "%.*g", p, d) ;
+    if (strtod(buf, 0) == d) return ;
+  }
+}
+
 /* seconds as an integer or a float, into ms; zero_ok: [0, max], else (0, max] */
 static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsigned int *ms)
 {
@@ -112,7 +123,10 @@ static int get_secs (toml_value_t const *v, char const *path, int zero_ok, unsig
   else { conf_error(v->line, path, "expected a number of seconds, got %s %s", a_an(v->type), toml_type_name(v->type)) ; return 0 ; }
   if (isnan(d) || d < 0 || (!zero_ok && d == 0) || d > MAX_SECS)
   {
-    conf_error(v->line, path, "%g is out of range: it must be %s 0 and at most %d seconds", d, zero_ok ? "at least" : "more than", MAX_SECS) ;
+    char num[32] ;
+    if (v->type == TOML_INTEGER) snprintf(num, sizeof(num), "%lld", v->i) ;
+    else number_fmt(num, sizeof(num), d) ;
+    conf_error(v->line, path, "%s is out of range: it must be %s 0 and at most %d seconds", num, zero_ok ? "at least" : "more than", MAX_SECS) ;
     return 0 ;
   }
   *ms = round_half_up(d * 1000) ;
@@ -174,7 +188,7 @@ static void unknown_schema_key (toml_key_t const *k, char const *prefix, conf_ke
   unknown_key(k, prefix, names, n) ;
 }
 
-static int parse_size (char const *s, uint64_t *out) ;
+static int parse_size (char const *s, int zero_ok, uint64_t *out) ;
 
 /* a key of the schema into its field of base, as its row says; 0 for a
    CK_OWN key, that its caller loads */
@@ -209,7 +223,7 @@ static int load_key (conf_key_t const *k, toml_value_t const *v, char const *pat
       else if (v->type == TOML_STRING)
       {
         char *size = get_string(v, path, 0) ;
-        if (size && !parse_size(size, (uint64_t *)p))
+        if (size && !parse_size(size, 0, (uint64_t *)p))
           conf_error(v->line, path, "\"%s\" is not a size: write e.g. \"10MB\", \"512KB\", \"1GB\" or a number of bytes", size) ;
         free(size) ;
       }
@@ -289,16 +303,15 @@ static void load_control (config_t *c, toml_value_t const *t)
     if (!c->control_group || c->offline) continue ;
     {
       gid_t g ;
-      unsigned int gid ;
-      char *end ;
+      unsigned long gid ;
       if (userdb_group(c->control_group, &g)) c->control_gid = g ;
-      else if ((gid = strtoul(c->control_group, &end, 10), !*end && *c->control_group)) c->control_gid = gid ;
+      else if (conf_id_scan(c->control_group, strlen(c->control_group), &gid)) c->control_gid = gid ;
       else conf_error(t->items[i]->line, "control.group", "no group named \"%s\" in /etc/group", c->control_group) ;
     }
   }
 }
 
-static int parse_size (char const *s, uint64_t *out) ;
+static int parse_size (char const *s, int zero_ok, uint64_t *out) ;
 
 static void load_logging (config_t *c, toml_value_t const *t)
 {
@@ -320,7 +333,7 @@ static void load_logging (config_t *c, toml_value_t const *t)
       else if (v->type == TOML_STRING)
       {
         char *size = get_string(v, "logging.buffer", 0) ;
-        if (size && (!parse_size(size, &c->log_buffer) || c->log_buffer > 64 << 20))
+        if (size && (!parse_size(size, 1, &c->log_buffer) || c->log_buffer > 64 << 20))
           conf_error(v->line, "logging.buffer", "\"%s\" is not a size of at most 64MB: write e.g. \"64KB\", \"1MB\", or \"0\" for none", size) ;
         free(size) ;
       }
@@ -332,13 +345,14 @@ static void load_logging (config_t *c, toml_value_t const *t)
 
 /* ---- one service ---- */
 
-static int parse_size (char const *s, uint64_t *out)
+/* zero_ok: "0" is a size ([logging] buffer = "0": no buffer) */
+static int parse_size (char const *s, int zero_ok, uint64_t *out)
 {
   char *end ;
   double d = strtod(s, &end) ;
   uint64_t mult = 1 ;
   while (*end == ' ') end++ ;
-  if (end == s || isnan(d) || d <= 0) return 0 ;
+  if (end == s || isnan(d) || d < 0 || (!zero_ok && d == 0)) return 0 ;
   if (!strcasecmp(end, "") || !strcasecmp(end, "B")) mult = 1 ;
   else if (!strcasecmp(end, "K") || !strcasecmp(end, "KB") || !strcasecmp(end, "KiB")) mult = 1024 ;
   else if (!strcasecmp(end, "M") || !strcasecmp(end, "MB") || !strcasecmp(end, "MiB")) mult = 1024 * 1024 ;
@@ -346,7 +360,7 @@ static int parse_size (char const *s, uint64_t *out)
   else return 0 ;
   if (d * mult > 1e15) return 0 ;
   *out = (uint64_t)(d * mult) ;
-  return *out > 0 ;
+  return *out > 0 || (zero_ok && d == 0) ;
 }
 
 static void load_health (service_t *sv, toml_value_t const *t, char const *prefix)
@@ -547,7 +561,18 @@ static void load_service (config_t *c, service_t *sv, toml_value_t const *t, uns
   if (sv->name && !strcmp(sv->name, TM_METRICS_SERVICE)) conf_error(sv->name_line, prefix, "the name \"" TM_METRICS_SERVICE "\" is reserved for the [metrics] server") ;
   if (!toml_table_get(t, "command")) conf_error(t->line, prefix, "missing required key \"command\"") ;
   if (sv->restart_max_delay < sv->restart_delay)
-    conf_error(t->line, prefix, "restart_max_delay (%u ms) is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
+  {
+    /* one of them set alone (restart_delay = 60): the other's default
+       gives way, rather than a conflict with a value the user never wrote */
+    if (!toml_table_get(t, "restart_max_delay")) sv->restart_max_delay = sv->restart_delay ;
+    else if (!toml_table_get(t, "restart_delay")) sv->restart_delay = sv->restart_max_delay ;
+    else
+    {
+      char path[256] ;
+      conf_path_key(path, sizeof(path), prefix, "restart_max_delay") ;
+      conf_error(conf_key_line(t, "restart_max_delay"), path, "%u ms is less than restart_delay (%u ms)", sv->restart_max_delay, sv->restart_delay) ;
+    }
+  }
   if (sv->oneshot)
   {
     if (sv->restart == CONF_RESTART_ALWAYS || sv->restart == CONF_RESTART_UNLESS_STOPPED)
@@ -606,7 +631,7 @@ static void check_deps (config_t const *c)
     {
       service_t const *d = find_service(c, sv->deps.s[j]) ;
       char const *s ;
-      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { conf_error(sv->deps_line, path, "\"%s\" depends on itself", sv->name) ; continue ; }
+      if (sv->name && !strcmp(sv->deps.s[j], sv->name)) { conf_error(sv->deps_line, path, "dependency cycle: %s -> %s (\"%s\" depends on itself)", sv->name, sv->name, sv->name) ; continue ; }
       for (unsigned int k = 0 ; k < j ; k++)
         if (!strcmp(sv->deps.s[k], sv->deps.s[j])) { conf_error(sv->deps_line, path, "\"%s\" is listed twice", sv->deps.s[j]) ; break ; }
       if (d)
