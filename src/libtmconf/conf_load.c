@@ -254,13 +254,14 @@ static int valid_hostport (char const *s)
   char const *colon = strrchr(s, ':') ;
   long port ;
   char *end ;
-  if (!colon || colon == s) return 0 ;
+  if (!colon) return 0 ;
   port = strtol(colon + 1, &end, 10) ;
   return *end == 0 && colon[1] && port > 0 && port < 65536 ;
 }
 
-/* the host part of HOST:PORT is an IP address (v6 in brackets) or localhost:
-   the server resolves no names */
+/* the host part of HOST:PORT is an IP address (v6 in brackets), localhost,
+   or nothing (":9100", as Go writes every address): the server resolves no
+   names */
 static int ip_host (char const *hostport)
 {
   char host[64] ;
@@ -270,7 +271,7 @@ static int ip_host (char const *hostport)
   if (n >= sizeof(host)) return 0 ;
   memcpy(host, hostport, n) ;
   host[n] = 0 ;
-  if (!strcmp(host, "localhost")) return 1 ;
+  if (!n || !strcmp(host, "localhost")) return 1 ;
   if (host[0] == '[' && n > 2 && host[n-1] == ']')
   {
     host[n-1] = 0 ;
@@ -288,7 +289,7 @@ static void load_metrics (config_t *c, toml_value_t const *t)
     if (strcmp(t->keys[i].s, "listen")) { unknown_key(&t->keys[i], "metrics", keys, 1) ; continue ; }
     c->metrics_listen = get_string(t->items[i], "metrics.listen", 0) ;
     if (c->metrics_listen && (!valid_hostport(c->metrics_listen) || !ip_host(c->metrics_listen)))
-      conf_error(t->items[i]->line, "metrics.listen", "\"%s\" is not ADDRESS:PORT with an IP address or localhost (e.g. \"127.0.0.1:9100\", \"[::]:9100\")", c->metrics_listen) ;
+      conf_error(t->items[i]->line, "metrics.listen", "\"%s\" is not ADDRESS:PORT with an IP address or localhost (e.g. \"127.0.0.1:9100\", \"[::]:9100\", \":9100\")", c->metrics_listen) ;
   }
 }
 

@@ -84,3 +84,17 @@ name = \"b\"
 command = \"/bin/sleep\"
 depends_on = [\"app\"]" 'services[1].depends_on: dependency cycle: app -> b -> app'
 true
+
+# [metrics] listen = ":PORT", as Go writes every address: taken, compiled
+# as written, and the server it starts answers on 127.0.0.1
+checks '[metrics]
+listen = ":9100"'
+refuses '[metrics]
+listen = ":0"' 'is not ADDRESS:PORT'
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$T/sd"
+tm-ctl -d "$T/sd" serve-metrics ":$PORT" 2>"$T/serve.err" &
+spid=$!
+waitfor 10 python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/metrics', timeout=1)" \
+  || fail "serve-metrics :$PORT does not answer on 127.0.0.1: $(cat "$T/serve.err")"
+kill "$spid" ; wait "$spid" 2>/dev/null

@@ -62,7 +62,8 @@ static uint64_t mono_ms (void)
 
 /* ---- the listening socket ---- */
 
-/* "127.0.0.1:9100", "0.0.0.0:9100", "[::1]:9100", "::1:9100", "localhost:9100" */
+/* "127.0.0.1:9100", "0.0.0.0:9100", "[::1]:9100", "::1:9100", "localhost:9100";
+   ":9100" is every IPv4 address, as 0.0.0.0:9100 */
 static int parse_listen (char const *s, struct sockaddr_storage *ss, socklen_t *sslen)
 {
   struct sockaddr_in *in4 = (struct sockaddr_in *)ss ;
@@ -76,7 +77,8 @@ static int parse_listen (char const *s, struct sockaddr_storage *ss, socklen_t *
   port = strtoul(colon + 1, &end, 10) ;
   if (*end || colon[1] < '0' || colon[1] > '9' || !port || port > 65535) return 0 ;
   hlen = colon - s ;
-  if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') { s++ ; hlen -= 2 ; }
+  if (!hlen) { s = "0.0.0.0" ; hlen = 7 ; }
+  else if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') { s++ ; hlen -= 2 ; }
   if (!hlen || hlen >= sizeof(host)) return 0 ;
   memcpy(host, s, hlen) ;
   host[hlen] = 0 ;
@@ -105,7 +107,7 @@ static int listen_on (char const *addr)
   socklen_t sslen = 0 ;
   int one = 1, fd ;
   if (!parse_listen(addr, &ss, &sslen))
-    ctl_die(CTL_EX_USAGE, "serve-metrics needs HOST:PORT with an IPv4 or IPv6 address (\"127.0.0.1:9100\", \"[::]:9100\"), got ", addr, 0) ;
+    ctl_die(CTL_EX_USAGE, "serve-metrics needs HOST:PORT with an IPv4 or IPv6 address (\"127.0.0.1:9100\", \"[::]:9100\", \":9100\"), got ", addr, 0) ;
   fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
   if (fd < 0) ctl_diesys(CTL_EX_SYS, "unable to create a socket", 0) ;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ;
