@@ -11,6 +11,7 @@ sys.stdout.flush()
 print('done-$c', flush=True)\" ; exec sleep 1000"
 done
 boot sh -c "tm-svscan -d $SD | cat > $T/console"
+waitfor 10 test -e "$SD/.tm-svscan/status" || fail "tm-svscan did not start"  # it holds its lock: tm-ctl may wait
 for c in a b ; do
   waitfor 30 grep -q "^\[$c\] done-$c\$" "$T/console" || fail "$c did not finish: $(tail -c 200 "$T/console")"
 done

@@ -10,6 +10,7 @@ while True:
     os.write(1, b\"%d %d xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\n\" % (pid, i))
     i += 1"'
 boot sh -c "tm-svscan -d $SD | cat > $T/console"
+waitfor 10 test -e "$SD/.tm-svscan/status" || fail "tm-svscan did not start"  # it holds its lock: tm-ctl may wait
 ns tm-ctl wait -u -t 10 count || fail "not up"
 # each run printing for a while (its pid is the status's: python is exec'd)
 printing () {

@@ -24,6 +24,7 @@ echo 100 > "$SD/crash/restart-delay"
 echo 200 > "$SD/crash/restart-max-delay"
 mksvc quiet 'exec sleep 1000'
 boot sh -c "tm-svscan -d $SD | python3 $T/reader $T/console $T/go"
+waitfor 10 test -e "$SD/.tm-svscan/status" || fail "tm-svscan did not start"  # it holds its lock: tm-ctl may wait
 ns tm-ctl wait -u -t 10 chatty quiet || fail "not up"
 # the console is full: lines are being dropped and counted
 waitfor 15 sh -c "[ \"\$(sed -n 's/^dropped=//p' $SD/chatty/supervise/status)\" -gt 0 ]" || fail "no dropped count: $(cat $SD/chatty/supervise/status)"
