@@ -108,12 +108,12 @@ static void test_match (void)
     { "^(ab){1,2}$", "ababab", 0 }, { "^(ab){0,2}c", "ababc", 1 }, { "x{0}y", "y", 1 },
     { "(^|[ ])ready", "is ready", 1 }, { "(^|[ ])ready", "already", 0 }, { "ready($|[.!])", "ready.", 1 },
     { "a^b", "a^b", 0 }, { "a$b", "a$b", 0 }, { "(a|b)*c", "abbac", 1 }, { "^(a|ab)(c|bcd)$", "abcd", 1 },
-    { "(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 }, { "((a|b)+){2}c", "abc", 1 },
+    { "(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 }, { "((a|b)+){2}c", "abc", 1 }, { "(^a){0,2}b", "ab", 1 },
   } ;
   static char const *const refused[] = { "*a", "(*a)", "a|*b", "^*", "a**", "a{2}{3}", "()", "(a|)", "|a", "a|",
     "(a", "a)", "a{", "a{x}", "a{,2}", "a{3,2}", "a{256}", "[abc", "[[:digits:]]", "[[.a.]]", "[[=a=]]", "[[:digit:]-z]",
     "x\\", "a$?", "port \\d+", "\\<x", "(a)\\1", "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))",
-    "([0-9]{1,200}){10}" } ;
+    "([0-9]{1,200}){10}", "(^a){2}", "(a|$){2,4}" } ;
   for (size_t i = 0 ; i < sizeof(cases) / sizeof(*cases) ; i++)
   {
     char name[48] ;

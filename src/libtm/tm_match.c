@@ -220,6 +220,10 @@ static int count (compiler_t *k, unsigned int s, int lo, int hi)
   unsigned int len = k->n - s, copies = hi < 0 ? (lo ? lo : 1) : hi ;
   unsigned int need = copies * len + (hi < 0 ? 2 : hi - lo) ;
   if (!hi) { k->n = s ; return 1 ; }
+  /* glibc loses the anchors of the copies it makes for the first n */
+  if (lo >= 2)
+    for (unsigned int i = s ; i < k->n ; i++)
+      if (prog[i].op == OP_BOL || prog[i].op == OP_EOL) { k->why = "a ^ or $ in what a count {n}, {n,} or {n,m} with n >= 2 repeats (glibc reads it otherwise): write the copies out" ; return 0 ; }
   if (s + need >= TM_MATCH_MAX) { k->why = TOO_BIG ; return 0 ; }
   for (unsigned int c = 1 ; c < copies ; c++)
     for (unsigned int i = 0 ; i < len ; i++)

@@ -19,7 +19,7 @@ static char const *const tokens[32] =
   "[[:alpha:]]", "[[:digit:]]", "[[:alnum:]]", "[[:space:]]", "[[:upper:]]", "[[:lower:]]", "[[:punct:]]", "[[:xdigit:]]",
   "[[:print:]]", "[[:graph:]]", "[[:cntrl:]]", "[[:blank:]]", "[^[:alnum:]_]", "[[:digit:][:upper:]-]", "{2}", "{1,3}",
   "{0,2}", "{2,}", "{0}", "{0,}", "{3,5}", "(", ")", "|",
-  "(a|b)", "(^|[ ])", "($|[ .])", "([0-9]+|x)", "{1,255}", "{255}", "\\(", "\\{"
+  "(a|b)", "(^|[ ])", "($|[ .])", "([0-9]+|x)", "{1,255}", "(^a|b$)", "\\(", "\\{"
 } ;
 
 /* the pattern from its bytes, tokens written out; 0 when too long */
