@@ -98,8 +98,22 @@ static void test_match (void)
     { "\\.\\*", "a.*b", 1 }, { "\\.\\*", "ab", 0 }, { "x*y*z*q", "xxyyzzzq", 1 },
     { "a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 },
     { "[]x]", "]", 1 }, { "[a-c-]", "-", 1 }, { "", "anything", 1 }, { "a\\$b", "a$b", 1 }, { "\\^", "x^", 1 },
+    { "(ready|listening)", "now listening", 1 }, { "(ready|listening)", "read", 0 },
+    { "^Server (started|running) on port [0-9]{2,5}", "Server running on port 8080", 1 },
+    { "^Server (started|running) on port [0-9]{2,5}", "Server started on port 8", 0 },
+    { "^Server (started|running) on port [0-9]{2,5}$", "Server started on port 123456", 0 },
+    { "[[:digit:]]+", "v1", 1 }, { "[[:digit:]]+", "none", 0 }, { "^[[:upper:]][[:lower:]]+$", "Ready", 1 },
+    { "[[:space:][:punct:]]", "a;", 1 }, { "[^[:alnum:]]", "abc9", 0 }, { "[[:xdigit:]]{4}", "0x1fA3", 1 },
+    { "a{3}", "aa", 0 }, { "a{3}", "xaaax", 1 }, { "^a{2,}$", "aaaa", 1 }, { "^a{2,}$", "a", 0 },
+    { "^(ab){1,2}$", "ababab", 0 }, { "^(ab){0,2}c", "ababc", 1 }, { "x{0}y", "y", 1 },
+    { "(^|[ ])ready", "is ready", 1 }, { "(^|[ ])ready", "already", 0 }, { "ready($|[.!])", "ready.", 1 },
+    { "a^b", "a^b", 0 }, { "a$b", "a$b", 0 }, { "(a|b)*c", "abbac", 1 }, { "^(a|ab)(c|bcd)$", "abcd", 1 },
+    { "(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 }, { "((a|b)+){2}c", "abc", 1 }, { "(^a){0,2}b", "ab", 1 },
   } ;
-  static char const *const refused[] = { "(a|b)", "a{2}", "a|b", "*a", "[abc", "[[:digit:]]", "x\\", "a^b", "a$b", "a$?", "port \\d+", "\\<x" } ;
+  static char const *const refused[] = { "*a", "(*a)", "a|*b", "^*", "a**", "a{2}{3}", "()", "(a|)", "|a", "a|",
+    "(a", "a)", "a{", "a{x}", "a{,2}", "a{3,2}", "a{256}", "[abc", "[[:digits:]]", "[[.a.]]", "[[=a=]]", "[[:digit:]-z]",
+    "x\\", "a$?", "port \\d+", "\\<x", "(a)\\1", "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))",
+    "([0-9]{1,200}){10}", "(^a){2}", "(a|$){2,4}" } ;
   for (size_t i = 0 ; i < sizeof(cases) / sizeof(*cases) ; i++)
   {
     char name[48] ;

@@ -131,23 +131,29 @@ extern void tm_console_init (tm_console_t *c, int fd) ;  /* after any change to 
 extern ssize_t tm_console_write (tm_console_t *c, char const *s, size_t n) ;  /* -1 EAGAIN: it would wait */
 extern void tm_console_stderr_nowait (void) ;  /* strerr's messages: dropped, never waited for */
 
-/* tm_match.c: ready_log_line's patterns, a subset of POSIX EREs, matched
-   without allocation in linear time */
-#define TM_MATCH_MAX 256
-typedef struct tm_match_atom_s tm_match_atom_t ;
-struct tm_match_atom_s
+/* tm_match.c: ready_log_line's patterns, POSIX extended regular expressions
+   (C locale, as regexec with REG_EXTENDED|REG_NOSUB answers "does the line
+   hold a match"), compiled once into a fixed program, matched without
+   allocation or recursion in time linear in the line */
+#define TM_MATCH_MAX 1024       /* instructions of a compiled pattern */
+#define TM_MATCH_SETS 64        /* distinct bracket expressions in it */
+typedef struct tm_match_insn_s tm_match_insn_t ;
+struct tm_match_insn_s
 {
-  unsigned char op, c ;
-  unsigned char min ;           /* 1: must match once (plain, +), 0: * ? */
-  unsigned char many ;          /* * + */
-  unsigned char set[32] ;
+  unsigned char op, c ;         /* c: the character, or the set's index */
+  uint16_t x ;                  /* a jump's target */
 } ;
 typedef struct tm_match_s tm_match_t ;
 struct tm_match_s
 {
-  unsigned int n ;
-  unsigned char anchored, at_end ;
-  tm_match_atom_t atoms[TM_MATCH_MAX] ;
+  unsigned int n ;              /* instructions, or the literal's length */
+  unsigned char literal, bol, eol, nsets ;  /* literal: plain text, maybe anchored */
+  union
+  {
+    tm_match_insn_t prog[TM_MATCH_MAX] ;
+    char text[TM_MATCH_MAX * sizeof(tm_match_insn_t)] ;
+  } u ;
+  unsigned char sets[TM_MATCH_SETS][32] ;
 } ;
 extern int tm_match_compile (tm_match_t *m, char const *pattern, char const **why) ;  /* 1 ok, 0 *why */
 extern int tm_match (tm_match_t const *m, char const *s, size_t len) ;  /* 1 if s holds a match */

@@ -51,7 +51,7 @@ static int notif_rfd = -1 ;     /* readiness pipe, while the service runs */
 
 enum { READY_FD = 1, READY_NOTIFY = 2, READY_LINE = 4, READY_HEALTH = 8 } ;
 static unsigned int ready_need = 0, ready_have = 0 ;
-static union { tm_match_t m ; char pages[12288] ; } pattern BIG ;
+static union { tm_match_t m ; char pages[(sizeof(tm_match_t) + 4095) / 4096 * 4096] ; } pattern BIG ;
 tm_match_t *const ready_pattern = &pattern.m ;
 
 static void ready_by (unsigned int how)

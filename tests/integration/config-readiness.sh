@@ -11,7 +11,7 @@ cat > "$T/bad.toml" <<'TOML'
 name = "a"
 command = "/bin/sleep"
 notify = "upstart"
-ready_log_line = "a(b"
+ready_log_line = "a\\d"
 [[services]]
 name = "b"
 type = "oneshot"
@@ -26,7 +26,7 @@ TOML
 tm-ctl check --offline "$T/bad.toml" > "$T/out" 2>&1 ; assert_eq $? 1 "check of bad readiness keys"
 for want in \
   'bad.toml:4: services\[0\].notify: "upstart" is not a notification protocol tm speaks: the only one is "systemd"' \
-  'bad.toml:5: services\[0\].ready_log_line: groups, alternation and counts' \
+  'bad.toml:5: services\[0\].ready_log_line: a \\ before a character that is not special' \
   'bad.toml:10: services\[1\]: type = "oneshot" and notify are mutually exclusive' \
   'bad.toml:11: services\[1\]: type = "oneshot" and ready_log_line are mutually exclusive' \
   'bad.toml:15: services\[2\].ready_lg_line: unknown key (did you mean "ready_log_line"?)' ; do

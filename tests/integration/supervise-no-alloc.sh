@@ -1,6 +1,7 @@
 # No allocation in steady state: while an LD_PRELOAD shim records every
 # malloc, calloc and realloc, tm-svscan and the supervisors of a chatty
-# service (timestamps, a rotated output file), a crash loop with a finish
+# service (timestamps, a rotated output file, readiness by a log line
+# matched by a pattern), a crash loop with a finish
 # script and a health-checked service with readiness go through restarts,
 # signals, stops, starts and a rescan without allocating once; tm-svscan
 # (PID 1) respawns a killed supervisor without allocating either.
@@ -14,6 +15,7 @@ mksvc talk 'while : ; do echo line ; echo err >&2 ; sleep 0.05 ; done'
 touch "$SD/talk/log-timestamps"
 echo "$T/talk.out" > "$SD/talk/output-file"
 echo 2000 > "$SD/talk/output-max-size"
+echo '^(li|xx)n[[:lower:]]{1,2}$' > "$SD/talk/ready-log-line"
 mksvc crash 'echo crashing ; exit 3'
 echo 100 > "$SD/crash/restart-delay"
 echo 200 > "$SD/crash/restart-max-delay"
