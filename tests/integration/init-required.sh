@@ -68,5 +68,9 @@ boot_init "$T/oneshot-fail.toml"
 wait_exit 20
 assert_eq "$RC" 42 "exit code of a failed required oneshot"
 [ -z "$(event app start)" ] || fail "app started although its dependency failed"
-# the shutdown may reach app before the failure does: either is right
-case "$(field app state)" in FAILED|STOPPED) ;; *) fail "state of the dependent: $(field app state)" ;; esac
+# the shutdown may reach app before the failure does: either is right; so
+# may it reach app's supervisor before that wrote any status (slow under
+# the sanitizers): then there is none
+if [ -e "$SD/app/supervise/status" ] ; then
+  case "$(field app state)" in FAILED|STOPPED) ;; *) fail "state of the dependent: $(field app state)" ;; esac
+fi
