@@ -44,7 +44,7 @@
 "Exit code: COMMAND's; else that of the required service whose end stopped\n" \
 "the system (128+signal when killed); else 0. 1: invalid or no config;\n" \
 "111: the compile failed for a system error (tm-ctl not found, read-only /run).\n" \
-"TM_NO_AUTO_INSTALL=1: do not link tm-ctl, tm-orchestrator and entrypoint\n" \
+"TM_NO_AUTO_INSTALL=1: do not link tm-ctl, tm-orchestrator, go-overlay and entrypoint\n" \
 "into /usr/local/bin when tm-ctl is not in PATH.\n" \
 "Then: tm-ctl list, tm-ctl status NAME, tm-ctl restart NAME --wait.\n"
 
