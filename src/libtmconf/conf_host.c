@@ -140,39 +140,40 @@ int conf_id_scan (char const *s, size_t len, unsigned long *id)
   return 1 ;
 }
 
+/* user = "UID" or "UID:GID": 1, with *has_gid; a name: 0; neither: -1 */
+static int user_ids (char const *user, unsigned long *uid, unsigned long *gid, int *has_gid)
+{
+  size_t digits = strspn(user, "0123456789") ;
+  char const *colon = strchr(user, ':') ;
+  *has_gid = !!colon ;
+  if (!digits || (user[digits] && user[digits] != ':')) return colon ? -1 : 0 ;
+  if (!conf_id_scan(user, digits, uid)) return -1 ;
+  return !colon || conf_id_scan(colon + 1, strlen(colon + 1), gid) ? 1 : -1 ;
+}
+
 void conf_check_user (config_t const *c, service_t *sv, toml_value_t const *t, char const *prefix)
 {
   char path[256] ;
   userinfo_t u = { 0 } ;
-  int known ;
+  int known, numeric, has_gid ;
   unsigned long uid, gid ;
-  size_t digits ;
-  char const *colon ;
   if (!sv->user) return ;
   conf_path_key(path, sizeof(path), prefix, "user") ;
-  digits = strspn(sv->user, "0123456789") ;
-  colon = strchr(sv->user, ':') ;
-  if (digits && (!sv->user[digits] || sv->user[digits] == ':'))
-  {
-    /* UID or UID:GID: need not be in /etc/passwd */
-    if (!conf_id_scan(sv->user, digits, &uid) || (colon && !conf_id_scan(colon + 1, strlen(colon + 1), &gid)))
-    {
-      conf_error(conf_key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID (a UID or GID is a number from 0 to 4294967294)", sv->user) ;
-      return ;
-    }
-    if (c->offline) return ;
-    if (!colon) gid = uid ;
-    known = userdb_user(0, uid, &u) ;
-    if (known && !colon) gid = u.gid ;
-  }
-  else if (colon)
+  numeric = user_ids(sv->user, &uid, &gid, &has_gid) ;
+  if (numeric < 0)
   {
     conf_error(conf_key_line(t, "user"), path, "\"%s\" is not NAME, UID or UID:GID (a UID or GID is a number from 0 to 4294967294)", sv->user) ;
     return ;
   }
+  if (c->offline) return ;
+  if (numeric)
+  {
+    /* UID or UID:GID: need not be in /etc/passwd */
+    known = userdb_user(0, uid, &u) ;
+    if (!has_gid) gid = known ? u.gid : uid ;
+  }
   else
   {
-    if (c->offline) return ;
     known = userdb_user(sv->user, 0, &u) ;
     if (!known) { conf_error(conf_key_line(t, "user"), path, "no user named \"%s\" in /etc/passwd", sv->user) ; return ; }
     uid = u.uid ; gid = u.gid ;
