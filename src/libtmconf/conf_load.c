@@ -770,20 +770,6 @@ static int is_null_device (struct stat const *sb)
   return S_ISCHR(sb->st_mode) && major(sb->st_rdev) == 1 && minor(sb->st_rdev) == 3 ;
 }
 
-/* the parser's "line L, column C: what" into its parts; left as they are
-   if err has another form */
-static void syntax_error_place (char const *err, unsigned int *line, unsigned int *col, char const **msg)
-{
-  char *end ;
-  unsigned long l, c ;
-  if (strncmp(err, "line ", 5)) return ;
-  l = strtoul(err + 5, &end, 10) ;
-  if (strncmp(end, ", column ", 9)) return ;
-  c = strtoul(end + 9, &end, 10) ;
-  if (strncmp(end, ": ", 2) || l > UINT_MAX || c > UINT_MAX) return ;
-  *line = l ; *col = c ; *msg = end + 2 ;
-}
-
 /* The whole file, NUL-terminated: a regular file (a symlink to one is
    followed) of at most CONFIG_MAX bytes, or the null device. Anything else
    (a FIFO that would block, /dev/zero that never ends) is refused before it
@@ -842,6 +828,7 @@ static char *config_text_read (char const *file, size_t *len, int *sys)
 int config_load (config_t *c, char const *file, int offline)
 {
   char err[512] ;
+  unsigned int line = 0, col = 0 ;
   size_t len ;
   char *text ;
   toml_value_t *root ;
@@ -858,14 +845,11 @@ int config_load (config_t *c, char const *file, int offline)
     c->nerrors = 1 ;
     return 0 ;
   }
-  root = toml_parse(text, len, err, sizeof(err)) ;
+  root = toml_parse_at(text, len, err, sizeof(err), &line, &col) ;
   free(text) ;
   if (!root)
   {
-    unsigned int line = 0, col = 0 ;
-    char const *msg = err ;
-    syntax_error_place(err, &line, &col, &msg) ;
-    fprintf(stderr, "%s:%u: TOML syntax error at column %u: %s\n", file, line, col, msg) ;
+    fprintf(stderr, "%s:%u: TOML syntax error at column %u: %s\n", file, line, col, err) ;
     c->nerrors = 1 ;
     return 0 ;
   }

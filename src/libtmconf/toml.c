@@ -40,6 +40,7 @@ typedef struct parser_s
   unsigned int wline, wcol ;
   char *err ;
   size_t errlen ;
+  unsigned int *eline, *ecol ;  /* toml_parse_at: the error's place goes here, not into err */
   int failed ;
   buf sb ;          /* decoded string value */
   buf kb ;          /* text of the parts of the current key */
@@ -65,7 +66,8 @@ static int failv (parser *P, unsigned int line, unsigned int col, char const *fm
   if (P->failed) return 0 ;
   P->failed = 1 ;
   if (!P->errlen) return 0 ;
-  r = snprintf(P->err, P->errlen, "line %u, column %u: ", line, col) ;
+  if (P->eline) { *P->eline = line ; *P->ecol = col ; r = 0 ; }
+  else r = snprintf(P->err, P->errlen, "line %u, column %u: ", line, col) ;
   if (r >= 0 && (size_t)r < P->errlen) vsnprintf(P->err + r, P->errlen - r, fmt, ap) ;
   return 0 ;
 }
@@ -1026,6 +1028,11 @@ static int document (parser *P, toml_value_t *root)
 
 toml_value_t *toml_parse (char const *text, size_t len, char *err, size_t errlen)
 {
+  return toml_parse_at(text, len, err, errlen, 0, 0) ;
+}
+
+toml_value_t *toml_parse_at (char const *text, size_t len, char *err, size_t errlen, unsigned int *line, unsigned int *col)
+{
   parser P ;
   toml_value_t *root = 0 ;
   if (!text) text = "" ;
@@ -1036,6 +1043,8 @@ toml_value_t *toml_parse (char const *text, size_t len, char *err, size_t errlen
   P.wline = P.wcol = 1 ;
   P.err = err ;
   P.errlen = errlen ;
+  P.eline = line ;
+  P.ecol = col ;
   if (errlen) err[0] = 0 ;
   if (validate(&P)) root = vnew(&P, TOML_TABLE, text, 0) ;
   if (root && !document(&P, root)) { toml_free(root) ; root = 0 ; }

@@ -66,6 +66,8 @@ struct toml_value_s
 #define TOML_MAXDEPTH 128  /* deepest allowed nesting of tables and arrays */
 
 extern toml_value_t *toml_parse (char const *text, size_t len, char *err, size_t errlen) ;
+/* the same, with the message alone in err and its place in *line, *col */
+extern toml_value_t *toml_parse_at (char const *text, size_t len, char *err, size_t errlen, unsigned int *line, unsigned int *col) ;
 extern void toml_free (toml_value_t *) ;
 extern toml_value_t const *toml_table_get (toml_value_t const *t, char const *key) ;
 extern toml_value_t const *toml_table_getn (toml_value_t const *t, char const *key, size_t len) ;
