@@ -89,13 +89,6 @@ static void json_string (char const *s)
   putchar('"') ;
 }
 
-/* Whether st.pid is a process of ours to measure: the pid in the status
-   of a dead supervisor may belong to anything by now. */
-static int runs (svinfo_t const *sv)
-{
-  return sv->fresh && sv->st.pid > 0 && sv->ourns ;
-}
-
 static void status_json (svinfo_t const *sv, int first)
 {
   tm_status_t const *st = &sv->st ;
@@ -119,7 +112,7 @@ static void status_json (svinfo_t const *sv, int first)
     printf(", \"since_time\": \"%s\"", t) ;
   }
   printf(", \"supervised\": %s, \"dropped\": %llu", sv->supervised ? "true" : "false", (unsigned long long)st->dropped) ;
-  if (runs(sv) && proc_usage(st->pid, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
+  if (svi_usage(sv, &cpu, &rss)) printf(", \"cpu_seconds\": %.2f, \"rss_bytes\": %llu", cpu, rss) ;
   putchar('}') ;
 }
 
@@ -138,7 +131,7 @@ static void status_print_text (svinfo_t const *sv, int first)
     printf("since_time=%s\n", t) ;
   }
   printf("supervised=%d\n", sv->supervised) ;
-  if (runs(sv) && proc_usage(sv->st.pid, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
+  if (svi_usage(sv, &cpu, &rss)) printf("cpu_seconds=%.2f\nrss_bytes=%llu\n", cpu, rss) ;
 }
 
 /* The Go seed's status was this one line, which scripts parse */

@@ -76,7 +76,7 @@ extern int svi_enabled (char const *scandir, char const *name) ;
 extern int svi_ready (svinfo_t const *sv) ;
 extern int svi_healthy (svinfo_t const *sv) ;      /* the rule of tm-ctl health */
 extern void svi_problem (char *buf, size_t max, svinfo_t const *sv) ;
-extern int proc_usage (pid_t pid, double *cpu, unsigned long long *rss) ;
+extern int svi_usage (svinfo_t const *sv, double *cpu, unsigned long long *rss) ;  /* of its running process: 1 ok, 0 none known */
 extern void fmt_duration (char *buf, size_t max, uint64_t ms) ;
 
 #endif

@@ -162,13 +162,17 @@ void fmt_duration (char *buf, size_t max, uint64_t ms)
   else snprintf(buf, max, "%ud%02uh", (unsigned int)(s / 86400), (unsigned int)(s / 3600 % 24)) ;
 }
 
-/* CPU seconds and RSS bytes of a running process; 0 if unavailable */
-int proc_usage (pid_t pid, double *cpu, unsigned long long *rss)
+/* CPU seconds and RSS bytes of the service's process; 0 if unavailable.
+   Only from a live supervisor's status and in our pid namespace: the pid
+   in the status of a dead supervisor may belong to anything by now. */
+int svi_usage (svinfo_t const *sv, double *cpu, unsigned long long *rss)
 {
   char path[64], buf[256] ;
   uint64_t times[2], pages ;
+  pid_t pid = sv->st.pid ;
   size_t n ;
   ssize_t r ;
+  if (!sv->fresh || pid <= 0 || !sv->ourns) return 0 ;
   if (!tm_proc_stat(pid, 14, 2, times)) return 0 ;  /* utime, stime */
   *cpu = (double)(times[0] + times[1]) / sysconf(_SC_CLK_TCK) ;
   snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid) ;

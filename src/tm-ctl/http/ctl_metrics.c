@@ -227,9 +227,7 @@ void ctl_metrics_fmt (stralloc *b, ctl_snap_t const *s)
 {
   usage_t *u = calloc(s->n ? s->n : 1, sizeof(usage_t)) ;
   if (!u) ctl_die(CTL_EX_SYS, "out of memory", 0, 0) ;
-  for (unsigned int i = 0 ; i < s->n ; i++)
-    if (is_up(s->sv + i) && s->sv[i].ourns)
-      u[i].ok = proc_usage(s->sv[i].st.pid, &u[i].cpu, &u[i].rss) ;
+  for (unsigned int i = 0 ; i < s->n ; i++) u[i].ok = svi_usage(s->sv + i, &u[i].cpu, &u[i].rss) ;
   head(b, "tm_services", "gauge", "Number of services in the scandir.") ;
   cb_printf(b, "tm_services %u\n", s->n) ;
   info(b, s) ;
