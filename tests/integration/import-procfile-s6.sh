@@ -85,6 +85,15 @@ printf '#!/bin/sh\n' >"$T/s6fifo/a/run"
 timeout 10 tm-ctl import-s6 "$T/s6fifo" >/dev/null 2>"$T/err" ; assert_eq $? 1 "a FIFO as a run script"
 grep -q "b/run: not a regular file" "$T/err" || fail "run FIFO: $(cat "$T/err")"
 
+# files over the importers' limits are refused from their size, unread
+# (sparse files: reading them would take a while): a Procfile over 1 MiB,
+# a supervisord config over 64 MiB
+truncate -s 2M "$T/big.Procfile" ; truncate -s 65M "$T/big.conf"
+timeout 10 tm-ctl import-procfile "$T/big.Procfile" >/dev/null 2>"$T/err" ; assert_eq $? 1 "a 2 MiB Procfile"
+grep -q "bigger than 1048576 bytes: not a Procfile" "$T/err" || fail "big Procfile: $(cat "$T/err")"
+timeout 10 tm-ctl import-supervisord "$T/big.conf" >/dev/null 2>"$T/err" ; assert_eq $? 1 "a 65 MiB supervisord.conf"
+grep -q "too big for a supervisord config" "$T/err" || fail "big supervisord.conf: $(cat "$T/err")"
+
 # for real: an imported Procfile and services.d boot, print, and a line's
 # $PORT is foreman's port when the container sets none
 mkdir -p "$T/app/bin"

@@ -205,34 +205,6 @@ static int handler (void *user, char const *section, char const *name, char cons
   return 1 ;
 }
 
-static char *slurp (char const *path, size_t *len, int *err)
-{
-  int fd = imp_open_file(path) ;
-  FILE *f = fd < 0 ? 0 : fdopen(fd, "r") ;
-  char *buf = 0 ;
-  size_t n = 0, cap = 0 ;
-  if (!f) { *err = errno ; if (fd >= 0) close(fd) ; return 0 ; }
-  for (;;)
-  {
-    size_t r ;
-    if (n + 4096 + 1 > cap)
-    {
-      cap = (n + 4096 + 1) * 2 ;
-      buf = imp_realloc(buf, cap) ;
-    }
-    r = fread(buf + n, 1, cap - n - 1, f) ;
-    n += r ;
-    if (n > MAX_FILE_SIZE) { *err = EFBIG ; break ; }
-    if (r) continue ;
-    *err = ferror(f) ? errno ? errno : EIO : 0 ;
-    break ;
-  }
-  fclose(f) ;
-  if (*err) { free(buf) ; return 0 ; }
-  buf[n] = 0 ;
-  *len = n ;
-  return buf ;
-}
 
 /* os.path.abspath(os.path.dirname(path)): lexical, symlinks stay */
 static char *dirname_abs (char const *path)
@@ -284,8 +256,8 @@ static int import_file_read (char const *path, char const *shown, int is_main, i
   char *buf ;
   int ret ;
   *err = 0 ;
-  buf = slurp(path, &r.len, err) ;
-  if (!buf) return 0 ;
+  buf = imp_slurp(path, MAX_FILE_SIZE, &r.len) ;
+  if (!buf) { *err = errno ; return 0 ; }
   imp_list_add(&ctx.bufs, buf) ;
   imp_list_add(&ctx.names, imp_strdup(shown)) ;
   imp_list_add(&ctx.dirs, dirname_abs(path)) ;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -732,14 +733,15 @@ imp_kv_t const *imp_sec_get (imp_section_t const *sec, char const *key)
 }
 
 /* path, opened for reading: a regular file, or EISDIR; anything else (a
-   FIFO, a device: reading it could wait forever) is fatal */
-int imp_open_file (char const *path)
+   FIFO, a device: reading it could wait forever) is fatal. Its size in
+   *size when size is not 0. */
+int imp_open_file (char const *path, off_t *size)
 {
   struct stat st ;
   int e, fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) ;
   if (fd < 0) return -1 ;
   if (fstat(fd, &st) < 0) e = errno ;
-  else if (S_ISREG(st.st_mode)) return fd ;
+  else if (S_ISREG(st.st_mode)) { if (size) *size = st.st_size ; return fd ; }
   else if (S_ISDIR(st.st_mode)) e = EISDIR ;
   else imp_fatal(path, 0, "not a regular file") ;
   close(fd) ;
@@ -751,7 +753,7 @@ int imp_open_file (char const *path)
 ssize_t imp_read_file (char const *path, char *buf, size_t max)
 {
   size_t n = 0 ;
-  int fd = imp_open_file(path) ;
+  int fd = imp_open_file(path, 0) ;
   if (fd < 0) return -1 ;
   while (n < max)
   {
@@ -763,6 +765,43 @@ ssize_t imp_read_file (char const *path, char *buf, size_t max)
   }
   close(fd) ;
   return n ;
+}
+
+/* the whole regular file path, NUL-terminated, in *len bytes of malloc'ed
+   memory; 0 with errno, EFBIG when it has more than max bytes (known from
+   its size before it is read, or while reading one that grows) */
+char *imp_slurp (char const *path, size_t max, size_t *len)
+{
+  char *buf = 0 ;
+  size_t n = 0, cap = 0 ;
+  off_t size ;
+  int e, fd = imp_open_file(path, &size) ;
+  if (fd < 0) return 0 ;
+  if ((uintmax_t)size > max) { e = EFBIG ; goto err ; }
+  for (;;)
+  {
+    ssize_t r ;
+    if (n + 4096 + 1 > cap)
+    {
+      cap = (n + 4096 + 1) * 2 ;
+      buf = imp_realloc(buf, cap) ;
+    }
+    r = read(fd, buf + n, cap - n - 1) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r < 0) { e = errno ; goto err ; }
+    if (!r) break ;
+    n += r ;
+    if (n > max) { e = EFBIG ; goto err ; }
+  }
+  close(fd) ;
+  buf[n] = 0 ;
+  *len = n ;
+  return buf ;
+ err:
+  close(fd) ;
+  free(buf) ;
+  errno = e ;
+  return 0 ;
 }
 
 /* UTF-8 text without a NUL byte, or imp_fatal at the line that is not;

@@ -156,8 +156,9 @@ struct imp_program_s
 extern void imp_map_program (imp_program_t const *p, imp_service_t **sv, size_t *n, size_t *cap) ;
 
 /* ctl_import_text.c: the files read, regular files only (else imp_fatal) */
-extern int imp_open_file (char const *path) ;  /* an fd, or -1 (errno; EISDIR a directory) */
+extern int imp_open_file (char const *path, off_t *size) ;  /* an fd, or -1 (errno; EISDIR a directory) */
 extern ssize_t imp_read_file (char const *path, char *buf, size_t max) ;  /* bytes read, or -1 */
+extern char *imp_slurp (char const *path, size_t max, size_t *len) ;  /* malloc'ed, or 0 (errno; EFBIG over max) */
 
 /* ctl_import_glob.c: the paths matching a pattern, as Python's glob.glob
    finds them, sorted, added to out */
