@@ -48,36 +48,21 @@
 "into /usr/local/bin when tm-ctl is not in PATH.\n" \
 "Then: tm-ctl list, tm-ctl status NAME, tm-ctl restart NAME --wait.\n"
 
-/* a, b and c into buf, cut to max - 1 bytes (snprintf would bring printf
-   into a static tm-init) */
-static void join3 (char *buf, size_t max, char const *a, char const *b, char const *c)
-{
-  char const *parts[3] = { a, b, c } ;
-  size_t n = 0 ;
-  for (unsigned int i = 0 ; i < 3 ; i++)
-  {
-    size_t len = strlen(parts[i]) ;
-    if (len > max - 1 - n) len = max - 1 - n ;
-    memcpy(buf + n, parts[i], len) ;
-    n += len ;
-  }
-  buf[n] = 0 ;
-}
-
 /* Without -c: $TM_CONFIG when set, else the first default that exists.
-   0 when there is none; tried then lists where we looked. */
-static char const *default_config (char *tried, size_t max)
+   0 when there is none; tried then says where we looked, in three parts
+   (no printf in a static tm-init to join them). */
+static char const *default_config (char const **tried)
 {
   char const *s = getenv("TM_CONFIG") ;
   if (s && *s)
   {
     if (access(s, F_OK) == 0) return s ;
-    join3(tried, max, "$TM_CONFIG (", s, ")") ;
+    tried[0] = "$TM_CONFIG (" ; tried[1] = s ; tried[2] = ")" ;
     return 0 ;
   }
   for (unsigned int i = 0 ; i < TM_CONFIG_NDEFAULTS ; i++)
     if (access(tm_config_defaults[i], F_OK) == 0) return tm_config_defaults[i] ;
-  join3(tried, max, tm_config_defaults[0], ", ", tm_config_defaults[1]) ;
+  tried[0] = tm_config_defaults[0] ; tried[1] = ", " ; tried[2] = tm_config_defaults[1] ;
   return 0 ;
 }
 
@@ -278,15 +263,15 @@ int main (int argc, char const *const *argv)
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwu1sys("become a child subreaper") ;
   if (!config)
   {
-    char tried[PATH_MAX + 64] ;
-    config = default_config(tried, sizeof(tried)) ;
+    char const *tried[3] ;
+    config = default_config(tried) ;
     if (!config && !argc)
-      strerr_dief3x(1, "no configuration: tried ", tried, " (give one with -c FILE or $TM_CONFIG, or a command to run alone)") ;
+      strerr_dief5x(1, "no configuration: tried ", tried[0], tried[1], tried[2], " (give one with -c FILE or $TM_CONFIG, or a command to run alone)") ;
     if (!config)
     {
       /* no configuration but a command: a plain init for it (as tini);
          tm-ctl compiles the null device as an empty configuration */
-      strerr_warnw3x("no configuration (tried ", tried, "): running the command alone") ;
+      strerr_warnw5x("no configuration (tried ", tried[0], tried[1], tried[2], "): running the command alone") ;
       config = "/dev/null" ;
     }
   }
