@@ -23,7 +23,7 @@ for p in tm-init tm-svscan tm-supervise ; do
   [ -z "$syms" ] || fail "$p links code of tm-ctl or libtmconf: $syms"
 done
 # the check itself sees these symbols where they are
-nm "$TM_BIN/tm-ctl" | awk '{ print $NF }' | grep -qx toml_parse || fail "nm finds no toml_parse in tm-ctl: the check above proves nothing"
+nm "$TM_BIN/tm-ctl" | awk '{ print $NF }' | grep -qx toml_parse_at || fail "nm finds no toml_parse_at in tm-ctl: the check above proves nothing"
 nm "$TM_BIN/tm-ctl" | awk '{ print $NF }' | grep -qx ctl_serve_metrics || fail "nm finds no ctl_serve_metrics in tm-ctl"
 
 # 2. objects: what each layer needs is defined below it
